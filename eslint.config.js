@@ -1,0 +1,102 @@
+// Import boundaries are enforced here, not by convention (see docs/architecture.md).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'net', 'http', 'https', 'tls', 'os', 'path', 'child_process', 'crypto', 'dns', 'events', 'stream', 'url', 'util', 'zlib', 'worker_threads'];
+const group = (patterns, message) => ({ group: patterns, message });
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]", message: 'ipcMain/ipcRenderer only in main/electron/ipc.ts and preload/.' }],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+  },
+  {
+    files: ['protocol/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['../*'], 'protocol/ imports nothing outside protocol/.'),
+        group([...NODE_BUILTINS, 'ws', 'react', 'react-dom', 'electron', 'zustand'], 'protocol/ is pure: only zod and sibling files.'),
+      ] }],
+    },
+  },
+  {
+    files: ['protocol/*/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['../../*'], 'protocol/ imports nothing outside protocol/.'),
+        group([...NODE_BUILTINS, 'ws', 'react', 'react-dom', 'electron', 'zustand'], 'protocol/ is pure: only zod and sibling files.'),
+      ] }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'react-hooks/set-state-in-effect': 'off',
+      'react-hooks/refs': 'off',
+      'no-restricted-imports': ['error', { patterns: [
+        group([...NODE_BUILTINS, 'ws', 'electron', 'better-sqlite3', 'ioredis'], 'renderer/ runs in a browser sandbox: no Node, ws or electron.'),
+        group(['**/server/**', '**/main/**', '**/preload/**', '**/client/**', '**/server', '**/main', '**/preload'], 'renderer/ imports only protocol/ from our code; talk to the core through the contract.'),
+      ] }],
+    },
+  },
+  {
+    files: ['preload/**'],
+    rules: {
+      'no-restricted-syntax': 'off',
+      'no-restricted-imports': ['error', { patterns: [
+        group([...NODE_BUILTINS, 'ws'], 'preload/ is sandboxed: electron + protocol/ only.'),
+        group(['**/server/**', '**/main/**', '**/renderer/**', '**/client/**'], 'preload/ imports only protocol/ from our code.'),
+      ] }],
+    },
+  },
+  {
+    files: ['server/**', 'client/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['electron', 'react', 'react-dom', 'zustand'], 'server/ and client/ are plain Node.'),
+        group(['**/main/**', '**/renderer/**', '**/preload/**'], 'server/ does not know about the console.'),
+      ] }],
+    },
+  },
+  {
+    files: ['main/**'],
+    ignores: ['main/electron/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['electron'], 'Only main/electron/ may import electron; the console core runs in plain Node.'),
+        group(['**/renderer/**', '**/preload/**'], 'The core talks to the renderer only through the contract.'),
+      ] }],
+    },
+  },
+  {
+    files: ['main/core/**', 'main/web-host/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['electron'], 'Only main/electron/ may import electron; the console core runs in plain Node.'),
+        group(['**/renderer/**', '**/preload/**'], 'The core talks to the renderer only through the contract.'),
+        group(['**/server/**'], 'The console core reaches servers only over the admin API (main/embedded/ may start one).'),
+      ] }],
+    },
+  },
+  {
+    files: ['main/electron/ipc.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['test/**', 'bench/**', 'scripts/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { IsoTime } from './time';
+
+/** Admin API: server info, channels and security definitions (under /admin/v1). */
+
+export const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'names are 1-64 chars of letters, digits and . _ -');
+
+/** ws://host:port/path — host may be an IP or a name; port is required (0 is allowed in tests). */
+export const ChannelAddress = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'ws:' && u.port !== '' && u.search === '' && u.hash === '' && /^ws:\/\/[^/]+:\d+\//.test(s + '/');
+  } catch {
+    return false;
+  }
+}, 'expected ws://host:port/path');
+
+/** A topic permission pattern: exact name, `prefix.*`-style with `*` wildcards, or `*` for all. */
+export const TopicPattern = z.string().min(1).max(200);
+
+export const ChannelFields = z.object({
+  name: Name,
+  active: z.boolean().default(true),
+  address: ChannelAddress,
+  /** Service invoked for each client request. */
+  service: z.string().min(1).max(128).default('echo'),
+  /** Security definition name, or null for none. */
+  security: Name.nullable().default(null),
+  /** Seconds a client has to send a valid hello after the WebSocket opens. */
+  newTokenWaitTime: z.number().int().min(1).max(3600).default(5),
+  /** Seconds of silence after which the session expires; every frame and pong extends it. */
+  tokenTtl: z.number().int().min(1).max(30 * 86400).default(3600),
+  /** Seconds between server pings. */
+  pingInterval: z.number().int().min(1).max(3600).default(30),
+  /** Consecutive unanswered pings before the connection is closed with 4002. */
+  pingsMissedThreshold: z.number().int().min(1).max(100).default(2),
+  /** Largest accepted frame; larger frames close the connection with 1009. */
+  maxMessageBytes: z.number().int().min(64).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Topics clients of this channel may subscribe to. */
+  allowSubscribe: z.array(TopicPattern).max(100).default(['*']),
+  /** Topics clients of this channel may publish to. */
+  allowPublish: z.array(TopicPattern).max(100).default(['*']),
+});
+
+export const ChannelCreateSchema = ChannelFields;
+export type ChannelCreate = z.input<typeof ChannelCreateSchema>;
+export type ChannelConfig = z.output<typeof ChannelFields>;
+
+export const ChannelPatchSchema = ChannelFields.omit({ name: true }).partial().strict();
+export type ChannelPatch = z.infer<typeof ChannelPatchSchema>;
+
+export const ChannelSchema = ChannelFields.extend({
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  /** True while this channel's port/path accepts connections. */
+  listening: z.boolean(),
+  /** The actual bound port (differs from the address when it asked for port 0). */
+  boundPort: z.number().int().nullable(),
+  connections: z.number().int().nonnegative(),
+});
+export type Channel = z.infer<typeof ChannelSchema>;
+
+// ---- Security definitions: secrets go in, never come out.
+
+const SecurityBase = z.object({ name: Name });
+export const BasicSecurityCreate = SecurityBase.extend({
+  type: z.literal('basic'),
+  username: z.string().min(1).max(256),
+  password: z.string().min(1).max(1024),
+});
+export const ApiKeySecurityCreate = SecurityBase.extend({
+  type: z.literal('apikey'),
+  key: z.string().min(8).max(4096),
+});
+export const JwtSecurityCreate = SecurityBase.extend({
+  type: z.literal('jwt'),
+  algorithm: z.enum(['HS256', 'RS256']),
+  /** HS256 shared secret. */
+  secret: z.string().min(16).max(4096).optional(),
+  /** RS256 public key, PEM (SPKI). */
+  publicKey: z.string().min(1).max(16384).optional(),
+  issuer: z.string().max(512).optional(),
+  audience: z.string().max(512).optional(),
+});
+export const SecurityCreateSchema = z
+  .discriminatedUnion('type', [BasicSecurityCreate, ApiKeySecurityCreate, JwtSecurityCreate])
+  .superRefine((v, ctx) => {
+    if (v.type !== 'jwt') return;
+    if (v.algorithm === 'HS256' && !v.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'HS256 needs a secret (min 16 chars)' });
+    if (v.algorithm === 'RS256' && !v.publicKey) ctx.addIssue({ code: 'custom', path: ['publicKey'], message: 'RS256 needs a PEM public key' });
+  });
+export type SecurityCreate = z.infer<typeof SecurityCreateSchema>;
+
+/** PATCH: any field but name and type; secrets may be replaced, never read. */
+export const SecurityPatchSchema = z
+  .object({
+    username: z.string().min(1).max(256),
+    password: z.string().min(1).max(1024),
+    key: z.string().min(8).max(4096),
+    algorithm: z.enum(['HS256', 'RS256']),
+    secret: z.string().min(16).max(4096),
+    publicKey: z.string().min(1).max(16384),
+    issuer: z.string().max(512).nullable(),
+    audience: z.string().max(512).nullable(),
+  })
+  .partial()
+  .strict();
+export type SecurityPatch = z.infer<typeof SecurityPatchSchema>;
+
+export const SecuritySchema = z.object({
+  name: Name,
+  type: z.enum(['basic', 'apikey', 'jwt']),
+  username: z.string().optional(),
+  algorithm: z.enum(['HS256', 'RS256']).optional(),
+  issuer: z.string().optional(),
+  audience: z.string().optional(),
+  /** True when a secret (password, key, HS256 secret or RS256 key) is stored. */
+  hasSecret: z.boolean(),
+  /** Channels using this definition. */
+  usedBy: z.array(Name),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type Security = z.infer<typeof SecuritySchema>;
+
+export const ServerInfoSchema = z.object({
+  name: z.string(),
+  pid: z.number().int(),
+  hostname: z.string(),
+  version: z.string(),
+  startedAt: IsoTime,
+  mode: z.enum(['standalone', 'cluster']),
+  counts: z.object({
+    connections: z.number().int(),
+    channels: z.number().int(),
+    topics: z.number().int(),
+    subscriptions: z.number().int(),
+  }),
+});
+export type ServerInfo = z.infer<typeof ServerInfoSchema>;
+
+/** Who is calling the admin API; returned by GET /admin/v1/whoami. */
+export const WhoAmISchema = z.object({ token: z.string(), role: z.enum(['viewer', 'operator']) });
+export type WhoAmI = z.infer<typeof WhoAmISchema>;
+export type AdminRole = WhoAmI['role'];

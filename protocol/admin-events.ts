@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { IsoTime } from './time';
+import { ConnectionInfoSchema } from './admin-connections';
+import { ChannelSchema, ServerInfoSchema } from './admin-config';
+import { SubscriptionSchema, TopicSchema } from './admin-pubsub';
+
+/**
+ * GET /admin/v1/events (WebSocket). After the upgrade the server sends one `ready` frame, then
+ * `events` frames, each a batch of AdminEvents (flushed at most every eventBatchMs). Events carry
+ * a per-server increasing `seq`. connection.updated is coalesced per connection within a batch.
+ */
+const base = { seq: z.number().int(), at: IsoTime };
+
+export const AdminEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('connection.opened'), connection: ConnectionInfoSchema }),
+  z.object({ ...base, type: z.literal('connection.updated'), connection: ConnectionInfoSchema }),
+  z.object({
+    ...base,
+    type: z.literal('connection.closed'),
+    connectionId: z.string(),
+    clientId: z.string().nullable(),
+    channel: z.string(),
+    code: z.number().int(),
+    reason: z.string(),
+    /** Who started the close: the server (incl. admin), the client, or nobody (socket dropped). */
+    initiator: z.enum(['server', 'client', 'none']),
+  }),
+  z.object({ ...base, type: z.literal('channel.changed'), name: z.string(), channel: ChannelSchema.nullable() }),
+  z.object({ ...base, type: z.literal('security.changed'), name: z.string() }),
+  z.object({ ...base, type: z.literal('topic.changed'), name: z.string(), topic: TopicSchema.nullable() }),
+  z.object({ ...base, type: z.literal('subscription.created'), subscription: SubscriptionSchema }),
+  z.object({ ...base, type: z.literal('subscription.deleted'), subscriptionKey: z.string(), clientId: z.string(), topic: z.string() }),
+]);
+export type AdminEvent = z.infer<typeof AdminEventSchema>;
+export type AdminEventType = AdminEvent['type'];
+
+export const AdminEventFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), server: ServerInfoSchema, seq: z.number().int() }),
+  z.object({ type: z.literal('events'), events: z.array(AdminEventSchema) }),
+]);
+export type AdminEventFrame = z.infer<typeof AdminEventFrameSchema>;

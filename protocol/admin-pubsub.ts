@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { IsoTime } from './time';
+import { ClientId, TopicName } from './client-frames';
+
+/** Admin API: topics and subscriptions. */
+
+export const OverflowPolicy = z.enum(['drop-oldest', 'reject']);
+
+export const TopicFields = z.object({
+  name: TopicName,
+  /** Max queued (unacked) messages per subscription. */
+  maxDepth: z.number().int().min(1).max(10_000_000).default(100_000),
+  /** Messages older than this many seconds are dropped from queues (counted as dropped). */
+  maxAgeSeconds: z.number().int().min(1).max(365 * 86400).default(7 * 86400),
+  /** What happens when a subscription's queue is full. */
+  overflow: OverflowPolicy.default('drop-oldest'),
+});
+export const TopicCreateSchema = TopicFields.strict();
+export type TopicCreate = z.input<typeof TopicCreateSchema>;
+export const TopicPatchSchema = TopicFields.omit({ name: true }).partial().strict();
+export type TopicPatch = z.infer<typeof TopicPatchSchema>;
+
+export const TopicSchema = TopicFields.extend({
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  subscribers: z.number().int(),
+  /** Sum of queue depths over all subscriptions. */
+  depth: z.number().int(),
+  published: z.number().int(),
+  /** Messages dropped by drop-oldest or age limits, over all subscriptions. */
+  dropped: z.number().int(),
+  /** Publishes refused by the reject policy. */
+  rejected: z.number().int(),
+  lastPublishedAt: IsoTime.nullable(),
+});
+export type Topic = z.infer<typeof TopicSchema>;
+
+export const PublishRequestSchema = z.object({ data: z.unknown() }).strict();
+export const PublishResultSchema = z.object({
+  topic: TopicName,
+  publishedAt: IsoTime,
+  /** Subscriptions the message was queued for. */
+  queuedFor: z.number().int(),
+  /** Older messages dropped to make room (drop-oldest). */
+  dropped: z.number().int(),
+});
+export type PublishResult = z.infer<typeof PublishResultSchema>;
+
+export const SubscriptionSchema = z.object({
+  subscriptionKey: z.string(),
+  topic: TopicName,
+  clientId: ClientId,
+  /** Channel the subscription was made through. */
+  channel: z.string(),
+  subscribedAt: IsoTime,
+  /** Only on per-connection listings: subscribedAt is earlier than that connection's connectedAt. */
+  predatesConnection: z.boolean().optional(),
+  depth: z.number().int(),
+  lastSeq: z.number().int(),
+  lastDeliveredSeq: z.number().int(),
+  lastAckedSeq: z.number().int(),
+  dropped: z.number().int(),
+});
+export type Subscription = z.infer<typeof SubscriptionSchema>;
+export const SubscriptionListSchema = z.object({ items: z.array(SubscriptionSchema) });

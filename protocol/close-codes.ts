@@ -1,0 +1,51 @@
+/**
+ * WebSocket close codes used by Switchboard. Documented in docs/codes.md; never reuse a number.
+ * 1xxx are RFC 6455 codes used with their standard meaning; 4xxx are Switchboard's own.
+ */
+export const CloseCode = {
+  /** Normal closure, e.g. the client said goodbye. */
+  Normal: 1000,
+  /** Server shutting down, or the channel was deactivated or deleted. */
+  GoingAway: 1001,
+  /** A frame that is not valid JSON, not a known type, or not allowed in the current state. */
+  InvalidMessage: 1008,
+  /** A frame larger than the channel's maxMessageBytes. */
+  MessageTooLarge: 1009,
+  /** An unexpected server error. */
+  InternalError: 1011,
+  /** No valid hello within the channel's newTokenWaitTime. */
+  LoginTimeout: 4001,
+  /** The client missed pingsMissedThreshold consecutive pings. */
+  PingsMissed: 4002,
+  /** The hello carried credentials the channel's security definition rejected. */
+  AuthFailed: 4003,
+  /** Closed by an administrator through the admin API (the default code for a disconnect). */
+  ClosedByAdmin: 4005,
+  /** The session token expired: nothing was received from the client for tokenTtl seconds. */
+  SessionExpired: 4008,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export const closeCodeNames: Record<number, string> = Object.fromEntries(
+  Object.entries(CloseCode).map(([name, code]) => [code, name]),
+);
+
+/** RFC 6455 caps a close reason at 123 UTF-8 bytes (125 minus the 2-byte code). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/** Codes an administrator may choose for a disconnect: 1000, 1001 and the application range. */
+export function isSendableCloseCode(code: number): boolean {
+  return code === 1000 || code === 1001 || (code >= 3000 && code <= 4999);
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}

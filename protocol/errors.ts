@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * The error catalogue. Every error that crosses a boundary (admin API, client protocol,
+ * console contract) carries one of these codes. Documented in docs/codes.md; codes are never reused.
+ */
+export const ErrorCode = {
+  BadRequest: 'SB_ERR_BAD_REQUEST',
+  Validation: 'SB_ERR_VALIDATION',
+  Unauthorized: 'SB_ERR_UNAUTHORIZED',
+  Forbidden: 'SB_ERR_FORBIDDEN',
+  NotFound: 'SB_ERR_NOT_FOUND',
+  Conflict: 'SB_ERR_CONFLICT',
+  PayloadTooLarge: 'SB_ERR_PAYLOAD_TOO_LARGE',
+  Internal: 'SB_ERR_INTERNAL',
+  ChannelNotFound: 'SB_ERR_CHANNEL_NOT_FOUND',
+  ChannelExists: 'SB_ERR_CHANNEL_EXISTS',
+  ChannelAddressInUse: 'SB_ERR_CHANNEL_ADDRESS_IN_USE',
+  SecurityNotFound: 'SB_ERR_SECURITY_NOT_FOUND',
+  SecurityExists: 'SB_ERR_SECURITY_EXISTS',
+  SecurityInUse: 'SB_ERR_SECURITY_IN_USE',
+  ServiceNotFound: 'SB_ERR_SERVICE_NOT_FOUND',
+  ServiceFailed: 'SB_ERR_SERVICE_FAILED',
+  ConnectionNotFound: 'SB_ERR_CONNECTION_NOT_FOUND',
+  ConnectionClosed: 'SB_ERR_CONNECTION_CLOSED',
+  ConnectionNotReady: 'SB_ERR_CONNECTION_NOT_READY',
+  InvokeTimeout: 'SB_ERR_INVOKE_TIMEOUT',
+  TopicNotFound: 'SB_ERR_TOPIC_NOT_FOUND',
+  TopicExists: 'SB_ERR_TOPIC_EXISTS',
+  TopicFull: 'SB_ERR_TOPIC_FULL',
+  SubscriptionNotFound: 'SB_ERR_SUBSCRIPTION_NOT_FOUND',
+  NotPermitted: 'SB_ERR_NOT_PERMITTED',
+  NotLoggedIn: 'SB_ERR_NOT_LOGGED_IN',
+  InvalidFrame: 'SB_ERR_INVALID_FRAME',
+  Unavailable: 'SB_ERR_UNAVAILABLE',
+  Timeout: 'SB_ERR_TIMEOUT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Error object carried in admin API bodies, client responses and console call results. */
+export const ErrorInfoSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Dotted path of the offending input field, when the error is about one field. */
+  field: z.string().optional(),
+  details: z.unknown().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+export const ErrorBodySchema = z.object({ error: ErrorInfoSchema });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Turns a zod failure into one ErrorInfo naming the first offending field. */
+export function validationError(error: z.ZodError, prefix?: string): ErrorInfo {
+  const issue = error.issues[0];
+  const path = [...(prefix ? [prefix] : []), ...(issue?.path ?? []).map(String)].join('.');
+  return {
+    code: ErrorCode.Validation,
+    message: path ? `${path}: ${issue?.message ?? 'invalid'}` : (issue?.message ?? 'invalid input'),
+    ...(path ? { field: path } : {}),
+    details: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  };
+}

@@ -1,0 +1,34 @@
+import type { AdminEvent } from '../protocol/admin-events';
+
+/** An admin event before the bus stamps it with seq and time. */
+export type AdminEventInput = AdminEvent extends infer E ? (E extends AdminEvent ? Omit<E, 'seq' | 'at'> : never) : never;
+
+export type AdminEventListener = (event: AdminEvent) => void;
+
+/**
+ * In-process fan-out of admin events. Stamps each with a per-server increasing seq and a time.
+ * Listeners are called synchronously; the admin event stream does its own batching.
+ */
+export class EventBus {
+  private seq = 0;
+  private readonly listeners = new Set<AdminEventListener>();
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  emit(event: AdminEventInput): void {
+    if (this.listeners.size === 0) {
+      this.seq++;
+      return;
+    }
+    const stamped = { ...event, seq: ++this.seq, at: new Date().toISOString() } as AdminEvent;
+    for (const l of this.listeners) l(stamped);
+  }
+
+  /** Returns the disposer. */
+  subscribe(listener: AdminEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
