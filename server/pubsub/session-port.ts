@@ -1,0 +1,20 @@
+import type { ServerFrame } from '../../protocol/client-frames';
+
+/**
+ * What the pub/sub engine sees of a logged-in connection. The runtime creates one per session
+ * at login (engine.attach) and releases it at close (engine.detach).
+ */
+export interface PubSubSession {
+  readonly connectionId: string;
+  readonly clientId: string;
+  readonly channel: string;
+  /** ISO time the WebSocket connection opened. */
+  readonly connectedAt: string;
+  /** The channel's permission patterns at the time of the call (channels can change live). */
+  allowSubscribe(): readonly string[];
+  allowPublish(): readonly string[];
+  /** Sends a frame; false when the socket is no longer open. */
+  send(frame: ServerFrame): boolean;
+  /** Bytes queued in the socket but not yet written (for delivery flow control). */
+  bufferedAmount(): number;
+}
