@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** One admin API bearer token. `name` is what the audit log records as the actor. */
+export const AdminTokenSchema = z.object({
+  name: z.string().min(1).max(64),
+  /** The secret presented as `Authorization: Bearer <token>`; at least 16 characters. */
+  token: z.string().min(16).max(4096),
+  /** viewer: read only (and may watch events); operator: may also change things. */
+  role: z.enum(['viewer', 'operator']),
+});
+export type AdminToken = z.infer<typeof AdminTokenSchema>;
+
+export const ADMIN_DEFAULTS = {
+  enabled: true,
+  host: '127.0.0.1',
+  port: 0,
+  eventBatchMs: 100,
+  maxBodyBytes: 1024 * 1024,
+  /** A live-events socket whose unsent bytes exceed this is closed with 4029 (events overflow). */
+  maxEventBufferBytes: 4 * 1024 * 1024,
+} as const;
+
+/** The `admin` section of the server configuration. */
+export const AdminConfigSchema = z
+  .object({
+    /** Whether the admin HTTP API listens at all. */
+    enabled: z.boolean().default(ADMIN_DEFAULTS.enabled),
+    /** Interface to bind; keep loopback unless a proxy in front adds TLS. */
+    host: z.string().min(1).default(ADMIN_DEFAULTS.host),
+    /** TCP port; 0 binds a random free port (tests). The example config uses 7070. */
+    port: z.number().int().min(0).max(65535).default(ADMIN_DEFAULTS.port),
+    tokens: z.array(AdminTokenSchema).default([]),
+    /** Live events are batched and flushed at most this often (ms). */
+    eventBatchMs: z.number().int().min(1).max(10_000).default(ADMIN_DEFAULTS.eventBatchMs),
+    /** Largest accepted request body; larger bodies get 413. */
+    maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(ADMIN_DEFAULTS.maxBodyBytes),
+    /** Bound on a live-events socket's send buffer before it is closed with 4029. */
+    maxEventBufferBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(ADMIN_DEFAULTS.maxEventBufferBytes),
+  })
+  .superRefine((v, ctx) => {
+    const seenNames = new Set<string>();
+    const seenTokens = new Set<string>();
+    v.tokens.forEach((t, i) => {
+      if (seenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
+      if (seenTokens.has(t.token)) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'token'], message: 'duplicate token value' });
+      seenNames.add(t.name);
+      seenTokens.add(t.token);
+    });
+  });
+export type AdminConfig = z.output<typeof AdminConfigSchema>;
+export type AdminConfigInput = z.input<typeof AdminConfigSchema>;
