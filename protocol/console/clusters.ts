@@ -1,5 +1,281 @@
+import { z } from 'zod';
 import { defineCalls, defineEvents } from './define';
+import { IsoTime } from '../time';
+import { TopicName } from '../client-frames';
+import { ChannelCreateSchema, ChannelPatchSchema, ChannelSchema, Name, SecurityCreateSchema, SecurityPatchSchema, SecuritySchema, ServerInfoSchema } from '../admin-config';
+import { ConnectionInfoSchema, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
+import { PublishResultSchema, SubscriptionSchema, TopicCreateSchema, TopicPatchSchema, TopicSchema } from '../admin-pubsub';
+import { AuditEntrySchema } from '../admin-audit';
 
-/** Cluster profiles, connections, subscriptions, invoke, disconnect, channels, settings. Owned by the console core. */
-export const clusterCalls = defineCalls({});
-export const clusterEvents = defineEvents({});
+/**
+ * Cluster profiles, live connections, subscriptions, invoke, disconnect, channels, security,
+ * topics, audit and settings. Owned by the console core (main/core/).
+ *
+ * Errors: a failing call resolves its transport envelope with an ErrorInfo. When the error is about
+ * one input field, `field` is the dotted path *in this call's input* (e.g. `channel.address` for
+ * createChannel), also when the admin API reported it — so the UI can show it next to that field.
+ * Errors from a particular server carry `details.serverId`.
+ */
+
+// ---------------------------------------------------------------- shared pieces
+
+/** Calls without arguments accept `{}` or nothing at all. */
+const NoInput = z.object({}).strict().default({});
+const Ok = z.object({ ok: z.literal(true) });
+
+export const ClusterId = z.string().min(1).max(64);
+export const ServerId = z.string().min(1).max(64);
+
+/** Admin API base URL: http(s)://host:port, no path beyond `/`. */
+export const AdminUrl = z.string().max(2048).refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.search === '' && u.hash === '' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}, 'expected http(s)://host:port');
+
+export const TlsOptionsSchema = z.object({
+  /** PEM file with extra CA certificates to trust for this server. */
+  caFile: z.string().min(1).max(4096).optional(),
+  /** Accept a self-signed / unverifiable certificate (dev only; shown as a warning). */
+  allowSelfSigned: z.boolean().default(false),
+});
+export type TlsOptions = z.output<typeof TlsOptionsSchema>;
+
+/** Where a cluster-wide call goes: a named server, or the first connected one when omitted. */
+const Target = { clusterId: ClusterId, serverId: ServerId.optional() };
+/** Where a per-connection call goes: always one server (the one the row came from). */
+const ConnTarget = { clusterId: ClusterId, serverId: ServerId, connectionId: z.string().min(1).max(128) };
+
+// ---------------------------------------------------------------- cluster profiles
+
+/**
+ * Saving a server: `token` is write-only. Omitted → keep the stored token of the server with the
+ * same `id` (or, without id, the same url); `null` → forget it; a string → replace it.
+ */
+export const ServerProfileInputSchema = z.object({
+  id: ServerId.optional(),
+  url: AdminUrl,
+  token: z.string().min(16, 'admin tokens are at least 16 characters').max(4096).nullable().optional(),
+  tls: TlsOptionsSchema.default({ allowSelfSigned: false }),
+});
+export type ServerProfileInput = z.input<typeof ServerProfileInputSchema>;
+
+export const ClusterSaveSchema = z.object({
+  /** Absent → create a new profile. */
+  id: ClusterId.optional(),
+  name: z.string().trim().min(1, 'name is required').max(100),
+  servers: z.array(ServerProfileInputSchema).min(1, 'add at least one server').max(64),
+});
+export type ClusterSave = z.input<typeof ClusterSaveSchema>;
+
+export const ServerProfileSchema = z.object({
+  id: ServerId,
+  url: z.string(),
+  /** Tokens go in, never come out. */
+  hasToken: z.boolean(),
+  tls: TlsOptionsSchema,
+});
+export type ServerProfile = z.output<typeof ServerProfileSchema>;
+
+export const ClusterProfileSchema = z.object({
+  id: ClusterId,
+  name: z.string(),
+  servers: z.array(ServerProfileSchema),
+  /** 'sandbox' for the embedded local server the console started itself; null for user profiles. */
+  builtin: z.enum(['sandbox']).nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type ClusterProfile = z.output<typeof ClusterProfileSchema>;
+
+// ---------------------------------------------------------------- cluster state
+
+/**
+ * connected: events stream up. connecting: first attempt. reconnecting: waiting for `nextRetryAt`.
+ * auth-failed: 401/403 (no retry until the profile changes or the cluster is reopened).
+ * unreachable: network/TLS error on the last attempt (a retry is scheduled: see nextRetryAt).
+ * closed: the cluster is not open.
+ */
+export const ServerStatusKind = z.enum(['connected', 'connecting', 'reconnecting', 'auth-failed', 'unreachable', 'closed']);
+export type ServerStatusKind = z.infer<typeof ServerStatusKind>;
+
+export const ServerStatusSchema = z.object({
+  serverId: ServerId,
+  url: z.string(),
+  status: ServerStatusKind,
+  /** Human-readable cause of the current status (last error), null when connected. */
+  reason: z.string().nullable(),
+  nextRetryAt: IsoTime.nullable(),
+  /** Consecutive failed attempts since the last successful connect. */
+  attempts: z.number().int().nonnegative(),
+  /** From GET /admin/v1/server, once reached. */
+  info: ServerInfoSchema.nullable(),
+  /** From GET /admin/v1/whoami. */
+  role: z.enum(['viewer', 'operator']).nullable(),
+  tokenName: z.string().nullable(),
+  /** Round trip of the last admin API probe, in ms. */
+  rttMs: z.number().nonnegative().nullable(),
+  /** Rows this server contributes to the merged table. */
+  connections: z.number().int().nonnegative(),
+  /** Whether TLS verification is relaxed for this server (show a warning). */
+  insecureTls: z.boolean(),
+  since: IsoTime,
+});
+export type ServerStatus = z.output<typeof ServerStatusSchema>;
+
+export const ClusterStateSchema = z.object({
+  clusterId: ClusterId,
+  open: z.boolean(),
+  servers: z.array(ServerStatusSchema),
+});
+export type ClusterState = z.output<typeof ClusterStateSchema>;
+
+// ---------------------------------------------------------------- connections (merged table)
+
+/** Stable key of a row in the merged table: `${serverId}/${connectionId}`. */
+export const rowKeyOf = (serverId: string, connectionId: string): string => `${serverId}/${connectionId}`;
+
+export const ConnectionRowSchema = ConnectionInfoSchema.extend({
+  rowKey: z.string(),
+  serverId: ServerId,
+  serverUrl: z.string(),
+});
+export type ConnectionRow = z.output<typeof ConnectionRowSchema>;
+
+export const ConnectionRemovalSchema = z.object({
+  rowKey: z.string(),
+  /** WebSocket close code; 0 when the row left because its server's stream was lost or removed. */
+  code: z.number().int(),
+  reason: z.string(),
+  initiator: z.enum(['server', 'client', 'none']),
+});
+export type ConnectionRemoval = z.output<typeof ConnectionRemovalSchema>;
+
+/**
+ * Pushed at most once per ~50 ms per open cluster. `seq` increases by one per delta of a cluster.
+ * `reset: true` → drop every row of that cluster first, then apply `upserts` (sent when a cluster
+ * opens and whenever a server's stream reconnects and is re-synced).
+ */
+export const ConnectionsDeltaSchema = z.object({
+  clusterId: ClusterId,
+  seq: z.number().int().nonnegative(),
+  reset: z.boolean().optional(),
+  upserts: z.array(ConnectionRowSchema),
+  removals: z.array(ConnectionRemovalSchema),
+  at: IsoTime,
+});
+export type ConnectionsDelta = z.output<typeof ConnectionsDeltaSchema>;
+
+/** Snapshot for a renderer that attaches late; ignore deltas with seq <= snapshot seq. */
+export const ConnectionSnapshotSchema = z.object({
+  clusterId: ClusterId,
+  seq: z.number().int().nonnegative(),
+  rows: z.array(ConnectionRowSchema),
+});
+export type ConnectionSnapshot = z.output<typeof ConnectionSnapshotSchema>;
+
+// ---------------------------------------------------------------- settings & app info
+
+export const TimeMode = z.enum(['local', 'utc']);
+export type TimeMode = z.infer<typeof TimeMode>;
+
+export const SettingsSchema = z.object({
+  timeMode: TimeMode,
+  /** Start the embedded sandbox server (and its "Local sandbox" cluster) with the console. */
+  sandbox: z.boolean(),
+});
+export type Settings = z.output<typeof SettingsSchema>;
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'web']),
+  platform: z.string(),
+  /** How admin tokens are stored at rest; `secure: false` must be shown as a warning. */
+  secretStorage: z.object({ backend: z.string(), secure: z.boolean(), warning: z.string().nullable() }),
+  /** Running sandbox, if any. */
+  sandbox: z.object({ clusterId: ClusterId, adminUrl: z.string(), channelUrl: z.string() }).nullable(),
+});
+export type AppInfo = z.output<typeof AppInfoSchema>;
+
+// ---------------------------------------------------------------- calls
+
+const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+export const clusterCalls = defineCalls({
+  getAppInfo: { input: NoInput, output: AppInfoSchema },
+
+  listClusters: { input: NoInput, output: items(ClusterProfileSchema) },
+  saveCluster: { input: ClusterSaveSchema, output: ClusterProfileSchema },
+  removeCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
+  /** Starts the event streams of every server; resolves with the state right after starting. */
+  openCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
+  closeCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
+  getClusterState: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
+
+  getConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
+  invoke: {
+    input: z.object({ ...ConnTarget, data: z.unknown(), timeoutMs: z.number().int().min(1).max(INVOKE_MAX_TIMEOUT_MS).default(INVOKE_DEFAULT_TIMEOUT_MS) }).strict(),
+    output: InvokeResultSchema,
+  },
+  disconnect: {
+    input: z.object({
+      ...ConnTarget,
+      code: z.number().int().refine((c) => c === 1000 || c === 1001 || (c >= 3000 && c <= 4999), 'code must be 1000, 1001 or 3000-4999').default(4005),
+      reason: z.string().refine((r) => new TextEncoder().encode(r).length <= 123, 'reason must be at most 123 UTF-8 bytes').default('closed by administrator'),
+    }).strict(),
+    output: DisconnectResultSchema,
+  },
+
+  listSubscriptions: { input: z.object(ConnTarget).strict(), output: items(SubscriptionSchema) },
+  listTopicSubscriptions: { input: z.object({ ...Target, topic: TopicName }).strict(), output: items(SubscriptionSchema) },
+  unsubscribe: { input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(), output: Ok },
+  purgeSubscription: {
+    input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(),
+    output: z.object({ purged: z.number().int().nonnegative() }),
+  },
+
+  listChannels: { input: z.object(Target).strict(), output: items(ChannelSchema) },
+  createChannel: { input: z.object({ ...Target, channel: ChannelCreateSchema }).strict(), output: ChannelSchema },
+  updateChannel: { input: z.object({ ...Target, name: Name, patch: ChannelPatchSchema }).strict(), output: ChannelSchema },
+  deleteChannel: { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
+
+  listSecurity: { input: z.object(Target).strict(), output: items(SecuritySchema) },
+  createSecurity: { input: z.object({ ...Target, security: SecurityCreateSchema }).strict(), output: SecuritySchema },
+  updateSecurity: { input: z.object({ ...Target, name: Name, patch: SecurityPatchSchema }).strict(), output: SecuritySchema },
+  deleteSecurity: { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
+
+  listTopics: { input: z.object(Target).strict(), output: items(TopicSchema) },
+  createTopic: { input: z.object({ ...Target, topic: TopicCreateSchema }).strict(), output: TopicSchema },
+  updateTopic: { input: z.object({ ...Target, name: TopicName, patch: TopicPatchSchema }).strict(), output: TopicSchema },
+  deleteTopic: { input: z.object({ ...Target, name: TopicName }).strict(), output: Ok },
+  publish: { input: z.object({ ...Target, topic: TopicName, data: z.unknown() }).strict(), output: PublishResultSchema },
+
+  listAudit: {
+    input: z.object({
+      ...Target,
+      limit: z.number().int().min(1).max(1000).default(100),
+      before: z.number().int().positive().optional(),
+      action: z.string().max(64).optional(),
+    }).strict(),
+    output: z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() }),
+  },
+
+  getSettings: { input: NoInput, output: SettingsSchema },
+  setSettings: { input: SettingsPatchSchema, output: SettingsSchema },
+});
+
+// ---------------------------------------------------------------- events
+
+export const clusterEvents = defineEvents({
+  /** A server of an open (or just closed) cluster changed status, RTT or info. Whole cluster state. */
+  'cluster.status': ClusterStateSchema,
+  'connections.delta': ConnectionsDeltaSchema,
+  /** Profiles were added, changed or removed. The full list. */
+  'clusters.changed': z.object({ items: z.array(ClusterProfileSchema) }),
+  'settings.changed': SettingsSchema,
+});
+
