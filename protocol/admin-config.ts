@@ -59,6 +59,9 @@ export const ChannelSchema = ChannelFields.extend({
   connections: z.number().int().nonnegative(),
 });
 export type Channel = z.infer<typeof ChannelSchema>;
+/** GET /admin/v1/channels */
+export const ChannelListSchema = z.object({ items: z.array(ChannelSchema) });
+export type ChannelList = z.infer<typeof ChannelListSchema>;
 
 // ---- Security definitions: secrets go in, never come out.
 
@@ -122,6 +125,9 @@ export const SecuritySchema = z.object({
   updatedAt: IsoTime,
 });
 export type Security = z.infer<typeof SecuritySchema>;
+/** GET /admin/v1/security */
+export const SecurityListSchema = z.object({ items: z.array(SecuritySchema) });
+export type SecurityList = z.infer<typeof SecurityListSchema>;
 
 export const ServerInfoSchema = z.object({
   name: z.string(),

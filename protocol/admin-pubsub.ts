@@ -34,6 +34,9 @@ export const TopicSchema = TopicFields.extend({
   lastPublishedAt: IsoTime.nullable(),
 });
 export type Topic = z.infer<typeof TopicSchema>;
+/** GET /admin/v1/topics */
+export const TopicListSchema = z.object({ items: z.array(TopicSchema) });
+export type TopicList = z.infer<typeof TopicListSchema>;
 
 export const PublishRequestSchema = z.object({ data: z.unknown() }).strict();
 export const PublishResultSchema = z.object({
@@ -63,3 +66,6 @@ export const SubscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 export const SubscriptionListSchema = z.object({ items: z.array(SubscriptionSchema) });
+/** POST /admin/v1/subscriptions/{key}/purge */
+export const PurgeResultSchema = z.object({ purged: z.number().int() });
+export type PurgeResult = z.infer<typeof PurgeResultSchema>;

@@ -23,6 +23,8 @@ export const CloseCode = {
   ClosedByAdmin: 4005,
   /** The session token expired: nothing was received from the client for tokenTtl seconds. */
   SessionExpired: 4008,
+  /** Admin live events (/admin/v1/events): the consumer fell behind (send buffer over maxEventBufferBytes); re-sync and reconnect. */
+  EventsOverflow: 4029,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
