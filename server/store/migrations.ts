@@ -40,4 +40,44 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    name: 'pubsub: topics, per-topic message log, durable subscriptions',
+    up(db) {
+      db.exec(`
+        CREATE TABLE pubsub_topics (
+          name TEXT PRIMARY KEY,
+          max_depth INTEGER NOT NULL,
+          max_age_seconds INTEGER NOT NULL,
+          overflow TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          head INTEGER NOT NULL,            -- last log position assigned
+          published INTEGER NOT NULL,
+          dropped INTEGER NOT NULL,
+          rejected INTEGER NOT NULL,
+          last_published_at TEXT
+        );
+        -- Each message is stored once per topic; subscriptions are cursors into this log.
+        CREATE TABLE pubsub_messages (
+          topic TEXT NOT NULL,
+          pos INTEGER NOT NULL,
+          published_at TEXT NOT NULL,
+          data TEXT NOT NULL,               -- JSON
+          PRIMARY KEY (topic, pos)
+        ) WITHOUT ROWID;
+        CREATE TABLE pubsub_subscriptions (
+          key TEXT PRIMARY KEY,
+          client_id TEXT NOT NULL,
+          topic TEXT NOT NULL,
+          channel TEXT NOT NULL,
+          subscribed_at TEXT NOT NULL,
+          base INTEGER NOT NULL,            -- seq = pos - base
+          acked INTEGER NOT NULL,           -- last acknowledged (or dropped) log position
+          dropped INTEGER NOT NULL,
+          UNIQUE (client_id, topic)
+        );
+        CREATE TABLE pubsub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `);
+    },
+  },
 ];

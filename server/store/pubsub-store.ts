@@ -1,0 +1,63 @@
+import type { OverflowPolicy } from '../../protocol/admin-pubsub';
+import type { z } from 'zod';
+
+/** A topic as stored: its limits plus the log head and counters. */
+export interface StoredTopic {
+  name: string;
+  maxDepth: number;
+  maxAgeSeconds: number;
+  overflow: z.infer<typeof OverflowPolicy>;
+  createdAt: string;
+  updatedAt: string;
+  /** Last log position assigned (0 = nothing published yet). */
+  head: number;
+  published: number;
+  dropped: number;
+  rejected: number;
+  lastPublishedAt: string | null;
+}
+
+/** A durable subscription: a cursor into its topic's log. seq = pos - base. */
+export interface StoredSubscription {
+  key: string;
+  clientId: string;
+  topic: string;
+  channel: string;
+  subscribedAt: string;
+  base: number;
+  /** Last acknowledged (or dropped) log position. */
+  acked: number;
+  dropped: number;
+}
+
+export interface StoredMessage {
+  pos: number;
+  publishedAt: string;
+  /** The message data as JSON text. */
+  data: string;
+}
+
+/** One durable change. A batch of them is applied atomically by PubSubStore.apply. */
+export type PubSubStoreOp =
+  | { kind: 'putTopic'; topic: StoredTopic }
+  | { kind: 'deleteTopic'; name: string }
+  | { kind: 'appendMessage'; topic: string; message: StoredMessage }
+  | { kind: 'deleteMessagesUpTo'; topic: string; pos: number }
+  | { kind: 'putSubscription'; subscription: StoredSubscription }
+  | { kind: 'updateCursor'; key: string; acked: number; dropped: number }
+  | { kind: 'deleteSubscription'; key: string }
+  | { kind: 'setMeta'; key: string; value: string };
+
+/**
+ * Durable pub/sub state behind one small interface, so a clustered store (e.g. Redis with
+ * MULTI/EXEC) can provide the same semantics: `apply` is atomic and durable when it returns.
+ */
+export interface PubSubStore {
+  load(): { topics: StoredTopic[]; subscriptions: StoredSubscription[] };
+  apply(ops: readonly PubSubStoreOp[]): void;
+  /** Messages of `topic` with pos > afterPos, ascending, at most `limit`. */
+  readMessages(topic: string, afterPos: number, limit: number): StoredMessage[];
+  /** The highest pos of a message of `topic` published before `cutoffIso`, or null. */
+  lastPosBefore(topic: string, cutoffIso: string): number | null;
+  getMeta(key: string): string | undefined;
+}
