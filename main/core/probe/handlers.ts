@@ -12,7 +12,30 @@ export interface ProbeService {
   dispose(): Promise<void>;
 }
 
-/** Placeholder until the probe lands. */
+const notYet = async (): Promise<never> => {
+  throw new Error('probe: not implemented yet');
+};
+
+/** Placeholder until the probe lands: every call rejects. */
 export function createProbeService(_ctx: ProbeContext): ProbeService {
-  return { handlers: {}, dispose: async () => {} };
+  return {
+    handlers: {
+      probeListSessions: notYet,
+      probeGetSession: notYet,
+      probeSaveSession: notYet,
+      probeDeleteSession: notYet,
+      probeOpen: notYet,
+      probeClose: notYet,
+      probeSend: notYet,
+      probePreview: notYet,
+      probeResend: notYet,
+      probeQueryLog: notYet,
+      probeExport: notYet,
+      probeImport: notYet,
+      probeListTemplates: notYet,
+      probeSaveTemplate: notYet,
+      probeDeleteTemplate: notYet,
+    },
+    dispose: async () => {},
+  };
 }
