@@ -34,6 +34,8 @@ export const ErrorCode = {
   InvalidFrame: 'SB_ERR_INVALID_FRAME',
   Unavailable: 'SB_ERR_UNAVAILABLE',
   Timeout: 'SB_ERR_TIMEOUT',
+  /** Admin API: the path exists but not with this HTTP method (405, with an Allow header). */
+  MethodNotAllowed: 'SB_ERR_METHOD_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

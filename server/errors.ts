@@ -14,6 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ConnectionNotFound]: 404,
   [ErrorCode.TopicNotFound]: 404,
   [ErrorCode.SubscriptionNotFound]: 404,
+  [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.ChannelExists]: 409,
   [ErrorCode.ChannelAddressInUse]: 409,
