@@ -80,4 +80,10 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    name: 'meta: key/value flags (e.g. when the config file seeded the store)',
+    up(db) {
+      db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+    },
+  },
 ];
