@@ -29,6 +29,13 @@ export const PubSubConfigSchema = z
     delivery: DeliveryOptionsSchema.default(DeliveryOptionsSchema.parse({})),
     /** How often aged-out messages (maxAgeSeconds) are expired and fully acked messages deleted. */
     sweepIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+    /**
+     * Acks are kept in memory and written in batches at most this often (losing an ack to a crash
+     * only causes a redelivery, which at-least-once allows; publishes are always written at once).
+     */
+    ackFlushMs: z.number().int().min(1).max(60_000).default(100),
+    /** topic.changed events caused by publishes/acks are coalesced per topic within this window. */
+    topicEventMs: z.number().int().min(1).max(60_000).default(250),
     /** Max JSON size of one published message's data. */
     maxMessageBytes: z.number().int().min(16).max(64 * 1024 * 1024).default(1024 * 1024),
   })

@@ -15,6 +15,11 @@ export interface PubSubSession {
   allowPublish(): readonly string[];
   /** Sends a frame; false when the socket is no longer open. */
   send(frame: ServerFrame): boolean;
+  /**
+   * Optional fast path: sends an already serialized ServerFrame (JSON text) as is. A fan-out to
+   * many subscribers then serializes the message data once instead of once per subscriber.
+   */
+  sendText?(json: string): boolean;
   /** Bytes queued in the socket but not yet written (for delivery flow control). */
   bufferedAmount(): number;
 }

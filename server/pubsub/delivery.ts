@@ -1,0 +1,138 @@
+import type { DeliveryOptions } from './options';
+import type { PubSubSession } from './session-port';
+import { messageFrameText, type SubState, type TopicState } from './state';
+import type { PubSubStore } from '../store/pubsub-store';
+
+interface Attached {
+  session: PubSubSession;
+  pumpScheduled: boolean;
+  /** Set while the socket buffers more than maxBufferedBytes; a timer checks again. */
+  throttleTimer: NodeJS.Timeout | null;
+  closed: boolean;
+}
+
+/**
+ * Pushes queued messages to attached sessions with flow control: per subscription at most
+ * `windowPerSubscription` delivered-but-unacked messages, per session nothing while the socket
+ * buffers more than `maxBufferedBytes`. Backlogs are read from the store in batches, so memory
+ * stays bounded whatever the queue depth.
+ */
+export class Delivery {
+  private readonly byClient = new Map<string, Attached>();
+  private readonly byConnection = new Map<string, Attached>();
+
+  constructor(
+    private readonly opts: DeliveryOptions,
+    private readonly store: PubSubStore,
+    private readonly topics: Map<string, TopicState>,
+    private readonly subsOfClient: (clientId: string) => Iterable<SubState>,
+  ) {}
+
+  /** Attaches a session; every unacked message of its client's subscriptions is (re)delivered. */
+  attach(session: PubSubSession): void {
+    const previous = this.byClient.get(session.clientId);
+    if (previous) this.release(previous);
+    const a: Attached = { session, pumpScheduled: false, throttleTimer: null, closed: false };
+    this.byClient.set(session.clientId, a);
+    this.byConnection.set(session.connectionId, a);
+    for (const s of this.subsOfClient(session.clientId)) s.delivered = s.acked;
+    this.schedulePump(a);
+  }
+
+  detach(connectionId: string): void {
+    const a = this.byConnection.get(connectionId);
+    if (a) this.release(a);
+  }
+
+  isAttached(clientId: string): boolean {
+    return this.byClient.has(clientId);
+  }
+
+  private release(a: Attached): void {
+    a.closed = true;
+    if (a.throttleTimer) clearTimeout(a.throttleTimer);
+    a.throttleTimer = null;
+    this.byConnection.delete(a.session.connectionId);
+    if (this.byClient.get(a.session.clientId) === a) this.byClient.delete(a.session.clientId);
+  }
+
+  /** A new subscription or an ack may have opened the window. */
+  kick(clientId: string): void {
+    const a = this.byClient.get(clientId);
+    if (a) this.schedulePump(a);
+  }
+
+  /**
+   * Delivers a freshly committed message straight from memory to every subscription that is
+   * caught up; the others get it from the store when their pump reaches it.
+   */
+  fanOut(topic: TopicState, pos: number, data: unknown, dataJson: string, publishedAt: string): void {
+    const topicJson = JSON.stringify(topic.name);
+    const window = this.opts.windowPerSubscription;
+    for (const s of topic.subs.values()) {
+      const a = this.byClient.get(s.clientId);
+      if (!a || a.throttleTimer) continue;
+      if (s.delivered !== pos - 1 || s.delivered - s.acked >= window) {
+        this.schedulePump(a);
+        continue;
+      }
+      s.delivered = pos;
+      const seq = pos - s.base;
+      const session = a.session;
+      if (session.sendText) session.sendText(messageFrameText(topicJson, seq, dataJson, publishedAt));
+      else session.send({ type: 'message', topic: topic.name, seq, data, publishedAt });
+      if (session.bufferedAmount() > this.opts.maxBufferedBytes) this.throttle(a);
+    }
+  }
+
+  private schedulePump(a: Attached): void {
+    if (a.pumpScheduled || a.closed || a.throttleTimer) return;
+    a.pumpScheduled = true;
+    setImmediate(() => {
+      a.pumpScheduled = false;
+      if (!a.closed) this.pump(a);
+    });
+  }
+
+  private throttle(a: Attached): void {
+    if (a.throttleTimer || a.closed) return;
+    a.throttleTimer = setTimeout(() => {
+      a.throttleTimer = null;
+      if (a.closed) return;
+      if (a.session.bufferedAmount() > this.opts.maxBufferedBytes) this.throttle(a);
+      else this.pump(a);
+    }, this.opts.resumeCheckMs);
+  }
+
+  private pump(a: Attached): void {
+    const { windowPerSubscription: window, batchSize, maxBufferedBytes } = this.opts;
+    const session = a.session;
+    if (session.bufferedAmount() > maxBufferedBytes) return this.throttle(a);
+    for (const s of this.subsOfClient(session.clientId)) {
+      const topic = this.topics.get(s.topic);
+      if (!topic) continue;
+      if (s.delivered < s.acked) s.delivered = s.acked;
+      const topicJson = JSON.stringify(topic.name);
+      while (s.delivered < topic.head && s.delivered - s.acked < window) {
+        const limit = Math.min(batchSize, window - (s.delivered - s.acked), topic.head - s.delivered);
+        const rows = this.store.readMessages(topic.name, s.delivered, limit);
+        if (rows.length === 0) {
+          // Nothing stored up to head (trimmed after acks/expiry): nothing left to deliver.
+          s.delivered = topic.head;
+          break;
+        }
+        for (const m of rows) {
+          s.delivered = m.pos;
+          const seq = m.pos - s.base;
+          if (session.sendText) session.sendText(messageFrameText(topicJson, seq, m.data, m.publishedAt));
+          else session.send({ type: 'message', topic: topic.name, seq, data: JSON.parse(m.data) as unknown, publishedAt: m.publishedAt });
+        }
+        if (session.bufferedAmount() > maxBufferedBytes) return this.throttle(a);
+      }
+    }
+  }
+
+  close(): void {
+    for (const a of [...this.byConnection.values()]) this.release(a);
+  }
+}

@@ -1,0 +1,97 @@
+import type { Subscription, Topic } from '../../protocol/admin-pubsub';
+import type { StoredSubscription, StoredTopic } from '../store/pubsub-store';
+
+/** In-memory mirror of a stored topic plus its subscriptions (the engine's working set). */
+export interface TopicState extends StoredTopic {
+  subs: Map<string, SubState>;
+  /** Messages at or below this position are known to be deleted from the store. */
+  trimmedUpTo: number;
+}
+
+/** In-memory mirror of a stored subscription plus the volatile delivery cursor. */
+export interface SubState extends StoredSubscription {
+  /** Last delivered log position on the current connection (reset to acked on attach). */
+  delivered: number;
+}
+
+export function topicFromStored(t: StoredTopic): TopicState {
+  return { ...t, subs: new Map(), trimmedUpTo: 0 };
+}
+
+export function storedTopic(t: TopicState): StoredTopic {
+  return {
+    name: t.name,
+    maxDepth: t.maxDepth,
+    maxAgeSeconds: t.maxAgeSeconds,
+    overflow: t.overflow,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    head: t.head,
+    published: t.published,
+    dropped: t.dropped,
+    rejected: t.rejected,
+    lastPublishedAt: t.lastPublishedAt,
+  };
+}
+
+export function storedSubscription(s: SubState): StoredSubscription {
+  return { key: s.key, clientId: s.clientId, topic: s.topic, channel: s.channel, subscribedAt: s.subscribedAt, base: s.base, acked: s.acked, dropped: s.dropped };
+}
+
+export function toTopic(t: TopicState): Topic {
+  let depth = 0;
+  for (const s of t.subs.values()) depth += t.head - s.acked;
+  return {
+    name: t.name,
+    maxDepth: t.maxDepth,
+    maxAgeSeconds: t.maxAgeSeconds,
+    overflow: t.overflow,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    subscribers: t.subs.size,
+    depth,
+    published: t.published,
+    dropped: t.dropped,
+    rejected: t.rejected,
+    lastPublishedAt: t.lastPublishedAt,
+  };
+}
+
+export function toSubscription(s: SubState, head: number, connectedAt?: string): Subscription {
+  return {
+    subscriptionKey: s.key,
+    topic: s.topic,
+    clientId: s.clientId,
+    channel: s.channel,
+    subscribedAt: s.subscribedAt,
+    ...(connectedAt !== undefined ? { predatesConnection: s.subscribedAt < connectedAt } : {}),
+    depth: head - s.acked,
+    lastSeq: head - s.base,
+    lastDeliveredSeq: Math.max(s.delivered, s.acked) - s.base,
+    lastAckedSeq: s.acked - s.base,
+    dropped: s.dropped,
+  };
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/** Channel permission patterns: `*` matches any run of characters, everything else is literal. */
+export function topicAllowed(patterns: readonly string[], topic: string): boolean {
+  for (const p of patterns) {
+    if (p === '*' || p === topic) return true;
+    if (!p.includes('*')) continue;
+    let re = patternCache.get(p);
+    if (!re) {
+      re = new RegExp(`^${p.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+      if (patternCache.size > 1000) patternCache.clear();
+      patternCache.set(p, re);
+    }
+    if (re.test(topic)) return true;
+  }
+  return false;
+}
+
+/** The frame text of one delivery; built by concatenation so a fan-out serializes the data once. */
+export function messageFrameText(topicJson: string, seq: number, dataJson: string, publishedAt: string): string {
+  return `{"type":"message","topic":${topicJson},"seq":${seq},"data":${dataJson},"publishedAt":"${publishedAt}"}`;
+}

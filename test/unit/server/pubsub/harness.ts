@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServerFrame } from '../../../../protocol/client-frames';
+import type { AdminEvent } from '../../../../protocol/admin-events';
+import { EventBus } from '../../../../server/event-bus';
+import { PubSubEngine } from '../../../../server/pubsub/engine';
+import { PubSubConfigSchema, type PubSubConfigInput } from '../../../../server/pubsub/options';
+import type { PubSubSession } from '../../../../server/pubsub/session-port';
+import { openDatabase, type Db } from '../../../../server/store/db';
+
+/** A session that records what the engine sends (the engine is the unit under test, this is its port). */
+export class RecordingSession implements PubSubSession {
+  readonly frames: ServerFrame[] = [];
+  open = true;
+  subscribePatterns: string[] = ['*'];
+  publishPatterns: string[] = ['*'];
+  constructor(
+    readonly connectionId: string,
+    readonly clientId: string,
+    readonly channel = 'main',
+    readonly connectedAt = new Date().toISOString(),
+  ) {}
+  allowSubscribe(): readonly string[] {
+    return this.subscribePatterns;
+  }
+  allowPublish(): readonly string[] {
+    return this.publishPatterns;
+  }
+  send(frame: ServerFrame): boolean {
+    if (!this.open) return false;
+    this.frames.push(frame);
+    return true;
+  }
+  sendText(json: string): boolean {
+    return this.send(JSON.parse(json) as ServerFrame);
+  }
+  bufferedAmount(): number {
+    return 0;
+  }
+  messages(topic?: string): Extract<ServerFrame, { type: 'message' }>[] {
+    return this.frames.filter((f): f is Extract<ServerFrame, { type: 'message' }> => f.type === 'message' && (topic === undefined || f.topic === topic));
+  }
+  responses(): Extract<ServerFrame, { type: 'response' }>[] {
+    return this.frames.filter((f): f is Extract<ServerFrame, { type: 'response' }> => f.type === 'response');
+  }
+  lastResponse(): Extract<ServerFrame, { type: 'response' }> {
+    const r = this.responses().at(-1);
+    if (!r) throw new Error('no response recorded');
+    return r;
+  }
+}
+
+export interface Harness {
+  dir: string;
+  file: string;
+  db: Db;
+  events: AdminEvent[];
+  engine: PubSubEngine;
+  connections: Map<string, { clientId: string | null; connectedAt: string }>;
+  /** Closes engine and db and opens both again on the same file (a graceful restart). */
+  restart(): Harness;
+  dispose(): void;
+}
+
+export function makeHarness(config: PubSubConfigInput = {}, dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-'))): Harness {
+  const file = join(dir, 'switchboard.db');
+  const db = openDatabase(file);
+  const bus = new EventBus();
+  const events: AdminEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const connections = new Map<string, { clientId: string | null; connectedAt: string }>();
+  const engine = new PubSubEngine({ db, events: bus, config: PubSubConfigSchema.parse(config), lookupConnection: (id) => connections.get(id) });
+  const h: Harness = {
+    dir,
+    file,
+    db,
+    events,
+    engine,
+    connections,
+    restart() {
+      engine.close();
+      db.close();
+      return makeHarness(config, dir);
+    },
+    dispose() {
+      engine.close();
+      if (db.open) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** Lets setImmediate-scheduled work (group commit, pumps) run. */
+export async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+}
