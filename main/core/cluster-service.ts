@@ -1,0 +1,235 @@
+import type { ClusterProfile, ClusterState, clusterCalls } from '../../protocol/console/clusters';
+import { ErrorCode } from '../../protocol/errors';
+import { nowIso } from '../../protocol/time';
+import { AdminClient } from './admin-client';
+import { createAdminOps, type WithServer } from './admin-ops';
+import { ClusterSession, type ClusterSessionOptions, type SessionServer } from './cluster-session';
+import { ConsoleError, rerootError } from './errors';
+import type { Emit, Handlers } from './handlers';
+import { ProfileStore, toProfile, type StoredCluster } from './profile-store';
+import type { SecretStore } from './secret-store';
+import { SettingsStore } from './settings-store';
+
+/** What main/embedded/sandbox.ts gives the core (the core itself never imports server/). */
+export interface SandboxInfo {
+  adminUrl: string;
+  operatorToken: string;
+  viewerToken: string;
+  channelUrl: string;
+}
+export interface SandboxController {
+  start(): Promise<SandboxInfo>;
+  stop(): Promise<void>;
+}
+
+export interface ConsoleCoreOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  emit: Emit;
+  host: 'electron' | 'web';
+  version: string;
+  /** How to run the embedded sandbox; absent → no sandbox at all. */
+  sandbox?: SandboxController;
+  /** false → do not start the sandbox this run whatever the setting says (--no-sandbox-server). */
+  sandboxAllowed?: boolean;
+  session?: ClusterSessionOptions;
+  log?: (msg: string) => void;
+}
+
+export interface ClusterService {
+  handlers: Handlers<typeof clusterCalls>;
+  /** Starts the sandbox when enabled. Never throws: a failed sandbox is logged and left off. */
+  init(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export const SANDBOX_CLUSTER_ID = 'sandbox';
+const SANDBOX_SERVER_ID = 'sandbox-server';
+
+export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
+  const profiles = new ProfileStore(opts.dataDir, opts.secrets);
+  const settings = new SettingsStore(opts.dataDir);
+  const sessions = new Map<string, ClusterSession>();
+  const log = opts.log ?? ((m: string) => console.warn(m));
+  let sandbox: { info: SandboxInfo; profile: StoredCluster } | null = null;
+  let sandboxBusy: Promise<void> = Promise.resolve();
+
+  async function allProfiles(): Promise<ClusterProfile[]> {
+    const stored = (await profiles.list()).map((c) => toProfile(c));
+    return sandbox ? [toProfile(sandbox.profile, 'sandbox'), ...stored] : stored;
+  }
+  async function announceClusters(): Promise<void> {
+    opts.emit('clusters.changed', { items: await allProfiles() });
+  }
+
+  async function sessionServers(clusterId: string): Promise<SessionServer[]> {
+    if (sandbox && clusterId === SANDBOX_CLUSTER_ID) {
+      return [{ id: SANDBOX_SERVER_ID, url: sandbox.info.adminUrl, tls: { allowSelfSigned: false }, token: sandbox.info.operatorToken }];
+    }
+    const c = await profiles.get(clusterId);
+    if (!c) throw ConsoleError.of(ErrorCode.NotFound, `no cluster profile ${clusterId}`, { field: 'clusterId' });
+    return Promise.all(c.servers.map(async (s) => ({ id: s.id, url: s.url, tls: s.tls, token: s.hasToken ? await profiles.token(c.id, s.id) : null })));
+  }
+
+  function closedState(clusterId: string, servers: SessionServer[]): ClusterState {
+    const since = nowIso();
+    return {
+      clusterId,
+      open: false,
+      servers: servers.map((s) => ({
+        serverId: s.id, url: s.url, status: 'closed', reason: null, nextRetryAt: null, attempts: 0, info: null, role: null,
+        tokenName: null, rttMs: null, connections: 0, insecureTls: s.url.startsWith('https:') && s.tls.allowSelfSigned, since,
+      })),
+    };
+  }
+
+  async function open(clusterId: string): Promise<ClusterState> {
+    const existing = sessions.get(clusterId);
+    if (existing) {
+      // A renderer (re)attached: give it a full picture again.
+      existing.table.requestReset();
+      return existing.state();
+    }
+    const servers = await sessionServers(clusterId);
+    const session = new ClusterSession(clusterId, servers, (d) => opts.emit('connections.delta', d), (s) => opts.emit('cluster.status', s), opts.session);
+    sessions.set(clusterId, session);
+    session.start();
+    return session.state();
+  }
+
+  async function close(clusterId: string): Promise<void> {
+    const s = sessions.get(clusterId);
+    if (!s) return;
+    sessions.delete(clusterId);
+    await s.stop();
+  }
+
+  /** Runs fn against one server: through the open session's client, or a one-off client when closed. */
+  const withServer: WithServer = async (clusterId, serverId, fieldPrefix, fn) => {
+    const session = sessions.get(clusterId);
+    if (session) {
+      const link = session.link(serverId);
+      try {
+        return await fn(link.client);
+      } catch (err) {
+        throw rerootError(err, fieldPrefix, link.id);
+      }
+    }
+    const servers = await sessionServers(clusterId);
+    const s = serverId !== undefined ? servers.find((x) => x.id === serverId) : servers[0];
+    if (!s) throw ConsoleError.of(ErrorCode.NotFound, `server ${serverId ?? '(any)'} is not part of this cluster`, { field: 'serverId' });
+    const client = new AdminClient({ baseUrl: s.url, token: s.token, tls: s.tls, ...(opts.session?.requestTimeoutMs !== undefined ? { timeoutMs: opts.session.requestTimeoutMs } : {}) });
+    try {
+      return await fn(client);
+    } catch (err) {
+      throw rerootError(err, fieldPrefix, s.id);
+    } finally {
+      client.close();
+    }
+  };
+
+  async function startSandbox(): Promise<void> {
+    if (!opts.sandbox || sandbox) return;
+    try {
+      const info = await opts.sandbox.start();
+      const now = nowIso();
+      sandbox = {
+        info,
+        profile: { id: SANDBOX_CLUSTER_ID, name: 'Local sandbox', servers: [{ id: SANDBOX_SERVER_ID, url: info.adminUrl, hasToken: true, tls: { allowSelfSigned: false } }], createdAt: now, updatedAt: now },
+      };
+    } catch (err) {
+      log(`sandbox server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  async function stopSandbox(): Promise<void> {
+    if (!sandbox || !opts.sandbox) return;
+    await close(SANDBOX_CLUSTER_ID);
+    sandbox = null;
+    await opts.sandbox.stop();
+  }
+  function serialSandbox(fn: () => Promise<void>): Promise<void> {
+    sandboxBusy = sandboxBusy.then(fn, fn);
+    return sandboxBusy;
+  }
+
+  const notBuiltin = (id: string | undefined, field: string) => {
+    if (id === SANDBOX_CLUSTER_ID) throw ConsoleError.of(ErrorCode.NotPermitted, 'the Local sandbox is managed by the console; turn it off in Settings instead', { field });
+  };
+
+  const handlers: Handlers<typeof clusterCalls> = {
+    async getAppInfo() {
+      return {
+        version: opts.version,
+        host: opts.host,
+        platform: process.platform,
+        secretStorage: opts.secrets.describe(),
+        sandbox: sandbox ? { clusterId: SANDBOX_CLUSTER_ID, adminUrl: sandbox.info.adminUrl, channelUrl: sandbox.info.channelUrl } : null,
+      };
+    },
+    async listClusters() {
+      return { items: await allProfiles() };
+    },
+    async saveCluster(input) {
+      notBuiltin(input.id, 'id');
+      const saved = await profiles.save(input);
+      // An open cluster picks up new servers/tokens by reopening.
+      if (sessions.has(saved.id)) {
+        await close(saved.id);
+        await open(saved.id);
+      }
+      await announceClusters();
+      return toProfile(saved);
+    },
+    async removeCluster({ clusterId }) {
+      notBuiltin(clusterId, 'clusterId');
+      await close(clusterId);
+      await profiles.remove(clusterId);
+      await announceClusters();
+      return { ok: true as const };
+    },
+    async openCluster({ clusterId }) {
+      return open(clusterId);
+    },
+    async closeCluster({ clusterId }) {
+      await close(clusterId);
+      return { ok: true as const };
+    },
+    async getClusterState({ clusterId }) {
+      const s = sessions.get(clusterId);
+      return s ? s.state() : closedState(clusterId, await sessionServers(clusterId));
+    },
+    async getConnections({ clusterId }) {
+      const s = sessions.get(clusterId);
+      if (!s) throw ConsoleError.of(ErrorCode.NotFound, 'cluster is not open (call openCluster first)', { field: 'clusterId' });
+      return s.table.snapshot();
+    },
+    ...createAdminOps(withServer),
+    async getSettings() {
+      return settings.get();
+    },
+    async setSettings(patch) {
+      const next = await settings.update(patch);
+      if (patch.sandbox !== undefined && opts.sandbox) {
+        await serialSandbox(async () => {
+          if (patch.sandbox && opts.sandboxAllowed !== false) await startSandbox();
+          if (!patch.sandbox) await stopSandbox();
+        });
+        await announceClusters();
+      }
+      opts.emit('settings.changed', next);
+      return next;
+    },
+  };
+
+  return {
+    handlers,
+    async init() {
+      const s = await settings.get();
+      if (s.sandbox && opts.sandboxAllowed !== false) await serialSandbox(startSandbox);
+    },
+    async dispose() {
+      await Promise.all([...sessions.keys()].map((id) => close(id)));
+      await serialSandbox(stopSandbox);
+    },
+  };
+}
