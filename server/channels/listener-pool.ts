@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ErrorCode } from '../../protocol/errors';
+import { SbError } from '../errors';
+
+/** A parsed channel address. */
+export interface ChannelTarget {
+  host: string;
+  port: number;
+  path: string;
+}
+
+export function parseAddress(address: string): ChannelTarget {
+  const u = new URL(address);
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  return { host, port: Number(u.port), path: u.pathname || '/' };
+}
+
+/** Whatever handles upgrades for one path (a channel). */
+export interface Route {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+export class Listener {
+  readonly routes = new Map<string, Route>();
+  boundPort = 0;
+  constructor(
+    readonly host: string,
+    readonly server: Server,
+  ) {}
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
+
+/**
+ * One node http server per host:port, shared by every channel on that port; WebSocket upgrades are
+ * routed by path. A listener closes when its last route leaves, so its port refuses connections.
+ */
+export class ListenerPool {
+  /** Keyed by `host|boundPort`. */
+  private readonly listeners = new Map<string, Listener>();
+
+  /** Attaches a route; binds a new listener when none serves host:port (port 0: always a new one). */
+  async attach(target: ChannelTarget, route: Route): Promise<Listener> {
+    const existing = target.port !== 0 ? this.listeners.get(`${target.host}|${target.port}`) : undefined;
+    if (existing) {
+      if (existing.routes.has(target.path)) throw new SbError(ErrorCode.ChannelAddressInUse, `ws://${target.host}:${target.port}${target.path} is already served by another channel`, { field: 'address' });
+      existing.routes.set(target.path, route);
+      return existing;
+    }
+    const server = createServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+      res.end('Switchboard channel: connect with a WebSocket client\n');
+    });
+    const listener = new Listener(target.host, server);
+    listener.routes.set(target.path, route);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      let path: string;
+      try {
+        path = new URL(req.url ?? '/', 'http://x').pathname;
+      } catch {
+        return rejectUpgrade(socket, 400, 'Bad Request');
+      }
+      const r = listener.routes.get(path);
+      if (!r) return rejectUpgrade(socket, 404, 'Not Found');
+      r.handleUpgrade(req, socket, head);
+    });
+    // Keep-alive HTTP is pointless here and idle sockets would delay close().
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        server.off('listening', onListening);
+        const field = { field: 'address' };
+        if (err.code === 'EADDRINUSE') reject(new SbError(ErrorCode.ChannelAddressInUse, `${target.host}:${target.port} is already in use by another process`, field));
+        else reject(new SbError(ErrorCode.Validation, `address: cannot listen on ${target.host}:${target.port}: ${err.message}`, field));
+      };
+      const onListening = (): void => {
+        server.off('error', onError);
+        resolve();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(target.port, target.host);
+    });
+    const addr = server.address();
+    listener.boundPort = typeof addr === 'object' && addr ? addr.port : target.port;
+    const key = `${target.host}|${listener.boundPort}`;
+    // Two concurrent binds of the same fixed port: the OS lets only one succeed, so this key is free.
+    this.listeners.set(key, listener);
+    server.on('error', () => undefined);
+    return listener;
+  }
+
+  /** Removes a route; the listener closes (refusing new connections) when it has none left. */
+  async detach(listener: Listener, path: string, route: Route): Promise<void> {
+    if (listener.routes.get(path) === route) listener.routes.delete(path);
+    if (listener.routes.size > 0) return;
+    this.listeners.delete(`${listener.host}|${listener.boundPort}`);
+    // close() unbinds the port at once (new connections are refused); its callback would also wait
+    // for straggling sockets, which the sessions' own close timeouts already bound.
+    listener.server.close();
+    listener.server.closeAllConnections();
+  }
+
+  /** The listener serving host:port, if any (for conflict checks against bound ports). */
+  find(host: string, port: number): Listener | undefined {
+    return this.listeners.get(`${host}|${port}`);
+  }
+}

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
+import { AdminConfigSchema } from './admin/options';
+import { PubSubConfigSchema } from './pubsub/options';
+import { parseInput } from './validate';
+
+export const ServiceDefinitionSchema = z.object({
+  name: Name,
+  /** ES module path, relative to the config file's directory. */
+  module: z.string().min(1),
+}).strict();
+
+export const ReverseDnsConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** A lookup slower than this leaves remoteFqdn null. */
+  timeoutMs: z.number().int().min(10).max(30_000).default(2000),
+  /** How long an answer (or "no name") is reused. */
+  cacheTtlMs: z.number().int().min(0).max(86_400_000).default(300_000),
+  /** Max cached addresses. */
+  cacheMax: z.number().int().min(1).max(1_000_000).default(10_000),
+}).strict();
+
+/**
+ * The server configuration file (YAML or JSON). Channels and security definitions here seed the
+ * store on first start; after that the store (changed through the admin API) wins.
+ */
+export const ServerConfigSchema = z.object({
+  /** Shown in welcome frames, ConnectionInfo.serverName and the admin API. */
+  name: z.string().min(1).max(128).default(hostname()),
+  /** Where switchboard.db lives; relative to the config file's directory. */
+  dataDir: z.string().min(1).default('./data'),
+  admin: AdminConfigSchema.default(AdminConfigSchema.parse({})),
+  /** Peers whose X-Forwarded-For header is believed (exact IP addresses). */
+  trustedProxies: z.array(z.string().min(1)).default([]),
+  channels: z.array(ChannelCreateSchema).default([]),
+  security: z.array(SecurityCreateSchema).default([]),
+  services: z.array(ServiceDefinitionSchema).default([]),
+  pubsub: PubSubConfigSchema.default(PubSubConfigSchema.parse({})),
+  reverseDns: ReverseDnsConfigSchema.default(ReverseDnsConfigSchema.parse({})),
+  /** A server-initiated close (disconnect, shutdown) terminates the socket if the peer has not completed the close handshake by then. */
+  closeTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** connection.updated for counter changes is emitted at most this often per connection. */
+  statsIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+  /** Graceful shutdown budget: past it the process exits anyway (CLI). */
+  shutdownTimeoutMs: z.number().int().min(1000).max(60_000).default(10_000),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).strict();
+
+export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
+export type ServerConfig = z.output<typeof ServerConfigSchema>;
+
+export function parseServerConfig(input: unknown): ServerConfig {
+  return parseInput(ServerConfigSchema, input);
+}
+
+/** Reads a YAML (.yaml/.yml) or JSON file; returns the raw input (validated by startServer). */
+export async function loadConfigFile(path: string): Promise<ServerConfigInput> {
+  const text = await readFile(path, 'utf8');
+  const raw: unknown = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  return parseServerConfig(raw ?? {}) as ServerConfigInput;
+}
