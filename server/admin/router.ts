@@ -139,7 +139,13 @@ export async function handleAdminRequest(req: IncomingMessage, res: ServerRespon
   let parsedBody: unknown;
   let validBody = false;
   try {
-    requireRole(caller, route.role);
+    try {
+      requireRole(caller, route.role);
+    } catch (err) {
+      // Read what a viewer tried (best effort) so its forbidden attempt is audited with params.
+      if (route.body && route.audit) rawBody = await readJsonBody(req, deps.maxBodyBytes).catch(() => undefined);
+      throw err;
+    }
     if (route.body) {
       rawBody = await readJsonBody(req, deps.maxBodyBytes);
       parsedBody = parseWith(route.body, rawBody ?? {});
