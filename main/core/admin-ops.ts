@@ -1,7 +1,6 @@
-import { z } from 'zod';
-import { ChannelSchema, SecuritySchema } from '../../protocol/admin-config';
+import { ChannelListSchema, ChannelSchema, SecurityListSchema, SecuritySchema } from '../../protocol/admin-config';
 import { DisconnectResultSchema, InvokeResultSchema } from '../../protocol/admin-connections';
-import { PublishResultSchema, SubscriptionListSchema, TopicSchema } from '../../protocol/admin-pubsub';
+import { PublishResultSchema, PurgeResultSchema, SubscriptionListSchema, TopicListSchema, TopicSchema } from '../../protocol/admin-pubsub';
 import { AuditListSchema } from '../../protocol/admin-audit';
 import type { clusterCalls } from '../../protocol/console/clusters';
 import type { AdminClient } from './admin-client';
@@ -14,8 +13,7 @@ import type { Handlers } from './handlers';
  */
 export type WithServer = <T>(clusterId: string, serverId: string | undefined, fieldPrefix: string | null, fn: (client: AdminClient) => Promise<T>) => Promise<T>;
 
-const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
-const PurgeSchema = z.object({ purged: z.number().int().nonnegative() });
+
 const ok = { ok: true as const };
 
 type AdminOpNames =
@@ -38,9 +36,9 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     unsubscribe: ({ clusterId, serverId, subscriptionKey }) =>
       withServer(clusterId, serverId, null, async (c) => (await c.raw('DELETE', routes.subscription(subscriptionKey)), ok)),
     purgeSubscription: ({ clusterId, serverId, subscriptionKey }) =>
-      withServer(clusterId, serverId, null, (c) => c.request('POST', routes.purgeSubscription(subscriptionKey), {}, PurgeSchema)),
+      withServer(clusterId, serverId, null, (c) => c.request('POST', routes.purgeSubscription(subscriptionKey), undefined, PurgeResultSchema)),
 
-    listChannels: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.get(routes.channels, Items(ChannelSchema))),
+    listChannels: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.get(routes.channels, ChannelListSchema)),
     createChannel: ({ clusterId, serverId, channel }) =>
       withServer(clusterId, serverId, 'channel', (c) => c.request('POST', routes.channels, channel, ChannelSchema)),
     updateChannel: ({ clusterId, serverId, name, patch }) =>
@@ -48,7 +46,7 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     deleteChannel: ({ clusterId, serverId, name }) =>
       withServer(clusterId, serverId, null, async (c) => (await c.raw('DELETE', routes.channel(name)), ok)),
 
-    listSecurity: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.get(routes.security, Items(SecuritySchema))),
+    listSecurity: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.get(routes.security, SecurityListSchema)),
     createSecurity: ({ clusterId, serverId, security }) =>
       withServer(clusterId, serverId, 'security', (c) => c.request('POST', routes.security, security, SecuritySchema)),
     updateSecurity: ({ clusterId, serverId, name, patch }) =>
@@ -56,7 +54,7 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     deleteSecurity: ({ clusterId, serverId, name }) =>
       withServer(clusterId, serverId, null, async (c) => (await c.raw('DELETE', routes.securityOne(name)), ok)),
 
-    listTopics: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.get(routes.topics, Items(TopicSchema))),
+    listTopics: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.get(routes.topics, TopicListSchema)),
     createTopic: ({ clusterId, serverId, topic }) =>
       withServer(clusterId, serverId, 'topic', (c) => c.request('POST', routes.topics, topic, TopicSchema)),
     updateTopic: ({ clusterId, serverId, name, patch }) =>

@@ -16,7 +16,7 @@ export const routes = {
   securityOne: (name: string) => `/admin/v1/security/${enc(name)}`,
   topics: '/admin/v1/topics',
   topic: (name: string) => `/admin/v1/topics/${enc(name)}`,
-  publish: (name: string) => `/admin/v1/topics/${enc(name)}/publish`,
+  publish: (name: string) => `/admin/v1/topics/${enc(name)}/messages`,
   topicSubscriptions: (name: string) => `/admin/v1/topics/${enc(name)}/subscriptions`,
   audit: (q: { limit: number; before?: number | undefined; action?: string | undefined }) =>
     `/admin/v1/audit?limit=${q.limit}${q.before !== undefined ? `&before=${q.before}` : ''}${q.action ? `&action=${enc(q.action)}` : ''}`,
