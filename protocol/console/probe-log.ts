@@ -50,7 +50,14 @@ export const ProbeLogEntrySchema = z.discriminatedUnion('kind', [
     protocol: z.string().nullable(),
     extensions: z.string().nullable(),
   }),
-  z.object({ ...base, kind: z.literal('frame'), opcode: z.enum(['text', 'binary']), ...Payload }),
+  z.object({
+    ...base,
+    kind: z.literal('frame'),
+    opcode: z.enum(['text', 'binary']),
+    ...Payload,
+    /** Set when the session's helper is STOMP and the frame parsed as one. */
+    stomp: z.object({ command: z.string(), headers: z.array(Header), body: z.string() }).optional(),
+  }),
   z.object({ ...base, kind: z.literal('ping'), ...Payload }),
   /** `rttMs` is set when the pong answers a ping this session sent. */
   z.object({ ...base, kind: z.literal('pong'), ...Payload, rttMs: z.number().nonnegative().optional() }),

@@ -1,0 +1,182 @@
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { ProbeLogEntrySchema, type ProbeLogEntry } from '../../../protocol/console/probe';
+import { ErrorCode } from '../../../protocol/errors';
+import { ConsoleError } from '../errors';
+import type { ProbeSession } from './session';
+
+/** Largest HAR file import reads (HAR is one JSON document, so it is parsed whole). */
+export const MAX_HAR_IMPORT_BYTES = 256 * 1024 * 1024;
+
+async function withWriter(path: string, fn: (write: (s: string) => Promise<void>) => Promise<void>): Promise<number> {
+  const out = createWriteStream(path);
+  const failed = once(out, 'error').then(([err]) => Promise.reject(err as Error));
+  failed.catch(() => {});
+  const write = async (s: string): Promise<void> => {
+    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  await fn(write);
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+  return statSync(path).size;
+}
+
+/** One header line, then one entry per line (the log as the UI shows it). */
+export async function exportNdjson(session: ProbeSession, path: string): Promise<{ entries: number; bytes: number }> {
+  let entries = 0;
+  const bytes = await withWriter(path, async (write) => {
+    await write(JSON.stringify({ probeExport: 1, name: session.config.name, url: session.config.url, exportedAt: new Date().toISOString() }) + '\n');
+    await session.log.forEachEntry(async (e) => {
+      entries++;
+      await write(JSON.stringify(e) + '\n');
+    });
+  });
+  return { entries, bytes };
+}
+
+/**
+ * HAR 1.2 with Chrome's WebSocket extension: one entry for the handshake carrying `_webSocketMessages`
+ * (what other tools read) and `_probeEntries` (the full typed log, which our import prefers).
+ */
+export async function exportHar(session: ProbeSession, path: string): Promise<{ entries: number; bytes: number }> {
+  type Req = Extract<ProbeLogEntry, { kind: 'handshake-request' }>;
+  type Res = Extract<ProbeLogEntry, { kind: 'handshake-response' }>;
+  const found: { req?: Req; res?: Res; started?: string } = {};
+  await session.log.forEachEntry((e) => {
+    found.started ??= e.at;
+    if (e.kind === 'handshake-request') found.req ??= e;
+    if (e.kind === 'handshake-response') found.res ??= e;
+  });
+  const { req: r, res: s, started } = found;
+  const head = {
+    startedDateTime: started ?? new Date().toISOString(),
+    time: 0,
+    request: { method: 'GET', url: r?.url ?? session.config.url, httpVersion: 'HTTP/1.1', headers: r?.headers ?? [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    response: { status: s?.status ?? 0, statusText: s?.statusText ?? '', httpVersion: 'HTTP/1.1', headers: s?.headers ?? [], cookies: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+    cache: {},
+    timings: { send: 0, wait: 0, receive: 0 },
+    _resourceType: 'websocket',
+  };
+  let entries = 0;
+  const bytes = await withWriter(path, async (write) => {
+    await write(`{"log":{"version":"1.2","creator":{"name":"Switchboard probe","version":"1"},"pages":[],"entries":[${JSON.stringify(head).slice(0, -1)},"_webSocketMessages":[`);
+    let first = true;
+    await session.log.forEachEntry(async (e) => {
+      if (e.kind !== 'frame') return;
+      const m = { type: e.direction === 'out' ? 'send' : 'receive', time: Date.parse(e.at) / 1000, opcode: e.opcode === 'text' ? 1 : 2, data: e.data };
+      await write((first ? '' : ',') + JSON.stringify(m));
+      first = false;
+    });
+    await write('],"_probeEntries":[');
+    first = true;
+    await session.log.forEachEntry(async (e) => {
+      entries++;
+      await write((first ? '' : ',') + JSON.stringify(e));
+      first = false;
+    });
+    await write(']}]}}\n');
+  });
+  return { entries, bytes };
+}
+
+const HarSchema = z.object({
+  log: z.object({
+    entries: z
+      .array(
+        z.object({
+          startedDateTime: z.string().optional(),
+          request: z.object({ url: z.string(), headers: z.array(z.object({ name: z.string(), value: z.string() })).default([]) }),
+          response: z.object({ status: z.number().int(), statusText: z.string().default(''), headers: z.array(z.object({ name: z.string(), value: z.string() })).default([]) }).optional(),
+          _webSocketMessages: z.array(z.object({ type: z.enum(['send', 'receive']), time: z.number(), opcode: z.number().int(), data: z.string() })).optional(),
+          _probeEntries: z.array(z.unknown()).optional(),
+        }),
+      )
+      .min(1, 'no entries'),
+  }),
+});
+
+const bad = (path: string, message: string): ConsoleError => ConsoleError.of(ErrorCode.Validation, `path: ${message}`, { field: 'path' });
+
+function parseEntry(raw: unknown, where: string, path: string): ProbeLogEntry {
+  const r = ProbeLogEntrySchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw bad(path, `${where}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'invalid entry'}`);
+  }
+  return r.data;
+}
+
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads an export into `visit`, validating every entry; throws a field-named error on the first bad one. */
+export async function readExport(path: string, visit: (e: ProbeLogEntry) => void): Promise<{ name: string | null; url: string | null }> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (err) {
+    throw bad(path, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const head = readHead(path, 64);
+  if (/^\s*\{\s*"log"\s*:/.test(head)) {
+    if (size > MAX_HAR_IMPORT_BYTES) throw bad(path, `HAR files over ${MAX_HAR_IMPORT_BYTES} bytes are not imported; use NDJSON`);
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(path, 'utf8'));
+    } catch (err) {
+      throw bad(path, `not valid JSON (${(err as Error).message})`);
+    }
+    const har = HarSchema.safeParse(json);
+    if (!har.success) throw bad(path, `not a HAR export: ${har.error.issues[0]?.path.join('.')}: ${har.error.issues[0]?.message}`);
+    const first = har.data.log.entries[0]!;
+    if (first._probeEntries) {
+      first._probeEntries.forEach((raw, i) => visit(parseEntry(raw, `_probeEntries[${i}]`, path)));
+    } else {
+      const at = first.startedDateTime && !Number.isNaN(Date.parse(first.startedDateTime)) ? new Date(first.startedDateTime).toISOString() : new Date().toISOString();
+      visit({ index: 0, at, direction: 'out', kind: 'handshake-request', url: first.request.url, headers: first.request.headers, subprotocols: [] });
+      if (first.response) visit({ index: 0, at, direction: 'in', kind: 'handshake-response', status: first.response.status, statusText: first.response.statusText, headers: first.response.headers, protocol: null, extensions: null });
+      for (const m of first._webSocketMessages ?? []) {
+        const text = m.opcode === 1;
+        visit({ index: 0, at: new Date(m.time * 1000).toISOString(), direction: m.type === 'send' ? 'out' : 'in', kind: 'frame', opcode: text ? 'text' : 'binary', size: text ? Buffer.byteLength(m.data) : Buffer.from(m.data, 'base64').length, encoding: text ? 'text' : 'base64', data: m.data, truncated: false });
+      }
+    }
+    return { name: null, url: first.request.url };
+  }
+  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let lineNo = 0;
+  let meta: { name: string | null; url: string | null } = { name: null, url: null };
+  for await (const line of rl) {
+    lineNo++;
+    if (!line.trim()) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      rl.close();
+      throw bad(path, `line ${lineNo}: not valid JSON`);
+    }
+    if (lineNo === 1 && raw && typeof raw === 'object' && 'probeExport' in raw) {
+      const m = raw as { name?: unknown; url?: unknown };
+      meta = { name: typeof m.name === 'string' ? m.name : null, url: typeof m.url === 'string' ? m.url : null };
+      continue;
+    }
+    try {
+      visit(parseEntry(raw, `line ${lineNo}`, path));
+    } catch (err) {
+      rl.close();
+      throw err;
+    }
+  }
+  if (lineNo === 0) throw bad(path, 'the file is empty');
+  return meta;
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { EventName, EventPayload } from '../../../protocol/console/contract';
+import { ProbeSessionConfigInput, type ProbeLogEntry, type ProbeSessionState } from '../../../protocol/console/probe';
+import { createProbeService, type ProbeContext, type ProbeService } from '../../../main/core/probe/handlers';
+
+type AnyEvent = { event: EventName; payload: unknown };
+
+/** A probe service in a temp dir, recording every event and waking waiters on each one. */
+export class Harness {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'probe-test-'));
+  readonly events: AnyEvent[] = [];
+  readonly service: ProbeService;
+  private waiters = new Set<() => void>();
+
+  constructor(opts: Partial<Omit<ProbeContext, 'emit' | 'dataDir'>> = {}, dataDir?: string) {
+    if (dataDir) this.dataDir = dataDir;
+    this.service = createProbeService({
+      dataDir: this.dataDir,
+      logBatchMs: 5,
+      ...opts,
+      emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
+        this.events.push({ event, payload });
+        for (const w of [...this.waiters]) w();
+      },
+    });
+  }
+
+  get h() {
+    return this.service.handlers;
+  }
+
+  /** Creates a saved session (inputs go through the contract schema like the dispatcher does). */
+  async create(config: Record<string, unknown>) {
+    return this.h.probeSaveSession({ config: ProbeSessionConfigInput.parse({ name: 't', ...config }) });
+  }
+
+  /** Resolves when `check` returns a value (re-checked after every event), or rejects after timeoutMs. */
+  until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 8000, what = 'condition'): Promise<T> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      let running = false;
+      let again = false;
+      const tryIt = (): void => {
+        if (done) return;
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        void Promise.resolve(check()).then(
+          (v) => {
+            running = false;
+            if (done) return;
+            if (v !== undefined && v !== null && v !== false) {
+              cleanup();
+              resolve(v);
+            } else if (again) {
+              again = false;
+              tryIt();
+            }
+          },
+          (err: unknown) => {
+            cleanup();
+            reject(err as Error);
+          },
+        );
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        done = true;
+        clearTimeout(timer);
+        this.waiters.delete(tryIt);
+      };
+      this.waiters.add(tryIt);
+      tryIt();
+    });
+  }
+
+  state(sessionId: string, state: ProbeSessionState, timeoutMs?: number) {
+    return this.until(
+      () => this.events.find((e) => e.event === 'probe.state' && (e.payload as { sessionId: string }).sessionId === sessionId && (e.payload as { to: string }).to === state),
+      timeoutMs,
+      `state ${state}`,
+    );
+  }
+
+  /** All retained entries of a session (small logs only). */
+  async entries(sessionId: string): Promise<ProbeLogEntry[]> {
+    const r = await this.h.probeQueryLog({ sessionId, filter: {}, offset: 0, limit: 2000 });
+    return r.rows.map((x) => x.entry);
+  }
+
+  /** Waits until an entry matching `pred` is in the log. */
+  entry(sessionId: string, pred: (e: ProbeLogEntry) => boolean, what = 'log entry', timeoutMs?: number): Promise<ProbeLogEntry> {
+    return this.until(async () => (await this.entries(sessionId)).find(pred), timeoutMs, what);
+  }
+
+  async close(): Promise<void> {
+    await this.service.dispose();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function startWsServer(opts: ConstructorParameters<typeof WebSocketServer>[0] = {}): Promise<{ wss: WebSocketServer; url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', ...opts });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    wss,
+    url: `ws://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => r());
+      }),
+  };
+}
