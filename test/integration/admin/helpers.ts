@@ -52,15 +52,23 @@ export interface TestClient {
   ws: WebSocket;
   connectionId: string;
   closed: Promise<{ code: number; reason: string }>;
+  /** Resolves with the first received frame (past or future) matching pred. */
+  frame(pred: (f: ServerFrame) => boolean): Promise<ServerFrame>;
 }
 
 /** Opens a protocol client, says hello and waits for welcome. It answers invokes with {echo} unless silent. */
 export async function connectClient(url: string, clientId: string, opts: { silent?: boolean } = {}): Promise<TestClient> {
   const ws = new WebSocket(url);
+  const received: ServerFrame[] = [];
+  let waiters: (() => void)[] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   const welcome = new Promise<string>((resolve, reject) => {
     ws.on('message', (raw) => {
       const frame: ServerFrame = ServerFrameSchema.parse(JSON.parse(String(raw)));
+      received.push(frame);
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f();
       if (frame.type === 'welcome') resolve(frame.connectionId);
       else if (frame.type === 'request' && !opts.silent) ws.send(JSON.stringify({ type: 'response', inReplyTo: frame.id, ok: true, data: { echo: frame.data } }));
     });
@@ -69,5 +77,11 @@ export async function connectClient(url: string, clientId: string, opts: { silen
   });
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
   ws.send(JSON.stringify({ type: 'hello', clientId, clientName: `Client ${clientId}` }));
-  return { ws, connectionId: await welcome, closed };
+  const frame = async (pred: (f: ServerFrame) => boolean): Promise<ServerFrame> => {
+    for (let i = 0; ; ) {
+      for (; i < received.length; i++) if (pred(received[i]!)) return received[i]!;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { ws, connectionId: await welcome, closed, frame };
 }
