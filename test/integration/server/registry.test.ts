@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/errors';
+import type { ConnectionInfo, ConnectionListQuery } from '../../../protocol/admin-connections';
+import { channel, connectAndLogin, RawClient, startTestServer, type TestServer } from './helpers';
+
+describe('registry', () => {
+  let t: TestServer;
+  const clients: RawClient[] = [];
+  beforeAll(async () => {
+    t = await startTestServer({ channels: [channel('one'), channel('two')], trustedProxies: ['127.0.0.1'] });
+    const ids = ['alpha-1', 'alpha-2', 'alpha-10', 'beta-1', 'beta-2', 'gamma', 'alpha-1'];
+    for (const [i, id] of ids.entries()) clients.push(await connectAndLogin(t.server.channelUrl(i % 2 ? 'two' : 'one'), id, { clientName: `Name ${id.toUpperCase()}` }));
+    // One connection still awaiting login, via a "proxy".
+    const waiting = new RawClient(t.server.channelUrl('one'), { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    await waiting.opened;
+    clients.push(waiting);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await t.stop();
+  });
+
+  const list = (q: Partial<ConnectionListQuery>) => t.server.connections.list({ limit: 100, ...q });
+  const ids = (items: ConnectionInfo[]) => items.map((i) => i.clientId);
+
+  it('orders by (clientId, connectionId) with connections awaiting login first', () => {
+    const r = list({});
+    expect(r.total).toBe(8);
+    expect(ids(r.items)).toEqual([null, 'alpha-1', 'alpha-1', 'alpha-10', 'alpha-2', 'beta-1', 'beta-2', 'gamma']);
+    const a1 = r.items.filter((i) => i.clientId === 'alpha-1').map((i) => i.connectionId);
+    expect(a1).toEqual([...a1].sort());
+  });
+
+  it('filters by exact clientId, clientId prefix, channel and q', () => {
+    expect(ids(list({ clientId: 'alpha-1' }).items)).toEqual(['alpha-1', 'alpha-1']);
+    expect(list({ clientId: 'alpha*' })).toMatchObject({ total: 4 });
+    expect(ids(list({ clientId: 'beta-*' }).items)).toEqual(['beta-1', 'beta-2']);
+    expect(list({ clientId: '*' }).total).toBe(7);
+    expect(list({ clientId: 'zzz*' })).toEqual({ items: [], total: 0, nextCursor: null });
+    expect(ids(list({ channel: 'two' }).items)).toEqual(['alpha-2', 'beta-1', 'gamma']);
+    expect(ids(list({ q: 'name beta' }).items)).toEqual(['beta-1', 'beta-2']);
+    expect(list({ q: '127.0.0.1' }).total).toBe(8);
+    expect(ids(list({ clientId: 'alpha*', channel: 'one' }).items)).toEqual(['alpha-1', 'alpha-1', 'alpha-10']);
+  });
+
+  it('paginates with an opaque cursor, without gaps or repeats', () => {
+    for (const q of [{}, { clientId: 'alpha*' }, { channel: 'one' }]) {
+      const all = list(q).items.map((i) => i.connectionId);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = list({ ...q, limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.total).toBe(all.length);
+        seen.push(...page.items.map((i) => i.connectionId));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual(all);
+    }
+    expect(() => list({ cursor: 'garbage' })).toThrow(expect.objectContaining({ code: ErrorCode.Validation, field: 'cursor' }) as Error);
+  });
+
+  it('fills every ConnectionInfo field; X-Forwarded-For only from a trusted proxy', () => {
+    const r = list({ clientId: 'gamma' }).items[0]!;
+    expect(r).toMatchObject({ clientName: 'Name GAMMA', channel: 'two', state: 'logged-in', remoteAddress: '127.0.0.1', localAddress: '127.0.0.1', serverName: 'test-server', pid: process.pid, forwardedFor: null, subscriptions: 0 });
+    expect(r.remotePort).toBeGreaterThan(0);
+    expect(r.localPort).toBe(t.server.channels.get('two')!.boundPort);
+    expect(r.msgsIn).toBe(1);
+    expect(r.msgsOut).toBe(1);
+    expect(r.bytesIn).toBeGreaterThan(10);
+    expect(r.loggedInAt).not.toBeNull();
+    expect(Date.parse(r.expiresAt!)).toBeGreaterThan(Date.now());
+    const waiting = list({}).items[0]!;
+    expect(waiting).toMatchObject({ clientId: null, state: 'awaiting-login', forwardedFor: '203.0.113.7', expiresAt: null, loggedInAt: null });
+  });
+});
+
+describe('untrusted proxies', () => {
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const t = await startTestServer({ channels: [channel('one')], trustedProxies: ['10.9.9.9'] });
+    const c = new RawClient(t.server.channelUrl('one'), { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    await c.hello('x');
+    expect(t.server.connections.list({ limit: 10 }).items[0]!.forwardedFor).toBeNull();
+    c.close();
+    await t.stop();
+  });
+});
