@@ -1,0 +1,74 @@
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { createConsoleCore, type ConsoleCore } from '../core/console-core';
+import { FileSecretStore, type SecretStore } from '../core/secret-store';
+import { sandboxController } from '../embedded/sandbox';
+import { registerAppScheme, serveAppProtocol } from './app-protocol';
+import { wireIpc } from './ipc';
+import { installMenu } from './menu';
+import { SafeStorageSecretStore } from './secret-store';
+import { installSecurityRules } from './security';
+import { createMainWindow } from './window';
+
+/** Electron entry (bundled to out/main/main.cjs): out/renderer and out/preload sit next to out/main. */
+const outDir = join(__dirname, '..');
+const noSandboxServer = process.argv.includes('--no-sandbox-server');
+if (process.env.SWITCHBOARD_USER_DATA) app.setPath('userData', process.env.SWITCHBOARD_USER_DATA);
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let core: ConsoleCore | null = null;
+let win: BrowserWindow | null = null;
+let unwire: (() => void) | null = null;
+
+function secretStore(dataDir: string): SecretStore {
+  // Without any safeStorage backend, fall back to the 0600 file (describe() says it is plain text).
+  return SafeStorageSecretStore.available() ? new SafeStorageSecretStore(dataDir) : new FileSecretStore(dataDir);
+}
+
+async function start(): Promise<void> {
+  installSecurityRules();
+  installMenu();
+  serveAppProtocol(join(outDir, 'renderer'));
+  const dataDir = app.getPath('userData');
+  core = await createConsoleCore({
+    dataDir,
+    secrets: secretStore(dataDir),
+    host: 'electron',
+    version: app.getVersion(),
+    sandbox: sandboxController({ dataDir }),
+    sandboxAllowed: !noSandboxServer,
+  });
+  win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
+  win.on('closed', () => (win = null));
+  unwire = wireIpc(core, () => win);
+}
+
+app.on('second-instance', () => {
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('activate', () => {
+  if (BrowserWindow.getAllWindows().length === 0 && core) win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !core) return;
+  // Let the core close streams and stop the sandbox server before the process goes.
+  event.preventDefault();
+  quitting = true;
+  unwire?.();
+  void core.dispose().finally(() => app.quit());
+});
+
+app.whenReady().then(start).catch((err: unknown) => {
+  console.error('Switchboard failed to start:', err);
+  app.exit(1);
+});

@@ -1,0 +1,58 @@
+// `npm start`: build the renderer and the main bundles, then launch the Electron console with the
+// embedded "Local sandbox" server. Without an Electron binary (ELECTRON_SKIP_BINARY_DOWNLOAD, or a
+// machine where it cannot run) it says so and serves the very same console through the web host.
+//
+//   npm start -- [--no-sandbox-server] [--web] [--skip-build] [--port N] [--data-dir DIR]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const forceWeb = args.includes('--web');
+const skipBuild = args.includes('--skip-build');
+const passThrough = args.filter((a) => a !== '--web' && a !== '--skip-build');
+
+function run(cmd, cmdArgs, label) {
+  const res = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) {
+    console.error(`start: ${label} failed (exit ${res.status ?? res.signal})`);
+    process.exit(res.status ?? 1);
+  }
+}
+
+/** Path of the Electron binary, or null with the reason. */
+function findElectron() {
+  try {
+    const path = require('electron');
+    if (typeof path === 'string' && existsSync(path)) return { path };
+    return { path: null, reason: 'the electron package has no binary' };
+  } catch (err) {
+    return { path: null, reason: String(err?.message ?? err).split('\n')[0] };
+  }
+}
+
+if (!skipBuild) {
+  // vite's package exports hide its bin; node_modules/.bin is where npm put it.
+  run(process.execPath, [fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url)), 'build', '--logLevel', 'warn'], 'vite build (renderer)');
+  run(process.execPath, ['scripts/build-main.mjs'], 'build-main');
+}
+
+const electron = forceWeb ? { path: null, reason: '--web given' } : findElectron();
+let child;
+if (electron.path) {
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  child = spawn(electron.path, ['.', ...passThrough], { cwd: root, stdio: 'inherit', env });
+} else {
+  if (!forceWeb) {
+    console.log(`Electron binary not installed (${electron.reason}).`);
+    console.log('This happens when npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1. Serving the same console in your browser instead.');
+  }
+  child = spawn(process.execPath, ['out/main/web-host.cjs', ...passThrough], { cwd: root, stdio: 'inherit' });
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
