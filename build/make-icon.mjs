@@ -2,6 +2,7 @@
 // electron-builder derives the .icns/.ico and Linux sizes from it. Run: node build/make-icon.mjs
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
+import { Buffer } from 'node:buffer';
 
 const S = 512;
 const px = Buffer.alloc(S * S * 4);
