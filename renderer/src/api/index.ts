@@ -1,0 +1,37 @@
+import type { ConsoleApi } from '../../../protocol/console/contract';
+import { createConsoleApi } from './console-api';
+import { createIpcTransport, isPreloadBridge } from './ipc-transport';
+import type { Transport } from './transport';
+import { createWebTransport, tokenFromHash } from './web-transport';
+
+export { CallError, errorInfoOf } from './console-api';
+export type { LinkStatus, LinkState } from './transport';
+
+declare global {
+  interface Window {
+    switchboard?: unknown;
+  }
+}
+
+function pickTransport(): Transport {
+  if (isPreloadBridge(window.switchboard)) return createIpcTransport(window.switchboard);
+  const token = tokenFromHash(location.hash) ?? '';
+  return createWebTransport({ url: `ws://${location.host}/contract?token=${encodeURIComponent(token)}` });
+}
+
+let current: { transport: Transport; api: ConsoleApi } | null = null;
+
+/** Created on first use, so importing this module (e.g. from unit tests) opens nothing. */
+export function getTransport(): Transport {
+  if (!current) {
+    const transport = pickTransport();
+    current = { transport, api: createConsoleApi(transport) };
+  }
+  return current.transport;
+}
+
+/** The console contract, typed and schema-checked. The renderer does not know which transport carries it. */
+export const api: ConsoleApi = {
+  call: (method, input) => (getTransport(), current!.api.call(method, input)),
+  on: (event, handler) => (getTransport(), current!.api.on(event, handler)),
+};

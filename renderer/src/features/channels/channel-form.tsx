@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import { ChannelCreateSchema, ChannelPatchSchema, type Channel, type Security } from '../../../../protocol/admin-config';
+import { errorInfoOf } from '../../api';
+import { Field, Modal } from '../../components/ui';
+import { parseList, parseNumber, serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
+
+export interface ChannelDraft {
+  name: string;
+  active: boolean;
+  address: string;
+  service: string;
+  security: string;
+  newTokenWaitTime: string;
+  tokenTtl: string;
+  pingInterval: string;
+  pingsMissedThreshold: string;
+  maxMessageBytes: string;
+  allowSubscribe: string;
+  allowPublish: string;
+}
+
+export function draftOf(c: Channel | null): ChannelDraft {
+  if (!c) {
+    return {
+      name: '', active: true, address: 'ws://127.0.0.1:8080/ws', service: 'echo', security: '',
+      newTokenWaitTime: '5', tokenTtl: '3600', pingInterval: '30', pingsMissedThreshold: '2', maxMessageBytes: String(1024 * 1024),
+      allowSubscribe: '*', allowPublish: '*',
+    };
+  }
+  return {
+    name: c.name, active: c.active, address: c.address, service: c.service, security: c.security ?? '',
+    newTokenWaitTime: String(c.newTokenWaitTime), tokenTtl: String(c.tokenTtl), pingInterval: String(c.pingInterval),
+    pingsMissedThreshold: String(c.pingsMissedThreshold), maxMessageBytes: String(c.maxMessageBytes),
+    allowSubscribe: c.allowSubscribe.join(', '), allowPublish: c.allowPublish.join(', '),
+  };
+}
+
+/** The draft as a ChannelCreate input (pure; validated with the protocol schema before sending). */
+export function channelInputOf(d: ChannelDraft) {
+  return {
+    name: d.name.trim(),
+    active: d.active,
+    address: d.address.trim(),
+    service: d.service.trim(),
+    security: d.security === '' ? null : d.security,
+    newTokenWaitTime: parseNumber(d.newTokenWaitTime),
+    tokenTtl: parseNumber(d.tokenTtl),
+    pingInterval: parseNumber(d.pingInterval),
+    pingsMissedThreshold: parseNumber(d.pingsMissedThreshold),
+    maxMessageBytes: parseNumber(d.maxMessageBytes),
+    allowSubscribe: parseList(d.allowSubscribe),
+    allowPublish: parseList(d.allowPublish),
+  };
+}
+
+/** Only the fields that differ from the stored channel (an update sends a patch). */
+export function channelPatchOf(before: Channel, d: ChannelDraft): Record<string, unknown> {
+  const full = channelInputOf(d);
+  const patch: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(full)) {
+    if (k === 'name') continue;
+    const old = before[k as keyof Channel];
+    if (JSON.stringify(old) !== JSON.stringify(v)) patch[k] = v;
+  }
+  return patch;
+}
+
+type Submit = (input: { create: ReturnType<typeof channelInputOf> } | { name: string; patch: Record<string, unknown> }) => Promise<void>;
+
+export function ChannelForm({ channel, security, onSubmit, onClose }: { channel: Channel | null; security: Security[]; onSubmit: Submit; onClose: () => void }) {
+  const [d, setD] = useState<ChannelDraft>(() => draftOf(channel));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set = (p: Partial<ChannelDraft>) => setD((x) => ({ ...x, ...p }));
+
+  const submit = async () => {
+    let payload: Parameters<Submit>[0];
+    if (channel) {
+      const patch = channelPatchOf(channel, d);
+      const parsed = ChannelPatchSchema.safeParse(patch);
+      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+      if (Object.keys(patch).length === 0) return onClose();
+      payload = { name: channel.name, patch };
+    } else {
+      const input = channelInputOf(d);
+      const parsed = ChannelCreateSchema.safeParse(input);
+      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+      payload = { create: input };
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      await onSubmit(payload);
+      onClose();
+    } catch (err) {
+      setErrors(serverFieldErrors(errorInfoOf(err), ['channel', 'patch']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const num = (key: keyof ChannelDraft, label: string, hint: string) => (
+    <Field label={label} error={errors[key]} hint={hint} htmlFor={`ch-${key}`}>
+      <input id={`ch-${key}`} className={`input num ${errors[key] ? 'invalid' : ''}`} style={{ width: 140 }} value={String(d[key])} onChange={(e) => set({ [key]: e.target.value })} data-testid={`ch-${key}`} />
+    </Field>
+  );
+
+  return (
+    <Modal
+      title={channel ? `Edit channel ${channel.name}` : 'New channel'}
+      onClose={onClose}
+      wide
+      testId="channel-form"
+      footer={
+        <>
+          <button className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="btn primary" onClick={() => void submit()} disabled={busy} data-testid="save-channel">
+            {busy ? 'Saving…' : channel ? 'Save changes' : 'Create channel'}
+          </button>
+        </>
+      }
+    >
+      {errors._ ? <div className="error-text" role="alert">{errors._}</div> : null}
+      <div className="form-grid">
+        <Field label="Name" error={errors.name} hint="1–64 letters, digits, . _ -" htmlFor="ch-name">
+          <input id="ch-name" className={`input mono ${errors.name ? 'invalid' : ''}`} value={d.name} disabled={channel !== null} onChange={(e) => set({ name: e.target.value })} data-testid="ch-name" />
+        </Field>
+        <Field label="Active" error={errors.active}>
+          <label style={{ display: 'flex', gap: 6, alignItems: 'center' }}>
+            <input type="checkbox" checked={d.active} onChange={(e) => set({ active: e.target.checked })} data-testid="ch-active" /> Accept connections
+          </label>
+        </Field>
+        <Field label="Address" error={errors.address} hint="ws://host:port/path (port 0 = any free port)" htmlFor="ch-address">
+          <input id="ch-address" className={`input mono ${errors.address ? 'invalid' : ''}`} value={d.address} onChange={(e) => set({ address: e.target.value })} data-testid="ch-address" />
+        </Field>
+        <Field label="Service" error={errors.service} hint="Service that answers client requests" htmlFor="ch-service">
+          <input id="ch-service" className={`input mono ${errors.service ? 'invalid' : ''}`} value={d.service} onChange={(e) => set({ service: e.target.value })} data-testid="ch-service" />
+        </Field>
+        <Field label="Security" error={errors.security} htmlFor="ch-security">
+          <select id="ch-security" className="input" value={d.security} onChange={(e) => set({ security: e.target.value })} data-testid="ch-security">
+            <option value="">None (anyone may log in)</option>
+            {security.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name} ({s.type})
+              </option>
+            ))}
+          </select>
+        </Field>
+        {num('newTokenWaitTime', 'Login wait (s)', 'Time to send a valid hello after opening')}
+        {num('tokenTtl', 'Session TTL (s)', 'Silence after which the session expires (4008)')}
+        {num('pingInterval', 'Ping interval (s)', 'Seconds between server pings')}
+        {num('pingsMissedThreshold', 'Missed pings', 'Unanswered pings before closing with 4002')}
+        {num('maxMessageBytes', 'Max message (bytes)', 'Larger frames close with 1009')}
+        <Field label="May subscribe to" error={errors.allowSubscribe ?? errors['allowSubscribe.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-sub">
+          <input id="ch-sub" className="input mono" value={d.allowSubscribe} onChange={(e) => set({ allowSubscribe: e.target.value })} />
+        </Field>
+        <Field label="May publish to" error={errors.allowPublish ?? errors['allowPublish.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-pub">
+          <input id="ch-pub" className="input mono" value={d.allowPublish} onChange={(e) => set({ allowPublish: e.target.value })} />
+        </Field>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,264 @@
+import { useEffect, useState } from 'react';
+import type { Channel, ChannelCreate, SecurityCreate, Security } from '../../../../protocol/admin-config';
+import { api, errorInfoOf } from '../../api';
+import { ActionButton, Modal, TimeText } from '../../components/ui';
+import { actionBlockedReason } from '../../store/clusters-slice';
+import { useStore } from '../../store';
+import { ChannelForm } from './channel-form';
+import { SecurityForm } from './security-form';
+
+/** The contract has no channel events, so the lists refresh on this period while the screen is open. */
+const REFRESH_MS = 5000;
+
+type Confirm = { title: string; text: string; run: () => Promise<void> } | null;
+
+export function ChannelsScreen() {
+  const clusterId = useStore((s) => s.clusters.selectedId);
+  const state = useStore((s) => (clusterId ? s.clusters.states[clusterId] : undefined));
+  const notify = useStore((s) => s.notify);
+  const connected = (state?.servers ?? []).filter((s) => s.status === 'connected');
+  const [serverId, setServerId] = useState<string | undefined>(undefined);
+  const target = serverId && connected.some((s) => s.serverId === serverId) ? serverId : connected[0]?.serverId;
+  const [channels, setChannels] = useState<Channel[] | null>(null);
+  const [security, setSecurity] = useState<Security[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [editChannel, setEditChannel] = useState<Channel | 'new' | null>(null);
+  const [editSecurity, setEditSecurity] = useState<Security | 'new' | null>(null);
+  const [confirm, setConfirm] = useState<Confirm>(null);
+
+  const [tick, setTick] = useState(0);
+  const load = () => setTick((t) => t + 1);
+
+  useEffect(() => {
+    if (!clusterId || !target) return;
+    let stopped = false;
+    const fetchAll = async () => {
+      try {
+        const [ch, sec] = await Promise.all([api.call('listChannels', { clusterId, serverId: target }), api.call('listSecurity', { clusterId, serverId: target })]);
+        if (stopped) return;
+        setChannels(ch.items);
+        setSecurity(sec.items);
+        setError(null);
+      } catch (err) {
+        if (!stopped) setError(errorInfoOf(err).message);
+      }
+    };
+    void fetchAll();
+    const t = setInterval(() => void fetchAll(), REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(t);
+    };
+  }, [clusterId, target, tick]);
+
+  if (!clusterId) return <div className="empty">Select a cluster to configure its channels.</div>;
+  if (!target) return <div className="empty">No server of this cluster is connected.</div>;
+  const blocked = actionBlockedReason(state, target);
+  const base = { clusterId, serverId: target };
+
+  const run = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      notify('info', what);
+    } catch (err) {
+      notify('error', `${what} failed: ${errorInfoOf(err).message}`);
+    }
+    load();
+  };
+
+  return (
+    <>
+      <div className="toolbar">
+        <span className="muted">Server</span>
+        <select className="input" value={target} onChange={(e) => setServerId(e.target.value)} aria-label="Server">
+          {connected.map((s) => (
+            <option key={s.serverId} value={s.serverId}>
+              {s.info?.name ?? s.url} — {s.url}
+            </option>
+          ))}
+        </select>
+        <span className="muted">Channels and security definitions are per server; in a cluster, change each server.</span>
+        <span className="spacer" style={{ flex: 1 }} />
+        <button className="btn" onClick={load}>
+          Refresh
+        </button>
+      </div>
+      {error ? <div className="banner">{error}</div> : null}
+      <div className="split">
+        <section className="pane">
+          <div className="pane-head">
+            Channels <span className="muted">({channels?.length ?? 0})</span>
+            <span className="spacer" style={{ flex: 1 }} />
+            <ActionButton className="small primary" blocked={blocked} onClick={() => setEditChannel('new')} testId="new-channel">
+              + New channel
+            </ActionButton>
+          </div>
+          <div className="pane-body">
+            <table className="grid" data-testid="channels">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Address</th>
+                  <th>Service</th>
+                  <th>Security</th>
+                  <th className="num">Conn.</th>
+                  <th>Updated</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {(channels ?? []).map((c) => (
+                  <tr key={c.name} data-testid="channel" data-name={c.name}>
+                    <td>
+                      <div className="mono">{c.name}</div>
+                      <span className={`badge ${c.active ? (c.listening ? 'ok' : 'warn') : ''}`}>{c.active ? (c.listening ? 'listening' : 'not listening') : 'inactive'}</span>
+                    </td>
+                    <td className="mono" title={c.boundPort !== null ? `bound port ${c.boundPort}` : undefined}>
+                      {c.address}
+                      {c.boundPort !== null && !c.address.includes(`:${c.boundPort}/`) ? <div className="muted">port {c.boundPort}</div> : null}
+                    </td>
+                    <td className="mono">{c.service}</td>
+                    <td className="mono">{c.security ?? <span className="muted">none</span>}</td>
+                    <td className="num">{c.connections}</td>
+                    <td>
+                      <TimeText iso={c.updatedAt} />
+                    </td>
+                    <td>
+                      <div className="row-line" style={{ flexWrap: 'nowrap' }}>
+                        <ActionButton className="small" blocked={blocked} onClick={() => setEditChannel(c)} testId="edit-channel">
+                          Edit
+                        </ActionButton>
+                        <ActionButton
+                          className="small"
+                          blocked={blocked}
+                          onClick={() => void run(`${c.active ? 'Deactivated' : 'Activated'} ${c.name}`, () => api.call('updateChannel', { ...base, name: c.name, patch: { active: !c.active } }))}
+                          testId="toggle-channel"
+                        >
+                          {c.active ? 'Deactivate' : 'Activate'}
+                        </ActionButton>
+                        <ActionButton
+                          className="small danger"
+                          blocked={blocked}
+                          onClick={() =>
+                            setConfirm({
+                              title: `Delete channel ${c.name}?`,
+                              text: `Its ${c.connections} connection(s) are closed with 1001 and the address stops listening.`,
+                              run: () => run(`Deleted ${c.name}`, () => api.call('deleteChannel', { ...base, name: c.name })),
+                            })
+                          }
+                        >
+                          Delete
+                        </ActionButton>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+        <section className="pane">
+          <div className="pane-head">
+            Security definitions <span className="muted">({security.length})</span>
+            <span className="spacer" style={{ flex: 1 }} />
+            <ActionButton className="small primary" blocked={blocked} onClick={() => setEditSecurity('new')} testId="new-security">
+              + New definition
+            </ActionButton>
+          </div>
+          <div className="pane-body">
+            <table className="grid" data-testid="security">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Type</th>
+                  <th>Details</th>
+                  <th>Used by</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {security.map((s) => (
+                  <tr key={s.name} data-testid="security-def" data-name={s.name}>
+                    <td className="mono">{s.name}</td>
+                    <td>{s.type}</td>
+                    <td className="muted">
+                      {s.type === 'basic' ? `user ${s.username ?? ''}` : s.type === 'jwt' ? [s.algorithm, s.issuer && `iss ${s.issuer}`, s.audience && `aud ${s.audience}`].filter(Boolean).join(' · ') : 'key'}
+                      {s.hasSecret ? ' · secret stored' : ' · no secret'}
+                    </td>
+                    <td className="mono">{s.usedBy.join(', ') || <span className="muted">—</span>}</td>
+                    <td>
+                      <div className="row-line" style={{ flexWrap: 'nowrap' }}>
+                        <ActionButton className="small" blocked={blocked} onClick={() => setEditSecurity(s)}>
+                          Edit
+                        </ActionButton>
+                        <ActionButton
+                          className="small danger"
+                          blocked={blocked ?? (s.usedBy.length > 0 ? `In use by ${s.usedBy.join(', ')}` : null)}
+                          onClick={() =>
+                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'This cannot be undone.', run: () => run(`Deleted ${s.name}`, () => api.call('deleteSecurity', { ...base, name: s.name })) })
+                          }
+                        >
+                          Delete
+                        </ActionButton>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+      {editChannel !== null ? (
+        <ChannelForm
+          channel={editChannel === 'new' ? null : editChannel}
+          security={security}
+          onClose={() => setEditChannel(null)}
+          onSubmit={async (p) => {
+            if ('create' in p) await api.call('createChannel', { ...base, channel: p.create as ChannelCreate });
+            else await api.call('updateChannel', { ...base, name: p.name, patch: p.patch });
+            notify('info', 'create' in p ? `Created channel ${p.create.name}` : `Saved channel ${p.name}`);
+            load();
+          }}
+        />
+      ) : null}
+      {editSecurity !== null ? (
+        <SecurityForm
+          security={editSecurity === 'new' ? null : editSecurity}
+          onClose={() => setEditSecurity(null)}
+          onSubmit={async (p) => {
+            if ('create' in p) await api.call('createSecurity', { ...base, security: p.create as SecurityCreate });
+            else await api.call('updateSecurity', { ...base, name: p.name, patch: p.patch });
+            notify('info', 'Saved security definition');
+            load();
+          }}
+        />
+      ) : null}
+      {confirm ? (
+        <Modal
+          title={confirm.title}
+          onClose={() => setConfirm(null)}
+          footer={
+            <>
+              <button className="btn" onClick={() => setConfirm(null)}>
+                Cancel
+              </button>
+              <button
+                className="btn danger solid"
+                onClick={() => {
+                  const c = confirm;
+                  setConfirm(null);
+                  void c.run();
+                }}
+              >
+                Delete
+              </button>
+            </>
+          }
+        >
+          <p style={{ margin: 0 }}>{confirm.text}</p>
+        </Modal>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+import { useState } from 'react';
+import { SecurityCreateSchema, SecurityPatchSchema, type Security } from '../../../../protocol/admin-config';
+import { errorInfoOf } from '../../api';
+import { Field, Modal } from '../../components/ui';
+import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
+
+type Kind = 'basic' | 'apikey' | 'jwt';
+interface Draft {
+  name: string;
+  type: Kind;
+  username: string;
+  password: string;
+  key: string;
+  algorithm: 'HS256' | 'RS256';
+  secret: string;
+  publicKey: string;
+  issuer: string;
+  audience: string;
+}
+
+const blank = (s: Security | null): Draft => ({
+  name: s?.name ?? '',
+  type: s?.type ?? 'basic',
+  username: s?.username ?? '',
+  password: '',
+  key: '',
+  algorithm: s?.algorithm ?? 'HS256',
+  secret: '',
+  publicKey: '',
+  issuer: s?.issuer ?? '',
+  audience: s?.audience ?? '',
+});
+
+/** Create input: only the fields of the chosen type; empty optional strings are left out. */
+export function securityCreateOf(d: Draft): Record<string, unknown> {
+  const opt = (k: string, v: string) => (v.trim() === '' ? {} : { [k]: v });
+  switch (d.type) {
+    case 'basic':
+      return { name: d.name.trim(), type: 'basic', username: d.username, password: d.password };
+    case 'apikey':
+      return { name: d.name.trim(), type: 'apikey', key: d.key };
+    case 'jwt':
+      return { name: d.name.trim(), type: 'jwt', algorithm: d.algorithm, ...opt('secret', d.secret), ...opt('publicKey', d.publicKey), ...opt('issuer', d.issuer), ...opt('audience', d.audience) };
+  }
+}
+
+/** Patch: secrets only when typed (blank = keep); issuer/audience cleared with null. */
+export function securityPatchOf(before: Security, d: Draft): Record<string, unknown> {
+  const p: Record<string, unknown> = {};
+  if (d.type === 'basic') {
+    if (d.username !== (before.username ?? '')) p.username = d.username;
+    if (d.password) p.password = d.password;
+  } else if (d.type === 'apikey') {
+    if (d.key) p.key = d.key;
+  } else {
+    if (d.algorithm !== before.algorithm) p.algorithm = d.algorithm;
+    if (d.secret) p.secret = d.secret;
+    if (d.publicKey) p.publicKey = d.publicKey;
+    if (d.issuer !== (before.issuer ?? '')) p.issuer = d.issuer === '' ? null : d.issuer;
+    if (d.audience !== (before.audience ?? '')) p.audience = d.audience === '' ? null : d.audience;
+  }
+  return p;
+}
+
+type Submit = (input: { create: Record<string, unknown> } | { name: string; patch: Record<string, unknown> }) => Promise<void>;
+
+export function SecurityForm({ security, onSubmit, onClose }: { security: Security | null; onSubmit: Submit; onClose: () => void }) {
+  const [d, setD] = useState<Draft>(() => blank(security));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
+  const editing = security !== null;
+  const keepHint = editing && security.hasSecret ? 'Leave empty to keep the stored secret' : undefined;
+
+  const submit = async () => {
+    let payload: Parameters<Submit>[0];
+    if (security) {
+      const patch = securityPatchOf(security, d);
+      const parsed = SecurityPatchSchema.safeParse(patch);
+      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+      if (Object.keys(patch).length === 0) return onClose();
+      payload = { name: security.name, patch };
+    } else {
+      const input = securityCreateOf(d);
+      const parsed = SecurityCreateSchema.safeParse(input);
+      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+      payload = { create: input };
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      await onSubmit(payload);
+      onClose();
+    } catch (err) {
+      setErrors(serverFieldErrors(errorInfoOf(err), ['security', 'patch']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const text = (key: keyof Draft, label: string, opts: { secret?: boolean; hint?: string; area?: boolean } = {}) => (
+    <Field label={label} error={errors[key]} hint={opts.hint} htmlFor={`sec-${key}`}>
+      {opts.area ? (
+        <textarea id={`sec-${key}`} className={`input mono ${errors[key] ? 'invalid' : ''}`} rows={4} value={String(d[key])} onChange={(e) => set({ [key]: e.target.value })} />
+      ) : (
+        <input id={`sec-${key}`} type={opts.secret ? 'password' : 'text'} autoComplete="off" className={`input mono ${errors[key] ? 'invalid' : ''}`} value={String(d[key])} onChange={(e) => set({ [key]: e.target.value })} data-testid={`sec-${key}`} />
+      )}
+    </Field>
+  );
+
+  return (
+    <Modal
+      title={editing ? `Edit security definition ${security.name}` : 'New security definition'}
+      onClose={onClose}
+      wide
+      testId="security-form"
+      footer={
+        <>
+          <button className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="btn primary" onClick={() => void submit()} disabled={busy} data-testid="save-security">
+            {busy ? 'Saving…' : editing ? 'Save changes' : 'Create'}
+          </button>
+        </>
+      }
+    >
+      {errors._ ? <div className="error-text" role="alert">{errors._}</div> : null}
+      <div className="form-grid">
+        <Field label="Name" error={errors.name} htmlFor="sec-name">
+          <input id="sec-name" className={`input mono ${errors.name ? 'invalid' : ''}`} value={d.name} disabled={editing} onChange={(e) => set({ name: e.target.value })} data-testid="sec-name" />
+        </Field>
+        <Field label="Type" error={errors.type}>
+          <select className="input" value={d.type} disabled={editing} onChange={(e) => set({ type: e.target.value as Kind })} data-testid="sec-type">
+            <option value="basic">Basic (username + password)</option>
+            <option value="apikey">API key</option>
+            <option value="jwt">JWT</option>
+          </select>
+        </Field>
+        {d.type === 'basic' ? (
+          <>
+            {text('username', 'Username')}
+            {text('password', 'Password', { secret: true, hint: keepHint ?? 'Stored hashed; never shown again' })}
+          </>
+        ) : null}
+        {d.type === 'apikey' ? text('key', 'API key', { secret: true, hint: keepHint ?? 'At least 8 characters; never shown again' }) : null}
+        {d.type === 'jwt' ? (
+          <>
+            <Field label="Algorithm" error={errors.algorithm}>
+              <select className="input" value={d.algorithm} onChange={(e) => set({ algorithm: e.target.value as Draft['algorithm'] })}>
+                <option value="HS256">HS256 (shared secret)</option>
+                <option value="RS256">RS256 (public key)</option>
+              </select>
+            </Field>
+            {d.algorithm === 'HS256' ? text('secret', 'Secret', { secret: true, hint: keepHint ?? 'At least 16 characters' }) : text('publicKey', 'Public key (PEM)', { area: true, hint: keepHint ?? 'SPKI PEM' })}
+            {text('issuer', 'Issuer', { hint: 'Optional: required iss claim' })}
+            {text('audience', 'Audience', { hint: 'Optional: required aud claim' })}
+          </>
+        ) : null}
+      </div>
+    </Modal>
+  );
+}

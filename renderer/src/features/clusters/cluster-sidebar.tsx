@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import type { ClusterProfile, ServerStatus } from '../../../../protocol/console/clusters';
+import { clusterHealth } from '../../store/clusters-slice';
+import { useStore } from '../../store';
+import { ClusterForm } from './cluster-form';
+import { Modal } from '../../components/ui';
+
+const statusClass: Record<ServerStatus['status'], string> = {
+  connected: 'ok',
+  connecting: 'warn',
+  reconnecting: 'warn',
+  'auth-failed': 'bad',
+  unreachable: 'bad',
+  closed: '',
+};
+const statusLabel: Record<ServerStatus['status'], string> = {
+  connected: 'connected',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting',
+  'auth-failed': 'auth failed',
+  unreachable: 'unreachable',
+  closed: 'closed',
+};
+
+function ServerLine({ s }: { s: ServerStatus }) {
+  return (
+    <div className="server" data-testid="server-status" data-status={s.status}>
+      <div className="server-url">
+        <span className={`badge ${statusClass[s.status]}`}>{statusLabel[s.status]}</span>
+        <span className="mono" title={s.url}>
+          {s.url.replace(/^https?:\/\//, '')}
+        </span>
+      </div>
+      {s.reason && s.status !== 'connected' ? <div className="server-reason">{s.reason}</div> : null}
+      <div className="server-meta">
+        {s.info ? <span title={`${s.info.name} on ${s.info.hostname}`}>v{s.info.version}</span> : null}
+        {s.info ? <span>PID {s.info.pid}</span> : null}
+        {s.rttMs !== null ? <span>RTT {s.rttMs < 10 ? s.rttMs.toFixed(1) : Math.round(s.rttMs)} ms</span> : null}
+        {s.role ? <span title={s.tokenName ? `token "${s.tokenName}"` : undefined}>{s.role}</span> : null}
+        {s.status === 'connected' ? <span>{s.connections} conn</span> : null}
+      </div>
+      {s.insecureTls ? <div className="warning" title="TLS certificate verification is relaxed for this server">⚠ self-signed certificates accepted</div> : null}
+    </div>
+  );
+}
+
+export function ClusterSidebar() {
+  const profiles = useStore((s) => s.clusters.profiles);
+  const states = useStore((s) => s.clusters.states);
+  const selectedId = useStore((s) => s.clusters.selectedId);
+  const select = useStore((s) => s.selectCluster);
+  const remove = useStore((s) => s.removeCluster);
+  const notify = useStore((s) => s.notify);
+  const [editing, setEditing] = useState<ClusterProfile | 'new' | null>(null);
+  const [removing, setRemoving] = useState<ClusterProfile | null>(null);
+
+  return (
+    <aside className="sidebar" aria-label="Clusters">
+      <div className="side-head">
+        <span>Clusters</span>
+        <button className="btn small" onClick={() => setEditing('new')} data-testid="add-cluster">
+          + Add
+        </button>
+      </div>
+      {profiles.length === 0 ? <div className="empty">No clusters yet. Add one with the admin URL and token of a server.</div> : null}
+      {profiles.map((p) => {
+        const st = states[p.id];
+        const health = clusterHealth(st);
+        const selected = p.id === selectedId;
+        return (
+          <div key={p.id} className={`cluster ${selected ? 'selected' : ''}`} data-testid="cluster" data-name={p.name}>
+            <div className="cluster-title" onClick={() => void select(p.id)} role="button" aria-pressed={selected}>
+              <span className={`dot ${health}`} title={health} />
+              <span style={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{p.name}</span>
+              {p.builtin === 'sandbox' ? <span className="badge">sandbox</span> : null}
+            </div>
+            {selected ? (
+              <>
+                {(st?.servers ?? []).map((s) => (
+                  <ServerLine key={s.serverId} s={s} />
+                ))}
+                <div className="cluster-actions">
+                  <button className="btn small" onClick={() => setEditing(p)} data-testid="edit-cluster">
+                    Edit
+                  </button>
+                  <button className="btn small danger" onClick={() => setRemoving(p)} disabled={p.builtin !== null} title={p.builtin ? 'The sandbox cluster is managed by the console' : undefined}>
+                    Remove
+                  </button>
+                </div>
+              </>
+            ) : null}
+          </div>
+        );
+      })}
+      {editing !== null ? <ClusterForm profile={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {removing ? (
+        <Modal
+          title={`Remove cluster "${removing.name}"?`}
+          onClose={() => setRemoving(null)}
+          footer={
+            <>
+              <button className="btn" onClick={() => setRemoving(null)}>
+                Cancel
+              </button>
+              <button
+                className="btn danger solid"
+                onClick={() => {
+                  const id = removing.id;
+                  setRemoving(null);
+                  remove(id).catch((err: unknown) => notify('error', `Could not remove: ${err instanceof Error ? err.message : String(err)}`));
+                }}
+              >
+                Remove
+              </button>
+            </>
+          }
+        >
+          <p style={{ margin: 0 }}>The profile and its stored tokens are deleted from this console. The servers are not touched.</p>
+        </Modal>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,58 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useStore } from '../../store';
+import type { ChannelSample } from '../../store/connections-slice';
+
+const PALETTE = ['#2f7de1', '#e8853a', '#33a36b', '#c2467a', '#8a63d2', '#c9a227', '#3aa6b8', '#8c8c8c'];
+export const CHART_W = 180;
+export const CHART_H = 34;
+
+/** Channels by their latest count, biggest first (stable colours follow this order). */
+export function chartChannels(samples: readonly ChannelSample[], max = PALETTE.length): string[] {
+  const last = samples[samples.length - 1];
+  if (!last) return [];
+  const names = new Set<string>();
+  for (const s of samples) for (const k of Object.keys(s.counts)) names.add(k);
+  return [...names].sort((a, b) => (last.counts[b] ?? 0) - (last.counts[a] ?? 0) || a.localeCompare(b)).slice(0, max);
+}
+
+/** SVG polyline points for one channel, scaled to the chart box (pure; unit tested). */
+export function linePoints(samples: readonly ChannelSample[], channel: string, maxY: number, w = CHART_W, h = CHART_H): string {
+  if (samples.length === 0) return '';
+  const step = samples.length > 1 ? w / (samples.length - 1) : 0;
+  return samples
+    .map((s, i) => {
+      const y = h - 1 - ((s.counts[channel] ?? 0) / Math.max(1, maxY)) * (h - 2);
+      return `${(i * step).toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
+}
+
+/** A small live chart of open connections per channel over the last two minutes. */
+export function ChannelChart() {
+  const samples = useStore((s) => s.conns.samples);
+  const channels = useStore(useShallow((s) => chartChannels(s.conns.samples)));
+  let maxY = 1;
+  for (const s of samples) for (const c of channels) maxY = Math.max(maxY, s.counts[c] ?? 0);
+  const last = samples[samples.length - 1];
+  return (
+    <div className="chart" data-testid="channel-chart" title="Open connections per channel, last 2 minutes">
+      <svg width={CHART_W} height={CHART_H} role="img" aria-label="Connections per channel">
+        <rect x={0} y={0} width={CHART_W} height={CHART_H} fill="none" stroke="var(--border)" />
+        {channels.map((c, i) => (
+          <polyline key={c} points={linePoints(samples, c, maxY)} fill="none" stroke={PALETTE[i % PALETTE.length]} strokeWidth={1.5} />
+        ))}
+        <text x={CHART_W - 3} y={10} textAnchor="end" fontSize={9} fill="var(--muted)">
+          {maxY}
+        </text>
+      </svg>
+      <div className="legend">
+        {channels.map((c, i) => (
+          <span key={c}>
+            <i style={{ background: PALETTE[i % PALETTE.length] }} />
+            {c} {last?.counts[c] ?? 0}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import { useEffect, useRef, useState } from 'react';
+import { FILTER_FIELDS, viewRows, type FilterField } from '../../store/connection-table';
+import { useStore, store } from '../../store';
+import { ChannelChart } from './channel-chart';
+import { ALL_COLUMN_IDS, COLUMNS, visibleColumns } from './columns';
+import { ConnectionsTable } from './connections-table';
+import { DetailsDrawer } from './details-drawer';
+import { DisconnectDialog } from './disconnect-dialog';
+import { download, toCsv, toJson } from './export';
+
+const FIELD_LABELS: Record<FilterField, string> = {
+  any: 'Any field',
+  clientId: 'Client ID',
+  clientName: 'Client name',
+  remoteAddress: 'Remote IP',
+  channel: 'Channel',
+};
+
+/** Typing is applied after this pause, so a 100k-row refilter does not run per keystroke. */
+const FILTER_DEBOUNCE_MS = 120;
+
+function FilterBox() {
+  const filter = useStore((s) => s.conns.table.filter);
+  const setFilter = useStore((s) => s.setFilter);
+  const [text, setText] = useState(filter.text);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+  const apply = (next: string, field: FilterField) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => setFilter({ field, text: next }), FILTER_DEBOUNCE_MS);
+  };
+  return (
+    <>
+      <select className="input" value={filter.field} onChange={(e) => setFilter({ field: e.target.value as FilterField, text })} aria-label="Filter field" data-testid="filter-field">
+        {FILTER_FIELDS.map((f) => (
+          <option key={f} value={f}>
+            {FIELD_LABELS[f]}
+          </option>
+        ))}
+      </select>
+      <input
+        type="search"
+        className="input"
+        placeholder={`Filter by ${FIELD_LABELS[filter.field].toLowerCase()}…`}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          apply(e.target.value, filter.field);
+        }}
+        aria-label="Filter"
+        data-testid="filter"
+      />
+    </>
+  );
+}
+
+function ColumnChooser() {
+  const [open, setOpen] = useState(false);
+  const visible = useStore((s) => s.ui.columns);
+  const toggle = useStore((s) => s.toggleColumn);
+  return (
+    <span style={{ position: 'relative' }}>
+      <button className="btn" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="column-chooser">
+        Columns ▾
+      </button>
+      {open ? (
+        <div className="popover" style={{ top: 26, right: 0 }} onMouseLeave={() => setOpen(false)}>
+          {COLUMNS.map((c) => (
+            <label key={c.id}>
+              <input type="checkbox" checked={visible.includes(c.id)} onChange={() => toggle(c.id, ALL_COLUMN_IDS)} />
+              <span className="muted">{c.group} ·</span> {c.label}
+            </label>
+          ))}
+        </div>
+      ) : null}
+    </span>
+  );
+}
+
+function exportTable(kind: 'csv' | 'json') {
+  const s = store.getState();
+  const rows = viewRows(s.conns.table);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (kind === 'csv') download(`connections-${stamp}.csv`, 'text/csv', toCsv(rows, visibleColumns(s.ui.columns)));
+  else download(`connections-${stamp}.json`, 'application/json', toJson(rows));
+}
+
+export function ConnectionsScreen() {
+  const live = useStore((s) => s.conns.table.live);
+  const inView = useStore((s) => s.conns.table.liveInView);
+  const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '');
+  const clusterId = useStore((s) => s.conns.clusterId);
+  const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
+  if (!clusterId) return <div className="empty">Select or add a cluster on the left to see its clients.</div>;
+  return (
+    <>
+      <div className="toolbar">
+        <FilterBox />
+        <span className="counts" data-testid="counts">
+          {filtering ? (
+            <>
+              <b data-testid="count-filtered">{inView.toLocaleString()}</b> of <b data-testid="count-total">{live.toLocaleString()}</b> connections
+            </>
+          ) : (
+            <>
+              <b data-testid="count-total">{live.toLocaleString()}</b> connections
+            </>
+          )}
+        </span>
+        <span className="spacer" />
+        <ChannelChart />
+        <ColumnChooser />
+        <button className="btn" onClick={() => exportTable('csv')} title="Export the filtered rows and visible columns as CSV" data-testid="export-csv">
+          CSV
+        </button>
+        <button className="btn" onClick={() => exportTable('json')} title="Export every field of the filtered rows as JSON" data-testid="export-json">
+          JSON
+        </button>
+      </div>
+      <div className="table-wrap">
+        <ConnectionsTable />
+        {drawerOpen ? <DetailsDrawer /> : null}
+      </div>
+      <DisconnectDialog />
+    </>
+  );
+}

@@ -1,0 +1,191 @@
+import { memo, useCallback, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { closeCodeNames } from '../../../../protocol/close-codes';
+import type { Row } from '../../store/connection-table';
+import { formatTime, timeTitle, type TimeMode } from '../../lib/time';
+import { useStore } from '../../store';
+import { groupRuns, visibleColumns, type ColumnDef } from './columns';
+
+export const ROW_HEIGHT = 24;
+/** Rows rendered beyond the viewport on each side, so fast scrolling does not flash blanks. */
+const OVERSCAN = 12;
+
+const closeLabel = (code: number) => (code === 0 ? 'stream lost' : `${code}${closeCodeNames[code] ? ` ${closeCodeNames[code]}` : ''}`);
+
+interface RowProps {
+  row: Row;
+  cols: ColumnDef[];
+  template: string;
+  mode: TimeMode;
+  selected: boolean;
+  top: number;
+  index: number;
+  onSelect: (key: string) => void;
+  onToggleTime: () => void;
+}
+
+const TableRow = memo(function TableRow({ row, cols, template, mode, selected, top, index, onSelect, onToggleTime }: RowProps) {
+  const c = row.c;
+  const style: CSSProperties = { gridTemplateColumns: template, transform: `translateY(${top}px)`, width: '100%' };
+  return (
+    <div
+      className={`tr row ${selected ? 'selected' : ''} ${row.closed ? 'closed' : ''}`}
+      style={style}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-row-key={row.key}
+      data-client-id={c.clientId ?? ''}
+      onClick={() => onSelect(row.key)}
+    >
+      {cols.map((col, i) => {
+        const v = col.value(c);
+        if (col.kind === 'time') {
+          const iso = typeof v === 'string' ? v : null;
+          return (
+            <div
+              key={col.id}
+              className="td time"
+              role="gridcell"
+              data-time={iso ?? ''}
+              onMouseEnter={(e) => (e.currentTarget.title = timeTitle(iso, Date.now()))}
+              onClick={(e) => {
+                e.stopPropagation();
+                onToggleTime();
+              }}
+            >
+              {formatTime(iso, mode)}
+            </div>
+          );
+        }
+        const text = v === null ? '—' : String(v);
+        return (
+          <div key={col.id} className={`td ${col.kind === 'mono' ? 'mono' : ''} ${col.kind === 'num' ? 'num' : ''} ${v === null ? 'muted' : ''} ${col.id === 'state' && c.state === 'awaiting-login' ? 'state-awaiting' : ''}`} role="gridcell" title={text}>
+            {i === 0 && row.closed ? (
+              <span className="close-tag" data-testid="close-tag" title={row.closed.reason}>
+                closed {closeLabel(row.closed.code)}
+              </span>
+            ) : null}
+            {text}
+          </div>
+        );
+      })}
+    </div>
+  );
+});
+
+function HeaderCell({ col, sortDir, width, onSort, onResize }: { col: ColumnDef; sortDir: 'asc' | 'desc' | null; width: number; onSort: () => void; onResize: (w: number) => void }) {
+  const [active, setActive] = useState(false);
+  const startResize = (e: React.PointerEvent) => {
+    e.stopPropagation();
+    e.preventDefault();
+    const startX = e.clientX;
+    const target = e.currentTarget as HTMLElement;
+    target.setPointerCapture(e.pointerId);
+    setActive(true);
+    const move = (ev: PointerEvent) => onResize(width + ev.clientX - startX);
+    const up = () => {
+      setActive(false);
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', up);
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', up);
+  };
+  return (
+    <div className={`th ${col.kind === 'num' ? 'num' : ''}`} role="columnheader" aria-sort={sortDir === null ? 'none' : sortDir === 'asc' ? 'ascending' : 'descending'} onClick={onSort} title={`Sort by ${col.label}`} data-col={col.id}>
+      {col.label}
+      {sortDir ? <span className="arrow">{sortDir === 'asc' ? '▲' : '▼'}</span> : null}
+      <span className={`resizer ${active ? 'active' : ''}`} onPointerDown={startResize} onClick={(e) => e.stopPropagation()} aria-hidden />
+    </div>
+  );
+}
+
+export function ConnectionsTable() {
+  const table = useStore((s) => s.conns.table);
+  const columnIds = useStore((s) => s.ui.columns);
+  const widths = useStore((s) => s.ui.widths);
+  const mode = useStore((s) => s.settings.timeMode);
+  const selectedKey = useStore((s) => s.ui.selectedRowKey);
+  const selectRow = useStore((s) => s.selectRow);
+  const setSort = useStore((s) => s.setSort);
+  const setWidth = useStore((s) => s.setColumnWidth);
+  const setTimeMode = useStore((s) => s.setTimeMode);
+  const loading = useStore((s) => s.conns.loading);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // Stable identities, so memoized rows re-render only when their own data changes.
+  const cols = useMemo(() => visibleColumns(columnIds), [columnIds]);
+  const { template, groupTemplate, runs, totalWidth } = useMemo(() => {
+    const w = (c: ColumnDef) => widths[c.id] ?? c.width;
+    const runs = groupRuns(cols);
+    let at = 0;
+    const groupTemplate = runs
+      .map((r) => {
+        const px = cols.slice(at, at + r.span).reduce((n, c) => n + w(c), 0);
+        at += r.span;
+        return `${px}px`;
+      })
+      .join(' ');
+    return { template: cols.map((c) => `${w(c)}px`).join(' '), groupTemplate, runs, totalWidth: cols.reduce((n, c) => n + w(c), 0) };
+  }, [cols, widths]);
+  const widthOf = (c: ColumnDef) => widths[c.id] ?? c.width;
+
+  // We do not run the React Compiler; the virtualizer is read fresh every render by design.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: table.view.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    getItemKey: (i) => table.view[i] ?? i,
+  });
+
+  const onSelect = useCallback((key: string) => selectRow(key), [selectRow]);
+  const onToggleTime = useCallback(() => setTimeMode(mode === 'local' ? 'utc' : 'local'), [setTimeMode, mode]);
+
+  const sortBy = (col: ColumnDef) => {
+    const same = table.sort.key === col.sortKey;
+    setSort({ key: col.sortKey, dir: same && table.sort.dir === 'asc' ? 'desc' : 'asc' });
+  };
+
+  return (
+    <div className="table" ref={scrollRef} role="grid" aria-rowcount={table.view.length + 1} data-testid="connections-table">
+      <div className="thead" style={{ width: totalWidth, minWidth: '100%' }}>
+        <div className="tgroup" style={{ gridTemplateColumns: groupTemplate }}>
+          {runs.map((g, i) => (
+            <div key={`${g.group}-${i}`}>{g.group}</div>
+          ))}
+        </div>
+        <div className="tr" role="row" style={{ gridTemplateColumns: template }}>
+          {cols.map((c) => (
+            <HeaderCell key={c.id} col={c} width={widthOf(c)} sortDir={table.sort.key === c.sortKey ? table.sort.dir : null} onSort={() => sortBy(c)} onResize={(w) => setWidth(c.id, w)} />
+          ))}
+        </div>
+      </div>
+      <div className="tbody" style={{ height: virtualizer.getTotalSize(), width: totalWidth, minWidth: '100%' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const key = table.view[item.index];
+          const row = key !== undefined ? table.rows.get(key) : undefined;
+          if (!row) return null;
+          return (
+            <TableRow
+              key={key}
+              row={row}
+              cols={cols}
+              template={template}
+              mode={mode}
+              selected={key === selectedKey}
+              top={item.start}
+              index={item.index}
+              onSelect={onSelect}
+              onToggleTime={onToggleTime}
+            />
+          );
+        })}
+      </div>
+      {table.view.length === 0 ? <div className="empty">{loading ? 'Loading connections…' : table.rows.size === 0 ? 'No connections.' : 'No connection matches the filter.'}</div> : null}
+    </div>
+  );
+}
+

@@ -1,0 +1,24 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createAppSlice, type AppSlice } from './app-slice';
+import { createClustersSlice, type ClustersSlice } from './clusters-slice';
+import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice';
+import { createInvokeSlice, type InvokeSlice } from './invoke-slice';
+import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe-slice';
+import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import type { StoreDeps } from './types';
+import { createUiSlice, type UiSlice } from './ui-slice';
+
+/** The one store: every slice side by side. PROBE-UI adds its slice here with one edit. */
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice;
+
+export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
+  return createStore<StoreState>()((set, get) => ({
+    ...createAppSlice(set, get, deps),
+    ...createClustersSlice(set, get, deps),
+    ...createConnectionsSlice(set, get, deps),
+    ...createSettingsSlice(set, get, deps),
+    ...createUiSlice(set, get, deps),
+    ...createInvokeSlice(set, get, deps),
+    ...createProbeSlice(set, get, deps),
+  }));
+}

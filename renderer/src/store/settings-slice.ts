@@ -1,0 +1,38 @@
+import type { Settings, TimeMode } from '../../../protocol/console/clusters';
+import type { SliceCreator } from './types';
+
+export interface SettingsState {
+  timeMode: TimeMode;
+  sandbox: boolean;
+  /** True once the core's settings arrived (until then we show local time). */
+  loaded: boolean;
+}
+
+export interface SettingsSlice {
+  settings: SettingsState;
+  applySettings(settings: Settings): void;
+  /** Flips local/UTC everywhere at once, optimistically; the core persists it. */
+  setTimeMode(mode: TimeMode): void;
+}
+
+export const initialSettings: SettingsState = { timeMode: 'local', sandbox: false, loaded: false };
+
+export const settingsFromCore = (_prev: SettingsState, s: Settings): SettingsState => ({ timeMode: s.timeMode, sandbox: s.sandbox, loaded: true });
+
+export const toggledTimeMode = (mode: TimeMode): TimeMode => (mode === 'local' ? 'utc' : 'local');
+
+export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, deps) => ({
+  settings: initialSettings,
+  applySettings: (s) => set((st) => ({ settings: settingsFromCore(st.settings, s) })),
+  setTimeMode: (mode) => {
+    const before = get().settings.timeMode;
+    set((st) => ({ settings: { ...st.settings, timeMode: mode } }));
+    deps.api.call('setSettings', { timeMode: mode }).then(
+      (s) => get().applySettings(s),
+      (err: unknown) => {
+        set((st) => ({ settings: { ...st.settings, timeMode: before } }));
+        get().notify('error', `Could not save the time zone setting: ${deps.errorMessage(err)}`);
+      },
+    );
+  },
+});
