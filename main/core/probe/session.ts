@@ -270,9 +270,13 @@ export class ProbeSession {
     });
     ws.on('error', (err: Error & { code?: string }) => {
       const message = this.handshakeFailure ?? err.message;
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.closeInitiator = 'client';
       this.lastError = message;
       this.append({ kind: 'error', direction: 'local', code: this.handshakeFailure ? 'HANDSHAKE_REJECTED' : (err.code ?? 'ERROR'), message });
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws answers an oversized message with a 1009 close frame and stops reading.
+        this.closeInitiator = 'client';
+        this.append({ kind: 'close', direction: 'out', code: 1009, reason: `message over limits.maxMessageBytes (${this.config.limits.maxMessageBytes})`, initiator: 'client' });
+      }
     });
     ws.on('close', (code: number, reasonBuf: Buffer) => this.onClose(ws, code, reasonBuf.toString('utf8')));
   }
