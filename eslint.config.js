@@ -46,6 +46,8 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'react-hooks/set-state-in-effect': 'off',
       'react-hooks/refs': 'off',
+      // We do not use the React Compiler; this rule only reports what it would skip.
+      'react-hooks/incompatible-library': 'off',
       'no-restricted-imports': ['error', { patterns: [
         group([...NODE_BUILTINS, 'ws', 'electron', 'better-sqlite3', 'ioredis'], 'renderer/ runs in a browser sandbox: no Node, ws or electron.'),
         group(['**/server/**', '**/main/**', '**/preload/**', '**/client/**', '**/server', '**/main', '**/preload'], 'renderer/ imports only protocol/ from our code; talk to the core through the contract.'),
