@@ -33,7 +33,8 @@ async function startWss(opts: { key: string; cert: string; ca?: string; requestC
   const seenClients: string[] = [];
   wss.on('connection', (ws, req) => {
     const peer = (req.socket as TLSSocket).getPeerCertificate();
-    seenClients.push(peer?.subject?.CN ?? '');
+    const cn = peer?.subject?.CN;
+    seenClients.push(Array.isArray(cn) ? cn.join(',') : (cn ?? ''));
     ws.on('message', (d) => ws.send(`echo ${d.toString()}`));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
