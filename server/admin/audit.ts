@@ -15,9 +15,8 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 32) return '[too deep]';
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k.toLowerCase()) ? REDACTED : redactSecrets(v, depth + 1);
-    return out;
+    // fromEntries defines own properties, so a "__proto__" key in client JSON stays plain data.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k.toLowerCase()) ? REDACTED : redactSecrets(v, depth + 1)]));
   }
   return value;
 }

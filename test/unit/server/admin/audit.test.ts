@@ -7,6 +7,12 @@ describe('audit params', () => {
     expect(redactSecrets({ name: 'j', secret: 's', nested: [{ Password: 'p', ok: 1 }], apiKey: 'k' })).toEqual({ name: 'j', secret: '[redacted]', nested: [{ Password: '[redacted]', ok: 1 }], apiKey: '[redacted]' });
   });
 
+  it('keeps a "__proto__" key as data', () => {
+    const out = redactSecrets(JSON.parse('{"__proto__":{"secret":"s","x":1}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ secret: '[redacted]', x: 1 });
+  });
+
   it('truncates params larger than the bound', () => {
     const p = auditParams({ data: 'x'.repeat(MAX_AUDIT_PARAMS_CHARS * 2) }) as { truncated: boolean; preview: string };
     expect(p.truncated).toBe(true);
