@@ -1,4 +1,69 @@
-/** Placeholder until the probe UI lands. */
+import { useEffect, useState } from 'react';
+import { useStore } from '../../store';
+import { ConnectForm } from './connect/connect-form';
+import { SessionView } from './session-view';
+import './probe.css';
+
+/** The "Probe" tab: ad hoc WebSocket sessions, several at once, with saved sessions and imports. */
 export default function ProbeScreen() {
-  return <div className="empty">Ad hoc sessions are coming.</div>;
+  const init = useStore((s) => s.probeInit);
+  useEffect(() => init(), [init]);
+  const p = useStore((s) => s.probe);
+  const openTab = useStore((s) => s.probeOpenTab);
+  const closeTab = useStore((s) => s.probeCloseTab);
+  const edit = useStore((s) => s.probeEdit);
+  const importLog = useStore((s) => s.probeImport);
+  const [importPath, setImportPath] = useState('');
+
+  const showForm = p.editing !== null;
+  return (
+    <div className="probe-screen">
+      <aside className="probe-saved">
+        <div className="side-head">
+          <span>Sessions</span>
+          <button type="button" className="btn small primary" onClick={() => edit('new')}>+ New</button>
+        </div>
+        {p.order.length === 0 && p.loaded && <div className="muted probe-hint">No saved sessions yet.</div>}
+        {p.order.map((id) => {
+          const s = p.sessions[id]!;
+          return (
+            <button key={id} type="button" className={`probe-saved-item${p.active === id && !showForm ? ' active' : ''}`} onClick={() => openTab(id)} title={s.config.url}>
+              <span className={`dot ${s.state === 'open' ? 'ok' : s.state === 'closed' ? 'bad' : s.state === 'idle' ? '' : 'warn'}`} />
+              <span className="probe-saved-name">{s.config.name}</span>
+              {s.imported && <span className="badge">imported</span>}
+            </button>
+          );
+        })}
+        <div className="side-head"><span>Import</span></div>
+        <div className="probe-import">
+          <input className="input mono" aria-label="import path" placeholder="/path/to/export.ndjson or .har" value={importPath} onChange={(e) => setImportPath(e.target.value)} />
+          <button type="button" className="btn small" disabled={importPath.trim() === ''} onClick={() => void importLog(importPath.trim())}>Import</button>
+        </div>
+      </aside>
+      <section className="probe-main">
+        <div className="probe-tabs" role="tablist" aria-label="open sessions">
+          {p.tabs.map((id) => {
+            const s = p.sessions[id];
+            return (
+              <div key={id} className={`probe-tab${p.active === id && !showForm ? ' active' : ''}`} role="tab" aria-selected={p.active === id && !showForm}>
+                <button type="button" className="probe-tab-label" onClick={() => { edit(null); openTab(id); }}>
+                  <span className={`dot ${s?.state === 'open' ? 'ok' : s?.state === 'closed' ? 'bad' : s?.state === 'idle' ? '' : 'warn'}`} />
+                  {s?.config.name ?? id}
+                </button>
+                <button type="button" className="probe-tab-close" aria-label={`close tab ${s?.config.name ?? id}`} onClick={() => closeTab(id)}>×</button>
+              </div>
+            );
+          })}
+          <button type="button" className="probe-tab-new" aria-label="new session" onClick={() => edit('new')}>+</button>
+        </div>
+        {showForm ? (
+          <ConnectForm key={p.editing} sessionId={p.editing === 'new' ? null : p.editing} />
+        ) : p.active ? (
+          <SessionView key={p.active} id={p.active} />
+        ) : (
+          <div className="empty">Open a saved session on the left, or create a new one with “+ New”.</div>
+        )}
+      </section>
+    </div>
+  );
 }

@@ -3,7 +3,7 @@ import { ClientFrameSchema } from '../../../../protocol/client-frames';
 import { compileTextFilter, regexError } from '../../../../renderer/src/features/probe/lib/filter';
 import { getAtPath, parseJsonPath } from '../../../../renderer/src/features/probe/lib/json-path';
 import { validateCloseInput } from '../../../../renderer/src/features/probe/lib/close';
-import { formatPairs, parsePairs, validateWsUrl } from '../../../../renderer/src/features/probe/lib/url';
+import { formatPairs, parsePairs, validateWsUrl } from '../../../../renderer/src/features/probe/lib/ws-url';
 import * as sb from '../../../../renderer/src/features/probe/helpers/switchboard-frames';
 import * as stomp from '../../../../renderer/src/features/probe/helpers/stomp-frames';
 

@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useStore } from '../../../store';
+import { useTimeMode } from '../../../lib/time';
+import { FilterBar } from './filter-bar';
+import { LogRow } from './log-row';
+import type { LogFilterUi } from '../state/log-state';
+
+const ROW_HEIGHT = 24;
+
+/** The session log: filter bar, counters, and the virtualized list paging through the core's log. */
+export function LogPanel({ id }: { id: string }) {
+  const log = useStore((s) => s.probe.logs[id]);
+  const timeMode = useTimeMode();
+  const setTimeMode = useStore((s) => s.setTimeMode);
+  const setFilter = useStore((s) => s.probeSetFilter);
+  const setPaused = useStore((s) => s.probeSetPaused);
+  const setFollow = useStore((s) => s.probeSetFollow);
+  const selectEntry = useStore((s) => s.probeSelect);
+  const toggle = useStore((s) => s.probeToggleExpanded);
+  const jump = useStore((s) => s.probeJumpTo);
+  const reportRange = useStore((s) => s.probeVisibleRange);
+  const resend = useStore((s) => s.probeResendSelected);
+  const notify = useStore((s) => s.notify);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = log?.matched ?? 0;
+  const virt = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => i,
+  });
+  const items = virt.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = (items[items.length - 1]?.index ?? 0) + 1;
+
+  useEffect(() => {
+    reportRange(id, first, last);
+  }, [id, first, last, count, log?.filterKey, reportRange]);
+
+  // Follow: keep the newest entry in view whenever the count grows.
+  const programmatic = useRef(0);
+  useEffect(() => {
+    if (log?.follow && count > 0) {
+      programmatic.current = performance.now();
+      virt.scrollToIndex(count - 1, { align: 'end' });
+    }
+  }, [count, log?.follow, virt]);
+
+  const focusPos = log?.focus?.pos ?? null;
+  useEffect(() => {
+    if (focusPos !== null) {
+      programmatic.current = performance.now();
+      virt.scrollToIndex(focusPos, { align: 'center' });
+    }
+  }, [focusPos, virt]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el || !log) return;
+    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 1.5;
+    if (performance.now() - programmatic.current < 150) return;
+    if (log.follow && !atBottom) setFollow(id, false);
+    else if (!log.follow && atBottom && !log.paused) setFollow(id, true);
+  };
+
+  const onFilter = useCallback((f: LogFilterUi) => setFilter(id, f), [id, setFilter]);
+  const onSelect = useCallback((index: number, additive: boolean) => selectEntry(id, index, additive), [id, selectEntry]);
+  const onToggle = useCallback((index: number) => toggle(id, index), [id, toggle]);
+  const onJump = useCallback((index: number) => void jump(id, index), [id, jump]);
+  const onCopy = useCallback(
+    (text: string) => {
+      navigator.clipboard.writeText(text).then(
+        () => notify('info', 'Copied to the clipboard.'),
+        () => notify('error', 'The clipboard is not available here.'),
+      );
+    },
+    [notify],
+  );
+  const onTimeClick = useCallback(() => setTimeMode(timeMode === 'utc' ? 'local' : 'utc'), [setTimeMode, timeMode]);
+
+  if (!log) return null;
+  const total = log.stats.nextIndex - log.stats.firstIndex;
+  return (
+    <div className="probe-log">
+      <div className="toolbar probe-log-bar">
+        <FilterBar filter={log.filter} error={log.filterError} onChange={onFilter} />
+        <span className="spacer" />
+        <span className="counts" data-testid="probe-counts">
+          <b>{log.matched.toLocaleString()}</b>
+          {log.filterKey !== '{}' && <> of {total.toLocaleString()}</>} entries
+        </span>
+        {log.stats.dropped > 0 && (
+          <span className="badge warn" title="oldest entries dropped by the log's retention cap" data-testid="probe-dropped">
+            {log.stats.dropped.toLocaleString()} dropped
+          </span>
+        )}
+        {log.stats.floodPauses > 0 && <span className="badge warn" title="reading paused to keep up (nothing lost)">flood-paused ×{log.stats.floodPauses}</span>}
+        <button type="button" className="btn small" aria-pressed={log.paused} onClick={() => setPaused(id, !log.paused)}>
+          {log.paused ? `▶ Resume${log.newWhilePaused ? ` (${log.newWhilePaused.toLocaleString()} new)` : ''}` : '⏸ Pause'}
+        </button>
+        <button type="button" className="btn small" aria-pressed={log.follow} onClick={() => setFollow(id, !log.follow)} title="auto-scroll to the newest entry">
+          ⤓ Auto-scroll
+        </button>
+        <button type="button" className="btn small" disabled={log.selected.length === 0} onClick={() => void resend(id)}>
+          Re-send{log.selected.length ? ` ${log.selected.length}` : ''}
+        </button>
+        <button type="button" className="btn small" onClick={onTimeClick} title="switch the time zone of every time shown">
+          {timeMode === 'utc' ? 'UTC' : 'Local'}
+        </button>
+      </div>
+      <div className="probe-list" ref={scroller} onScroll={onScroll} role="grid" aria-label="session log" aria-rowcount={count}>
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {items.map((it) => {
+            const row = log.rows.get(it.index);
+            return (
+              <div key={it.key} data-index={it.index} ref={virt.measureElement} className="probe-vrow" style={{ transform: `translateY(${it.start}px)` }}>
+                {row ? (
+                  <LogRow
+                    row={row}
+                    timeMode={timeMode}
+                    selected={log.selected.includes(row.entry.index)}
+                    expanded={log.expanded.includes(row.entry.index)}
+                    focused={log.focus?.index === row.entry.index}
+                    onSelect={onSelect}
+                    onToggle={onToggle}
+                    onJump={onJump}
+                    onCopy={onCopy}
+                    onTimeClick={onTimeClick}
+                  />
+                ) : (
+                  <div className="probe-line probe-loading muted">…</div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+        {count === 0 && <div className="empty">{log.filterKey === '{}' ? 'Nothing logged yet.' : 'No entries match the filter.'}</div>}
+      </div>
+    </div>
+  );
+}
