@@ -1,0 +1,255 @@
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import { ServerFrameSchema, type MessageFrame, type ServerFrame, type WelcomeFrame } from '../protocol/client-frames';
+import { CloseCode } from '../protocol/close-codes';
+import { ErrorCode, type ErrorInfo } from '../protocol/errors';
+
+export type ClientState = 'disconnected' | 'connecting' | 'connected' | 'closing';
+
+export type Credentials = { username: string; password: string } | { apiKey: string } | { token: string };
+
+export interface ReconnectOptions {
+  /** First retry waits up to this long (full jitter: a random delay in [0, cap]). */
+  initialDelayMs: number;
+  /** Cap of the exponentially growing delay. */
+  maxDelayMs: number;
+}
+
+/** Return this from onRequest to leave a server request unanswered (tests of invoke timeouts). */
+export const NO_REPLY: unique symbol = Symbol('no-reply');
+
+export interface SwitchboardClientOptions {
+  url: string;
+  clientId: string;
+  clientName?: string;
+  credentials?: Credentials;
+  /** Default { initialDelayMs: 500, maxDelayMs: 30000 }; false: never reconnect. */
+  reconnect?: ReconnectOptions | false;
+  /** Answers server requests (admin invokes). Without it the client answers ok:false. */
+  onRequest?: (data: unknown) => unknown;
+  /** Default timeout of request(); default 10000 ms. */
+  requestTimeoutMs?: number;
+  /** Extra ws options, e.g. headers. */
+  wsOptions?: WebSocket.ClientOptions;
+}
+
+export const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Close codes after which reconnecting would only repeat the failure. */
+const PERMANENT_CLOSES = new Set<number>([CloseCode.AuthFailed, CloseCode.InvalidMessage, CloseCode.MessageTooLarge]);
+
+/** A request that the server answered with ok:false, or that failed locally (not connected, timeout, closed). */
+export class ClientRequestError extends Error {
+  constructor(readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+    this.name = 'ClientRequestError';
+  }
+}
+
+export interface ClientEvents {
+  state: [{ from: ClientState; to: ClientState }];
+  welcome: [WelcomeFrame];
+  close: [{ code: number; reason: string }];
+  /** Pub/sub deliveries. */
+  message: [MessageFrame];
+  /** Server `error` frames and unparseable frames (the connection stays up). */
+  protocolError: [ErrorInfo];
+  /** Every parsed server frame, for logging. */
+  frame: [ServerFrame];
+}
+
+interface Pending {
+  resolve(data: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A Switchboard client: one connection as an explicit state machine
+ * (disconnected → connecting → connected → closing), hello on open, request/response,
+ * answers to server requests, and reconnects with full-jitter exponential backoff.
+ */
+export class SwitchboardClient extends EventEmitter<ClientEvents> {
+  private _state: ClientState = 'disconnected';
+  private ws: WebSocket | null = null;
+  private userClosed = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private seq = 0;
+  private readonly pending = new Map<string, Pending>();
+  private welcomeFrame: WelcomeFrame | null = null;
+  private connectWaiters: { resolve(w: WelcomeFrame): void; reject(e: Error): void }[] = [];
+  private closeWaiters: (() => void)[] = [];
+
+  constructor(readonly options: SwitchboardClientOptions) {
+    super();
+  }
+
+  get state(): ClientState {
+    return this._state;
+  }
+
+  /** The current session's welcome (null while not connected). */
+  get welcome(): WelcomeFrame | null {
+    return this.welcomeFrame;
+  }
+
+  get connectionId(): string | null {
+    return this.welcomeFrame?.connectionId ?? null;
+  }
+
+  /** Opens the connection; resolves at the first welcome. Rejects if closed first without reconnecting. */
+  connect(): Promise<WelcomeFrame> {
+    this.userClosed = false;
+    const p = new Promise<WelcomeFrame>((resolve, reject) => this.connectWaiters.push({ resolve, reject }));
+    if (this._state === 'disconnected' && !this.reconnectTimer) this.open();
+    else if (this._state === 'connected' && this.welcomeFrame) this.settleConnect(this.welcomeFrame);
+    return p;
+  }
+
+  /** Sends a request to the channel's service and resolves with the response data. */
+  request(data: unknown, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    if (this._state !== 'connected') return Promise.reject(new ClientRequestError(ErrorCode.ConnectionNotReady, `not connected (state ${this._state})`));
+    const id = `c${++this.seq}`;
+    const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ClientRequestError(ErrorCode.Timeout, `no response within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.sendFrame({ type: 'request', id, data });
+    });
+  }
+
+  /** Sends any client frame as JSON; false when the socket is not open. */
+  sendFrame(frame: { type: string } & Record<string, unknown>): boolean {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Closes for good (no reconnect); resolves once the socket is closed. */
+  close(code: number = CloseCode.Normal, reason = 'client closing'): Promise<void> {
+    this.userClosed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    for (const w of this.connectWaiters.splice(0)) w.reject(new ClientRequestError(ErrorCode.ConnectionClosed, 'closed before welcome'));
+    if (!this.ws) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    if (this._state !== 'closing') {
+      this.setState('closing');
+      this.ws.close(code, reason);
+    }
+    return done;
+  }
+
+  private setState(to: ClientState): void {
+    const from = this._state;
+    if (from === to) return;
+    this._state = to;
+    this.emit('state', { from, to });
+  }
+
+  private open(): void {
+    this.reconnectTimer = null;
+    this.setState('connecting');
+    const ws = new WebSocket(this.options.url, { perMessageDeflate: false, ...this.options.wsOptions });
+    this.ws = ws;
+    ws.on('open', () => {
+      this.sendFrame({ type: 'hello', clientId: this.options.clientId, ...(this.options.clientName ? { clientName: this.options.clientName } : {}), ...this.options.credentials });
+    });
+    ws.on('message', (raw) => this.onMessage(raw.toString()));
+    ws.on('error', () => undefined); // a close event always follows
+    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+  }
+
+  private onMessage(text: string): void {
+    let parsed;
+    try {
+      parsed = ServerFrameSchema.safeParse(JSON.parse(text));
+    } catch {
+      this.emit('protocolError', { code: ErrorCode.InvalidFrame, message: 'server sent invalid JSON' });
+      return;
+    }
+    if (!parsed.success) {
+      this.emit('protocolError', { code: ErrorCode.InvalidFrame, message: `server sent an invalid frame: ${parsed.error.issues[0]?.message ?? ''}` });
+      return;
+    }
+    const frame = parsed.data;
+    this.emit('frame', frame);
+    switch (frame.type) {
+      case 'welcome':
+        this.welcomeFrame = frame;
+        this.attempt = 0;
+        this.setState('connected');
+        this.emit('welcome', frame);
+        this.settleConnect(frame);
+        return;
+      case 'response': {
+        const p = this.pending.get(String(frame.inReplyTo));
+        if (!p) return;
+        this.pending.delete(String(frame.inReplyTo));
+        clearTimeout(p.timer);
+        if (frame.ok) p.resolve(frame.data);
+        else p.reject(new ClientRequestError(frame.error?.code ?? ErrorCode.Internal, frame.error?.message ?? 'request failed', frame.error?.details));
+        return;
+      }
+      case 'request':
+        void this.answer(frame.id, frame.data);
+        return;
+      case 'message':
+        this.emit('message', frame);
+        return;
+      case 'error':
+        this.emit('protocolError', frame.error);
+        return;
+      default: {
+        const never: never = frame;
+        return void never;
+      }
+    }
+  }
+
+  private async answer(id: string | number, data: unknown): Promise<void> {
+    const handler = this.options.onRequest;
+    if (!handler) {
+      this.sendFrame({ type: 'response', inReplyTo: id, ok: false, error: { code: ErrorCode.NotPermitted, message: 'this client does not handle server requests' } });
+      return;
+    }
+    try {
+      const result = await handler(data);
+      if (result === NO_REPLY) return;
+      this.sendFrame({ type: 'response', inReplyTo: id, ok: true, data: result });
+    } catch (err) {
+      this.sendFrame({ type: 'response', inReplyTo: id, ok: false, error: { code: ErrorCode.ServiceFailed, message: err instanceof Error ? err.message : String(err) } });
+    }
+  }
+
+  private settleConnect(w: WelcomeFrame): void {
+    for (const waiter of this.connectWaiters.splice(0)) waiter.resolve(w);
+  }
+
+  private onClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    this.welcomeFrame = null;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new ClientRequestError(ErrorCode.ConnectionClosed, `connection closed (${code}) before the response`));
+    }
+    this.pending.clear();
+    this.setState('disconnected');
+    this.emit('close', { code, reason });
+    for (const w of this.closeWaiters.splice(0)) w();
+    const reconnect = this.options.reconnect === undefined ? DEFAULT_RECONNECT : this.options.reconnect;
+    if (this.userClosed || reconnect === false || PERMANENT_CLOSES.has(code)) {
+      for (const w of this.connectWaiters.splice(0)) w.reject(new ClientRequestError(ErrorCode.ConnectionClosed, `closed (${code}) ${reason}`.trim(), { code, reason }));
+      return;
+    }
+    // Full jitter: spreads a swarm's reconnects instead of having them all hit the server together.
+    const cap = Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** this.attempt++);
+    this.reconnectTimer = setTimeout(() => this.open(), Math.random() * cap);
+  }
+}
