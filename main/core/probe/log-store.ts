@@ -119,6 +119,7 @@ export class LogStore {
     seg.texts!.push(text);
     seg.bytes += 200 + text.length + ('data' in entry ? entry.data.length : 0);
     this.nextIndex++;
+    if (this.size > this.opts.maxEntries) this.dropOldest();
     return entry;
   }
 
@@ -208,6 +209,10 @@ export class LogStore {
       s.entries = null;
       s.texts = null;
     }
+  }
+
+  /** Past the cap: the oldest whole segment goes (segmentSize < maxEntries, so it is a sealed one). */
+  private dropOldest(): void {
     while (this.size > this.opts.maxEntries && this.segments.length > 1) {
       const old = this.segments.shift()!;
       this.droppedCount += old.count;
