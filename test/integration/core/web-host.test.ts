@@ -1,0 +1,117 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWebHost, type RunningWebHost } from '../../../main/web-host/web-host';
+import { WebServerFrameSchema } from '../../../protocol/console/contract';
+
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Resolves with the HTTP status of a refused upgrade, or 101 when it opened. */
+function upgradeStatus(url: string, opts: WebSocket.ClientOptions = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, opts);
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on('error', () => {});
+  });
+}
+
+describe('web host', () => {
+  let dir: string;
+  let host: RunningWebHost;
+  let origin: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sb-webhost-'));
+    const renderer = join(dir, 'renderer');
+    await mkdir(join(renderer, 'assets'), { recursive: true });
+    await writeFile(join(renderer, 'index.html'), '<!doctype html><title>t</title>');
+    await writeFile(join(renderer, 'assets', 'app.js'), 'console.log(1)');
+    await writeFile(join(dir, 'secret.txt'), 'top secret');
+    host = await startWebHost({ dataDir: join(dir, 'data'), rendererDir: renderer });
+    origin = `http://127.0.0.1:${host.port}`;
+  });
+  afterAll(async () => {
+    await host?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints a loopback URL carrying the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=${encodeURIComponent(host.token)}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('serves the renderer with a strict CSP', async () => {
+    const res = await get(host.port, '/');
+    expect(res.status).toBe(200);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect((await get(host.port, '/assets/app.js')).headers['content-type']).toContain('javascript');
+  });
+
+  it('never serves files outside the renderer dir', async () => {
+    expect((await get(host.port, '/../secret.txt')).status).toBe(404);
+    expect((await get(host.port, '/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get(host.port, '/..%2fsecret.txt')).status).toBe(404);
+  });
+
+  it('rejects a foreign Host header (DNS rebinding)', async () => {
+    expect((await get(host.port, '/', { host: 'evil.example:80' })).status).toBe(421);
+  });
+
+  it('rejects a bad token, a missing token and a foreign Origin on the contract socket', async () => {
+    const base = `ws://127.0.0.1:${host.port}/contract`;
+    expect(await upgradeStatus(`${base}?token=wrong`, { origin })).toBe(401);
+    expect(await upgradeStatus(base, { origin })).toBe(401);
+    expect(await upgradeStatus(`${base}?token=${host.token}`, { origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(`${base}?token=${host.token}`, { origin })).toBe(101);
+  });
+
+  it('carries calls and answers with the result envelope', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/contract?token=${host.token}`, { origin });
+    await new Promise((r) => ws.once('open', r));
+    const reply = (id: number) => new Promise<unknown>((resolve) => {
+      ws.on('message', (d) => {
+        const f = WebServerFrameSchema.parse(JSON.parse(String(d)));
+        if (f.kind === 'result' && f.id === id) resolve(f.result);
+      });
+    });
+    const r1 = reply(1);
+    ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'listClusters', input: {} }));
+    expect(await r1).toEqual({ ok: true, value: { items: [] } });
+    const r2 = reply(2);
+    ws.send(JSON.stringify({ kind: 'call', id: 2, method: 'saveCluster', input: { name: '', servers: [] } }));
+    expect(await r2).toMatchObject({ ok: false, error: { code: 'SB_ERR_VALIDATION', field: 'name' } });
+    const settingsEvent = new Promise<unknown>((resolve) => {
+      ws.on('message', (d) => {
+        const f = WebServerFrameSchema.parse(JSON.parse(String(d)));
+        if (f.kind === 'event' && f.event === 'settings.changed') resolve(f.payload);
+      });
+    });
+    ws.send(JSON.stringify({ kind: 'call', id: 3, method: 'setSettings', input: { timeMode: 'utc' } }));
+    expect(await settingsEvent).toMatchObject({ timeMode: 'utc' });
+    ws.close();
+  });
+});
