@@ -28,11 +28,12 @@ const EVENTS_PATH = `${ADMIN_BASE_PATH}/events`;
 
 /** Starts the admin HTTP API (under /admin/v1) and the live events WebSocket. */
 export async function startAdminServer(control: ServerControl, opts: AdminConfig & { version: string }): Promise<RunningAdminServer> {
-  const config = AdminConfigSchema.parse(opts);
+  const { version, ...adminOptions } = opts;
+  const config = AdminConfigSchema.parse(adminOptions);
   const auth = new TokenAuthenticator(config.tokens);
   const table = new RouteTable(adminRoutes);
   let doc: unknown;
-  const openapi = () => (doc ??= buildOpenApi(adminRoutes, opts.version));
+  const openapi = () => (doc ??= buildOpenApi(adminRoutes, version));
   const events = new AdminEventStream(control, { eventBatchMs: config.eventBatchMs, maxEventBufferBytes: config.maxEventBufferBytes });
 
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {

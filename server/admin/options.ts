@@ -7,7 +7,7 @@ export const AdminTokenSchema = z.object({
   token: z.string().min(16).max(4096),
   /** viewer: read only (and may watch events); operator: may also change things. */
   role: z.enum(['viewer', 'operator']),
-});
+}).strict();
 export type AdminToken = z.infer<typeof AdminTokenSchema>;
 
 export const ADMIN_DEFAULTS = {
@@ -37,6 +37,8 @@ export const AdminConfigSchema = z
     /** Bound on a live-events socket's send buffer before it is closed with 4029. */
     maxEventBufferBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(ADMIN_DEFAULTS.maxEventBufferBytes),
   })
+  // Strict: a misspelt option is an error at startup, not a silently ignored default.
+  .strict()
   .superRefine((v, ctx) => {
     const seenNames = new Set<string>();
     const seenTokens = new Set<string>();
