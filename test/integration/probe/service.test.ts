@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProbeSessionConfigInput } from '../../../protocol/console/probe';
 import { ConsoleError } from '../../../main/core/errors';
 import { Harness, startWsServer } from './harness';
 
@@ -126,7 +127,7 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
       expect(sessions.map((x) => [x.id, x.config.name, x.config.auth])).toEqual([[s.id, 'keep me', { type: 'basic', username: 'u', hasPassword: true }]]);
       expect((await again.h.probeListTemplates({})).templates.map((t) => t.name)).toEqual(['greet']);
       // Update without the password keeps it; the reopened session still authenticates with it.
-      const updated = await again.h.probeSaveSession({ sessionId: s.id, config: { ...sessions[0]!.config, auth: { type: 'basic', username: 'u2' }, tls: undefined, proxy: undefined } });
+      const updated = await again.h.probeSaveSession({ sessionId: s.id, config: ProbeSessionConfigInput.parse({ ...sessions[0]!.config, auth: { type: 'basic', username: 'u2' }, tls: undefined, proxy: undefined }) });
       expect(updated.config.auth).toEqual({ type: 'basic', username: 'u2', hasPassword: true });
     } finally {
       await again.service.dispose();
