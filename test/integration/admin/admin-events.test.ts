@@ -53,8 +53,9 @@ describe('admin live events against a real server', () => {
     expect(ready.server.name).toBe('admin-int');
 
     const c = await connectClient(h.server.channelUrl('main'), 'watched-1');
-    const opened = await w.until((e) => e.type === 'connection.opened' || (e.type === 'connection.updated' && e.connection.clientId === 'watched-1'));
+    const opened = await w.until((e) => e.type === 'connection.opened' && e.connection.connectionId === c.connectionId);
     expect(opened.seq).toBeGreaterThan(ready.seq);
+    await w.until((e) => (e.type === 'connection.opened' || e.type === 'connection.updated') && e.connection.clientId === 'watched-1');
     c.ws.close(1000, 'done');
     const closed = await w.until((e) => e.type === 'connection.closed' && e.connectionId === c.connectionId);
     expect(closed).toMatchObject({ clientId: 'watched-1', code: 1000, initiator: 'client' });
