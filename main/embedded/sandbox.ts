@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../server/server';
+import { startDemoSwarm } from '../../client/demo-swarm';
 import type { SandboxController, SandboxInfo } from '../core/cluster-service';
 
 export interface SandboxOptions {
@@ -67,8 +68,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   };
 }
 
-async function startSwarm(_url: string, _clients: number): Promise<{ close(): Promise<void> }> {
-  return { close: async () => {} };
+/**
+ * ~70% plain demo clients (one of them never answers invokes, to show a timeout) and ~30% that
+ * subscribe to two topics. Logins are not awaited: the console shows them arriving.
+ */
+async function startSwarm(url: string, clients: number): Promise<{ close(): Promise<void> }> {
+  if (clients <= 0) return { close: async () => {} };
+  const subscribed = Math.floor(clients * 0.3);
+  const swarms = await Promise.all([
+    startDemoSwarm({ url, clients: clients - subscribed, clientIdPrefix: 'demo-', silentClientIds: ['demo-0007'], waitForLogin: false }),
+    ...(subscribed > 0 ? [startDemoSwarm({ url, clients: subscribed, clientIdPrefix: 'subscriber-', subscribe: ['news', 'prices'], waitForLogin: false })] : []),
+  ]);
+  return { close: async () => void (await Promise.all(swarms.map((s) => s.close()))) };
 }
 
 /** The sandbox as the console core drives it (started/stopped by the "sandbox" setting). */
