@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerConfigInput } from '../../../server/config';
 import { startServer, type RunningServer } from '../../../server/server';
 import { TestClient } from './ws-client';
 
@@ -41,7 +42,7 @@ afterEach(async () => {
 describe('durability across kill -9', () => {
   it('loses no acknowledged publish when the server process is killed right after the ack', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sb-kill9-'));
-    const config = {
+    const config: ServerConfigInput = {
       name: 'kill9',
       dataDir: join(dir, 'data'),
       logLevel: 'silent',
