@@ -47,8 +47,8 @@ export class ChannelRuntime implements ChannelRef, Route {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(this, ws as SbSocket, req));
   }
 
-  async closeSessions(code: number, reason: string): Promise<void> {
-    await Promise.all([...this.sessions].map((s) => s.close(code, reason)));
+  async closeSessions(code: number, reason: string, only: readonly Session[] = [...this.sessions]): Promise<void> {
+    await Promise.all(only.map((s) => s.close(code, reason)));
   }
 }
 
@@ -156,6 +156,8 @@ export class ChannelManager {
       const moved = next.address !== prev.address;
       const reopen = next.active && (moved || !prev.active || !rt.listener);
       const shut = prev.active && rt.listener !== null && (!next.active || moved);
+      // Connections made through the old address; a move must not close those arriving at the new one.
+      const oldSessions = [...rt.sessions];
       // Bind the new address first: if that fails, nothing has changed.
       const newListener = reopen ? await this.deps.pool.attach(parseAddress(next.address), rt) : rt.listener;
       const oldListener = rt.listener;
@@ -170,8 +172,9 @@ export class ChannelManager {
       rt.updatedAt = now;
       rt.listener = next.active ? newListener : null;
       if (shut && oldListener) {
-        await rt.closeSessions(CloseCode.GoingAway, next.active ? 'channel moved to another address' : 'channel deactivated');
+        // Stop accepting first, so no new client slips in while the old ones are being closed.
         await this.deps.pool.detach(oldListener, parseAddress(prev.address).path, rt);
+        await rt.closeSessions(CloseCode.GoingAway, next.active ? 'channel moved to another address' : 'channel deactivated', oldSessions);
       }
       return this.changed(rt);
     });
@@ -183,20 +186,20 @@ export class ChannelManager {
       if (!rt) throw new SbError(ErrorCode.ChannelNotFound, `channel "${name}" not found`);
       this.deps.store.deleteChannel(name);
       this.channels.delete(name);
-      await rt.closeSessions(CloseCode.GoingAway, 'channel deleted');
       if (rt.listener) await this.deps.pool.detach(rt.listener, parseAddress(rt.config.address).path, rt);
       rt.listener = null;
+      await rt.closeSessions(CloseCode.GoingAway, 'channel deleted');
       this.deps.events.emit({ type: 'channel.changed', name, channel: null });
     });
   }
 
-  /** Shutdown: every client gets 1001, then every listener closes. */
+  /** Shutdown: every listener closes (new connections refused), then every client gets 1001. */
   async closeAll(reason: string): Promise<void> {
-    await Promise.all([...this.channels.values()].map((rt) => rt.closeSessions(CloseCode.GoingAway, reason)));
     for (const rt of this.channels.values()) {
       if (rt.listener) await this.deps.pool.detach(rt.listener, parseAddress(rt.config.address).path, rt);
       rt.listener = null;
     }
+    await Promise.all([...this.channels.values()].map((rt) => rt.closeSessions(CloseCode.GoingAway, reason)));
   }
 
   private changed(rt: ChannelRuntime): Channel {

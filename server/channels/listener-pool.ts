@@ -99,10 +99,9 @@ export class ListenerPool {
     if (listener.routes.get(path) === route) listener.routes.delete(path);
     if (listener.routes.size > 0) return;
     this.listeners.delete(`${listener.host}|${listener.boundPort}`);
-    // close() unbinds the port at once (new connections are refused); its callback would also wait
-    // for straggling sockets, which the sessions' own close timeouts already bound.
+    // close() unbinds the port at once (new connections are refused) and drops idle HTTP sockets.
+    // Upgraded sockets belong to their sessions, which close them with a Close frame.
     listener.server.close();
-    listener.server.closeAllConnections();
   }
 
   /** The listener serving host:port, if any (for conflict checks against bound ports). */

@@ -197,7 +197,11 @@ export class Session implements RegistryEntry {
   private dispatch(frame: ClientFrame): void {
     if (this.state === 'awaiting-login') {
       if (frame.type !== 'hello') return void this.close(CloseCode.InvalidMessage, `expected hello before ${frame.type}`);
-      return void this.login(frame);
+      this.login(frame).catch((err: unknown) => {
+        this.host.logger.error('login failed', { connectionId: this.connectionId, err: String(err) });
+        void this.close(CloseCode.InternalError, 'internal error during login');
+      });
+      return;
     }
     if (this.state === 'authenticating') return void this.close(CloseCode.InvalidMessage, `${frame.type} sent before welcome`);
     switch (frame.type) {
