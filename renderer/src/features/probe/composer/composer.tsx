@@ -114,7 +114,7 @@ export function Composer({ id }: { id: string }) {
       <fieldset className="probe-box">
         <legend>Close</legend>
         <div className="row-line">
-          <input className={`input ${c.closeError?.includes('code') ? 'invalid' : ''}`} aria-label="close code" style={{ width: 70 }} value={c.closeCode} onChange={(e) => setC(id, { closeCode: e.target.value, closeError: null })} />
+          <input className={`input narrow ${c.closeError?.includes('code') ? 'invalid' : ''}`} aria-label="close code" value={c.closeCode} onChange={(e) => setC(id, { closeCode: e.target.value, closeError: null })} />
           <input className={`input ${c.closeError?.includes('reason') ? 'invalid' : ''}`} aria-label="close reason" placeholder="reason" value={c.closeReason} onChange={(e) => setC(id, { closeReason: e.target.value, closeError: null })} />
           <button type="button" className="btn danger small" disabled={!closable} onClick={() => void disconnect(id)}>Close</button>
         </div>

@@ -53,7 +53,6 @@ export function FilterBar({ filter, error, onChange }: { filter: LogFilterUi; er
           ))}
         </div>
       </details>
-      {error && <span className="err probe-filter-error" role="alert">{error}</span>}
     </div>
   );
 }

@@ -99,10 +99,10 @@ export function LogPanel({ id }: { id: string }) {
         )}
         {log.stats.floodPauses > 0 && <span className="badge warn" title="reading paused to keep up (nothing lost)">flood-paused ×{log.stats.floodPauses}</span>}
         <button type="button" className="btn small" aria-pressed={log.paused} onClick={() => setPaused(id, !log.paused)}>
-          {log.paused ? `▶ Resume${log.newWhilePaused ? ` (${log.newWhilePaused.toLocaleString()} new)` : ''}` : '⏸ Pause'}
+          {log.paused ? `Resume${log.newWhilePaused ? ` (${log.newWhilePaused.toLocaleString()} new)` : ''}` : 'Pause'}
         </button>
         <button type="button" className="btn small" aria-pressed={log.follow} onClick={() => setFollow(id, !log.follow)} title="auto-scroll to the newest entry">
-          ⤓ Auto-scroll
+          Auto-scroll
         </button>
         <button type="button" className="btn small" disabled={log.selected.length === 0} onClick={() => void resend(id)}>
           Re-send{log.selected.length ? ` ${log.selected.length}` : ''}
@@ -111,6 +111,7 @@ export function LogPanel({ id }: { id: string }) {
           {timeMode === 'utc' ? 'UTC' : 'Local'}
         </button>
       </div>
+      {log.filterError && <div className="probe-filter-error-strip" role="alert">{log.filterError}</div>}
       <div className="probe-list" ref={scroller} onScroll={onScroll} role="grid" aria-label="session log" aria-rowcount={count}>
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {

@@ -1,0 +1,198 @@
+import { test, expect, type Page } from '@playwright/test';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { startWebHost, type RunningWebHost } from '../../main/web-host/web-host';
+import { shot } from './helpers/console-page';
+
+/**
+ * The probe screen end to end: the console's web host serving the built renderer, and a real `ws`
+ * echo server that answers `{id}` requests with `{inReplyTo}` (so pairs and latencies are real).
+ */
+let dir: string;
+let host: RunningWebHost;
+let echo: WebSocketServer;
+let echoUrl: string;
+const closes: Array<{ code: number; reason: string }> = [];
+
+test.beforeAll(async () => {
+  await mkdir('test-results/screenshots', { recursive: true });
+  dir = await mkdtemp(join(tmpdir(), 'switchboard-probe-e2e-'));
+  echo = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has('echo.v1') ? 'echo.v1' : false) });
+  echo.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        ws.send(data, { binary: true });
+        return;
+      }
+      const text = data.toString();
+      let id: unknown;
+      try {
+        id = (JSON.parse(text) as { id?: unknown }).id;
+      } catch {
+        id = undefined;
+      }
+      // A small delay makes the measured latency visible and realistic.
+      if (id !== undefined) setTimeout(() => ws.send(JSON.stringify({ inReplyTo: id, ok: true, data: { echo: JSON.parse(text) as unknown } })), 15);
+      else ws.send(text);
+    });
+    ws.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }));
+  });
+  await new Promise<void>((r) => echo.once('listening', () => r()));
+  echoUrl = `ws://127.0.0.1:${(echo.address() as AddressInfo).port}/echo`;
+  host = await startWebHost({ dataDir: join(dir, 'console'), sandboxAllowed: false });
+});
+
+test.afterAll(async () => {
+  await host?.close();
+  await new Promise<void>((r) => (echo ? echo.close(() => r()) : r()));
+  for (const c of echo?.clients ?? []) c.terminate();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const entries = (page: Page) => page.locator('.probe-list .probe-entry');
+
+async function typeInEditor(page: Page, text: string) {
+  const content = page.locator('[data-testid="probe-editor"] .cm-content');
+  await content.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+test('probe: connect, send JSON, paired reply with latency, filter, UTC, binary, export/import, close with a code', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('tab-probe').click();
+  await expect(page.getByText('No saved sessions yet.')).toBeVisible();
+  await shot(page, 'probe-empty');
+
+  // The connect form: ws:/wss: only, with the error inline.
+  await page.getByRole('button', { name: '+ New' }).click();
+  const url = page.getByLabel('URL', { exact: true });
+  await url.fill('http://127.0.0.1:1/');
+  await expect(page.getByText('scheme must be ws: or wss:, not http:')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('Echo');
+  await page.getByLabel('Subprotocols').fill('echo.v1, other.v2');
+  await page.getByLabel('Headers').fill('X-Probe: e2e');
+  await page.getByText('Custom TLS settings').click();
+  await page.getByText('Ignore certificate errors').click();
+  await expect(page.getByText('Certificate errors will be ignored')).toBeVisible();
+  await shot(page, 'probe-connect-form');
+  await page.getByText('Ignore certificate errors').click();
+  await page.getByText('Custom TLS settings').click();
+  await url.fill(echoUrl);
+  await expect(page.getByText('scheme must be ws: or wss:')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Save & connect' }).click();
+
+  // Open, with the negotiated subprotocol; the handshake is in the log.
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+  await expect(page.getByTestId('probe-subprotocol')).toContainText('echo.v1');
+  await expect(entries(page).filter({ hasText: '101 Switching Protocols' })).toHaveCount(1);
+
+  // Send JSON with Ctrl+Enter; the reply comes back paired, with its latency.
+  await typeInEditor(page, '{"id":1,"op":"hello"}');
+  await page.keyboard.press('Control+Enter');
+  const reply = entries(page).filter({ hasText: '"inReplyTo":1' });
+  await expect(reply).toHaveCount(1);
+  await expect(reply.getByTestId('probe-pair')).toHaveText(/request \d+(\.\d)? ms/);
+  const request = page.locator('.probe-list .probe-entry.dir-out').filter({ hasText: '{"id":1,"op":"hello"}' });
+  await expect(request.getByTestId('probe-pair')).toHaveText(/reply \d+(\.\d)? ms/);
+
+  // Invalid JSON is caught before sending; Format pretty-prints valid JSON.
+  await typeInEditor(page, '{"id":2,');
+  await expect(page.getByTestId('composer-error')).toContainText('invalid JSON');
+  await typeInEditor(page, '{"id":2,"op":"second"}');
+  await page.getByRole('button', { name: 'Format' }).click();
+  await expect(page.locator('[data-testid="probe-editor"] .cm-content')).toContainText('"op": "second"');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(entries(page).filter({ hasText: '"inReplyTo":2' })).toHaveCount(1);
+
+  // Jump from a reply to its request: the request row is focused.
+  await reply.getByTestId('probe-pair').click();
+  await expect(page.locator('.probe-entry.focused')).toContainText('"op":"hello"');
+
+  // The full view of a reply: a collapsible JSON tree.
+  await reply.locator('.probe-expand').click();
+  await expect(reply.locator('.json-tree')).toContainText('"echo"');
+  await shot(page, 'probe-session');
+
+  // Filter: text, then direction, then an invalid regex shown inline.
+  const total = await page.getByTestId('probe-counts').textContent();
+  await page.getByLabel('filter log').fill('inReplyTo');
+  await expect(page.getByTestId('probe-counts')).toContainText(/^2 of \d+ entries$/);
+  await expect(entries(page)).toHaveCount(2);
+  await page.getByLabel('filter log').fill('');
+  await page.getByRole('group', { name: 'direction' }).getByRole('button', { name: '→ out' }).click();
+  // Out: the handshake request and the two frames.
+  await expect(page.getByTestId('probe-counts')).toContainText(/^3 of/);
+  await page.getByRole('group', { name: 'direction' }).getByRole('button', { name: '→ out' }).click();
+  await page.getByRole('button', { name: '.*' }).click();
+  await page.getByLabel('filter log').fill('op":"(hel');
+  await expect(page.getByText(/invalid regular expression/)).toBeVisible();
+  await shot(page, 'probe-filter-invalid-regex');
+  await page.getByLabel('filter log').fill('"op": ?"(hello|second)"');
+  await expect(page.getByText(/invalid regular expression/)).toHaveCount(0);
+  await expect(page.getByTestId('probe-counts')).toContainText(/^4 of/);
+  await shot(page, 'probe-filter-regex');
+  await page.getByLabel('filter log').fill('');
+  await page.getByRole('button', { name: '.*' }).click();
+  await expect(page.getByTestId('probe-counts')).toHaveText(total!);
+
+  // UTC toggle: clicking a time flips every time shown to UTC.
+  const firstTime = entries(page).first().getByTestId('probe-time');
+  const before = await firstTime.textContent();
+  expect(before).not.toContain('UTC');
+  await firstTime.click();
+  await expect(firstTime).toContainText('UTC');
+  const iso = await firstTime.getAttribute('title');
+  expect(iso).toBeTruthy();
+  await expect(firstTime).toHaveText(`${iso!.slice(11, 23)} UTC`);
+
+  // Binary: malformed hex is refused inline; valid hex is sent and echoed, shown as a hex dump.
+  await page.getByRole('group', { name: 'message type' }).getByRole('button', { name: 'binary' }).click();
+  await typeInEditor(page, '48 65 zz');
+  await expect(page.getByTestId('composer-error')).toContainText('"z" at position 7 is not a hex digit');
+  await typeInEditor(page, '48 65 6c 6c 6f');
+  await page.keyboard.press('Control+Enter');
+  const bin = entries(page).filter({ hasText: 'binary 5 B' });
+  await expect(bin).toHaveCount(2);
+  await bin.last().locator('.probe-expand').click();
+  await expect(bin.last().locator('.hex-dump')).toContainText('48 65 6c 6c 6f');
+  await expect(bin.last().locator('.hex-dump')).toContainText('|Hello|');
+
+  // Ping with a payload: the pong shows its RTT.
+  await page.getByLabel('ping payload').fill('are-you-there');
+  await page.getByRole('button', { name: 'Ping', exact: true }).click();
+  await expect(page.getByTestId('probe-rtt')).toHaveText(/RTT \d/);
+  await shot(page, 'probe-binary-ping');
+
+  // Export NDJSON to a known path and import it back as a read-only session.
+  const exportPath = join(dir, 'echo-log.ndjson');
+  await page.getByLabel('export path').fill(exportPath);
+  await page.getByRole('button', { name: 'NDJSON' }).click();
+  await expect(page.getByTestId('probe-export-path')).toContainText(exportPath);
+  const lines = (await readFile(exportPath, 'utf8')).trim().split('\n');
+  expect(lines.some((l) => l.includes('inReplyTo'))).toBe(true);
+  await page.getByLabel('import path').fill(exportPath);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.locator('.probe-tab')).toHaveCount(2);
+  await expect(page.locator('.probe-session-head .badge').filter({ hasText: 'imported' })).toBeVisible();
+  await expect(entries(page).filter({ hasText: '"inReplyTo":1' })).toHaveCount(1);
+  await shot(page, 'probe-imported');
+
+  // Back to the live session; close with a code: a reserved one is refused inline, 4000 goes out.
+  await page.locator('.probe-tab').first().locator('.probe-tab-label').click();
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+  await page.getByLabel('close code').fill('1005');
+  await page.getByLabel('close reason').fill('done testing');
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByText('close code must be 1000 or between 3000 and 4999')).toBeVisible();
+  await page.getByLabel('close code').fill('4000');
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByTestId('probe-state')).toHaveText('closed');
+  await expect(entries(page).filter({ hasText: 'close 4000 "done testing"' }).first()).toBeVisible();
+  await expect.poll(() => closes.some((c) => c.code === 4000 && c.reason === 'done testing')).toBe(true);
+  await shot(page, 'probe-closed');
+});
