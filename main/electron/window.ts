@@ -1,5 +1,6 @@
 import { BrowserWindow } from 'electron';
 import { APP_ORIGIN } from './app-protocol';
+import { mainWindowWebPreferences } from './web-preferences';
 
 /** The one console window. Shown on ready-to-show so it never flashes blank. */
 export function createMainWindow(preloadPath: string): BrowserWindow {
@@ -11,18 +12,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     show: false,
     title: 'Switchboard',
     backgroundColor: '#111318',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: mainWindowWebPreferences(preloadPath),
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
