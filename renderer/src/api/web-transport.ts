@@ -23,6 +23,9 @@ interface Pending {
   sent: boolean;
 }
 
+/** WebSocket.OPEN, spelled out so this module loads where no WebSocket global exists (unit tests). */
+const OPEN = 1;
+
 const fail = (code: string, message: string): CallResult => ({ ok: false, error: { code, message } });
 
 /**
@@ -50,7 +53,7 @@ export function createWebTransport(options: WebTransportOptions): Transport & { 
 
   const flushQueued = () => {
     for (const p of pending.values()) {
-      if (!p.sent && socket?.readyState === WebSocket.OPEN) {
+      if (!p.sent && socket?.readyState === OPEN) {
         socket.send(p.frame);
         p.sent = true;
       }

@@ -93,6 +93,10 @@ export function ConnectionsScreen() {
   const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '');
   const clusterId = useStore((s) => s.conns.clusterId);
   const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
+  const readOnly = useStore((s) => {
+    const st = clusterId ? s.clusters.states[clusterId] : undefined;
+    return !!st && st.servers.some((x) => x.status === 'connected') && st.servers.every((x) => x.status !== 'connected' || x.role !== 'operator');
+  });
   if (!clusterId) return <div className="empty">Select or add a cluster on the left to see its clients.</div>;
   return (
     <>
@@ -109,7 +113,12 @@ export function ConnectionsScreen() {
             </>
           )}
         </span>
-        <span className="spacer" />
+        {readOnly ? (
+          <span className="readonly" title="This cluster's token is a viewer token: you can look at everything but change nothing" data-testid="read-only">
+            read-only
+          </span>
+        ) : null}
+        <span className="spacer" style={{ flex: 1 }} />
         <ChannelChart />
         <ColumnChooser />
         <button className="btn" onClick={() => exportTable('csv')} title="Export the filtered rows and visible columns as CSV" data-testid="export-csv">

@@ -131,8 +131,6 @@ export function ConnectionsTable() {
   }, [cols, widths]);
   const widthOf = (c: ColumnDef) => widths[c.id] ?? c.width;
 
-  // We do not run the React Compiler; the virtualizer is read fresh every render by design.
-  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: table.view.length,
     getScrollElement: () => scrollRef.current,

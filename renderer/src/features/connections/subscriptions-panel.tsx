@@ -58,57 +58,44 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
           Refresh
         </button>
       </div>
-      <table className="grid" data-testid="subscriptions">
-        <thead>
-          <tr>
-            <th>Topic</th>
-            <th>Subscribed at</th>
-            <th className="num">Depth</th>
-            <th className="num" title="last delivered seq / last acked seq / last published seq">Delivered / acked</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((s) => (
-            <tr key={s.subscriptionKey} data-testid="subscription" data-topic={s.topic}>
-              <td>
-                <div className="mono">{s.topic}</div>
-                <div className="muted mono" style={{ fontSize: 10.5 }} title="subscription key">
-                  {s.subscriptionKey}
-                </div>
-              </td>
-              <td>
-                <TimeText iso={s.subscribedAt} />
-                {s.predatesConnection ? (
-                  <div>
-                    <span className="badge warn" data-testid="predates" title="This subscription was made before the current connection opened: it was kept across reconnects.">
-                      predates connection
-                    </span>
-                  </div>
-                ) : null}
-              </td>
-              <td className="num">
-                {s.depth.toLocaleString()}
-                {s.dropped > 0 ? <div className="error-text" title="messages dropped">−{s.dropped}</div> : null}
-              </td>
-              <td className="num mono" title={`last seq ${s.lastSeq}`}>
-                {s.lastDeliveredSeq} / {s.lastAckedSeq}
-                <div className="muted">of {s.lastSeq}</div>
-              </td>
-              <td>
-                <div style={{ display: 'grid', gap: 3 }}>
-                  <ActionButton className="small" blocked={blocked ?? (busyKey === s.subscriptionKey ? 'Working…' : null)} onClick={() => void act('unsubscribe', s)} testId="unsubscribe">
-                    Unsubscribe
-                  </ActionButton>
-                  <ActionButton className="small" blocked={blocked ?? (s.depth === 0 ? 'Nothing queued' : null)} onClick={() => void act('purge', s)} testId="purge">
-                    Purge
-                  </ActionButton>
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="subs" data-testid="subscriptions">
+        {items.map((s) => (
+          <div key={s.subscriptionKey} className="sub" data-testid="subscription" data-topic={s.topic}>
+            <div className="sub-head">
+              <span className="mono topic">{s.topic}</span>
+              {s.predatesConnection ? (
+                <span className="badge warn" data-testid="predates" title="Made before the current connection opened: the subscription was kept across reconnects, and queued messages were redelivered.">
+                  predates connection
+                </span>
+              ) : (
+                <span className="badge">this connection</span>
+              )}
+              <span className="spacer" style={{ flex: 1 }} />
+              <ActionButton className="small" blocked={blocked ?? (busyKey === s.subscriptionKey ? 'Working…' : null)} onClick={() => void act('unsubscribe', s)} testId="unsubscribe">
+                Unsubscribe
+              </ActionButton>
+              <ActionButton className="small" blocked={blocked ?? (s.depth === 0 ? 'Nothing queued to purge' : null)} onClick={() => void act('purge', s)} testId="purge">
+                Purge
+              </ActionButton>
+            </div>
+            <div className="muted">
+              Subscribed <TimeText iso={s.subscribedAt} /> via {s.channel} · <span className="mono" title="subscription key">{s.subscriptionKey}</span>
+            </div>
+            <dl className="sub-stats">
+              <dt>Depth</dt>
+              <dt>Delivered</dt>
+              <dt>Acked</dt>
+              <dt>Dropped</dt>
+              <dd>{s.depth.toLocaleString()}</dd>
+              <dd title={`last delivered seq of ${s.lastSeq} published`}>
+                {s.lastDeliveredSeq} <span className="muted">/ {s.lastSeq}</span>
+              </dd>
+              <dd>{s.lastAckedSeq}</dd>
+              <dd className={s.dropped > 0 ? 'error-text' : ''}>{s.dropped}</dd>
+            </dl>
+          </div>
+        ))}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,132 @@
+import { test, expect, type Page } from '@playwright/test';
+import { mkdir } from 'node:fs/promises';
+import { OPERATOR_TOKEN, RETURNING_CLIENT, SILENT_CLIENT, VIEWER_TOKEN, startConsoleEnv, type ConsoleEnv } from './helpers/console-env';
+import { addCluster, shot } from './helpers/console-page';
+
+let env: ConsoleEnv;
+
+test.beforeAll(async () => {
+  await mkdir('test-results/screenshots', { recursive: true });
+  env = await startConsoleEnv({ clients: 12 });
+});
+test.afterAll(async () => {
+  await env?.close();
+});
+
+const row = (page: Page, clientId: string) => page.locator(`[data-testid="connections-table"] .tr.row[data-client-id="${clientId}"]`);
+
+test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect, channel edit', async ({ page }) => {
+  await page.goto(env.host.url);
+  await addCluster(page, 'E2E cluster', env.adminUrl, OPERATOR_TOKEN);
+
+  // The swarm (12) and the returning client show up.
+  await expect(page.getByTestId('server-status')).toHaveAttribute('data-status', 'connected');
+  await expect(page.getByTestId('count-total')).toHaveText('13');
+  await expect(row(page, 'demo-0001')).toBeVisible();
+  await shot(page, 'connections');
+
+  // Filter by client ID.
+  await page.getByTestId('filter-field').selectOption('clientId');
+  await page.getByTestId('filter').fill('demo-000');
+  await expect(page.getByTestId('count-filtered')).toHaveText('9');
+  await expect(row(page, 'demo-0010')).toHaveCount(0);
+  await shot(page, 'connections-filtered');
+  await page.getByTestId('filter').fill('');
+  await expect(page.getByTestId('count-total')).toHaveText('13');
+
+  // Toggle UTC by clicking a time: every time switches and says UTC.
+  const firstTime = row(page, 'demo-0001').locator('.td.time').first();
+  const localText = await firstTime.textContent();
+  expect(localText).not.toContain('UTC');
+  await firstTime.click();
+  await expect(firstTime).toContainText('UTC');
+  const iso = await firstTime.getAttribute('data-time');
+  expect(iso).toBeTruthy();
+  // Same instant, rendered in UTC: 2026-11-22T10:00:00.123Z → 2026-11-22 10:00:00.123 UTC.
+  await expect(firstTime).toHaveText(`${iso!.slice(0, 10)} ${iso!.slice(11, 23)} UTC`);
+  await expect(page.getByTestId('time-utc')).toHaveAttribute('aria-pressed', 'true');
+
+  // Subscriptions of the returning client: one predating its connection.
+  await row(page, RETURNING_CLIENT).click();
+  await expect(page.getByTestId('drawer')).toBeVisible();
+  await shot(page, 'details');
+  await page.getByTestId('drawer-tab-subscriptions').click();
+  const sub = page.getByTestId('subscription').filter({ hasText: 'news' });
+  await expect(sub).toBeVisible();
+  await expect(sub.getByTestId('predates')).toBeVisible();
+  await shot(page, 'subscriptions');
+
+  // Invoke a demo client and see its echo.
+  await row(page, 'demo-0002').click();
+  await page.getByTestId('drawer-tab-invoke').click();
+  await page.getByTestId('invoke-send').click();
+  await expect(page.getByTestId('invoke-response')).toContainText('"echo"');
+  await expect(page.getByTestId('invoke-response')).toContainText('"ping": true');
+  await expect(page.getByTestId('invoke-latency')).toContainText('ms');
+  // Ctrl+Enter sends too; history holds both.
+  await page.locator('[data-testid="invoke-editor"] .cm-content').click();
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('invoke-history').locator('.history-item')).toHaveCount(2);
+  await shot(page, 'invoke');
+
+  // A client that never answers: a clear timeout.
+  await row(page, SILENT_CLIENT).click();
+  await page.getByTestId('invoke-timeout').fill('800');
+  await page.getByTestId('invoke-send').click();
+  await expect(page.getByTestId('invoke-error')).toHaveAttribute('data-code', 'SB_ERR_INVOKE_TIMEOUT');
+  await expect(page.getByTestId('invoke-error')).toContainText('Timed out');
+  await shot(page, 'invoke-timeout');
+
+  // Disconnect: the row leaves when the close event arrives; the client receives 4005.
+  const target = env.swarm.clients.find((c) => c.options.clientId === 'demo-0003')!;
+  const closed = new Promise<number>((resolve) => target.once('close', (e: { code: number }) => resolve(e.code)));
+  // Keep it from coming back, so "the row leaves" is unambiguous.
+  target.options.reconnect = false;
+  await row(page, 'demo-0003').click();
+  await page.getByTestId('disconnect').click();
+  await expect(page.getByTestId('disconnect-code')).toHaveValue('4005');
+  await shot(page, 'disconnect-dialog');
+  await page.getByTestId('confirm-disconnect').click();
+  expect(await closed).toBe(4005);
+  await expect(row(page, 'demo-0003').getByTestId('close-tag')).toContainText('4005');
+  await expect(row(page, 'demo-0003')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.getByTestId('count-total')).toHaveText('12');
+
+  // Channels: edit one and see it saved.
+  await page.getByTestId('tab-channels').click();
+  const ops = page.getByTestId('channel').filter({ hasText: 'ops' });
+  await expect(ops).toBeVisible();
+  await ops.getByTestId('edit-channel').click();
+  // Client-side validation from the protocol schema, next to the field.
+  await page.getByTestId('ch-tokenTtl').fill('0');
+  await page.getByTestId('save-channel').click();
+  await expect(page.getByTestId('channel-form').getByRole('alert')).toBeVisible();
+  await page.getByTestId('ch-tokenTtl').fill('7200');
+  await page.getByTestId('ch-service').fill('echo');
+  await shot(page, 'channel-form');
+  await page.getByTestId('save-channel').click();
+  await expect(page.getByTestId('channel-form')).toHaveCount(0);
+  const res = await fetch(`${env.adminUrl}/admin/v1/channels/ops`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+  expect(((await res.json()) as { tokenTtl: number }).tokenTtl).toBe(7200);
+  await shot(page, 'channels');
+
+  await page.getByTestId('tab-probe').click();
+  await shot(page, 'probe');
+});
+
+test('viewer token: sees everything, can act on nothing', async ({ page }) => {
+  await page.goto(env.host.url);
+  await addCluster(page, 'Viewer cluster', env.adminUrl, VIEWER_TOKEN);
+  await expect(page.getByTestId('server-status')).toHaveAttribute('data-status', 'connected');
+  await expect(row(page, 'demo-0001')).toBeVisible();
+  await row(page, 'demo-0001').click();
+  const disconnect = page.getByTestId('disconnect');
+  await expect(disconnect).toBeDisabled();
+  await expect(page.locator('.action-wrap', { has: disconnect })).toHaveAttribute('title', /viewer/);
+  await page.getByTestId('drawer-tab-invoke').click();
+  await expect(page.getByTestId('invoke-send')).toBeDisabled();
+  await shot(page, 'viewer');
+  await page.getByTestId('tab-channels').click();
+  await expect(page.getByTestId('edit-channel').first()).toBeDisabled();
+  await expect(page.getByTestId('new-channel')).toBeDisabled();
+});

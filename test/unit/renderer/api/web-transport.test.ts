@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createWebTransport, tokenFromHash } from '../../../../renderer/src/api/web-transport';
+import { createConsoleApi, CallError } from '../../../../renderer/src/api/console-api';
+
+/** A scripted socket: the real host is covered by the e2e suite; this produces drops on demand. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(s: string) {
+    this.sent.push(s);
+  }
+  close() {
+    this.drop(1000);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  push(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop(code: number, reason = '') {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+const make = (opts: { callTimeoutMs?: number } = {}) => {
+  FakeSocket.all = [];
+  const t = createWebTransport({ url: 'ws://h/contract?token=t', initialDelayMs: 1, maxDelayMs: 1, ...opts, createSocket: (u) => new FakeSocket(u) as unknown as WebSocket });
+  return { t, sock: () => FakeSocket.all[FakeSocket.all.length - 1]! };
+};
+
+describe('web transport', () => {
+  it('reads the token from the hash', () => {
+    expect(tokenFromHash('#token=abc-_1')).toBe('abc-_1');
+    expect(tokenFromHash('')).toBeNull();
+  });
+
+  it('queues calls until open, matches results by id, and parses outputs', async () => {
+    const { t, sock } = make();
+    const api = createConsoleApi(t);
+    const p = api.call('getSettings', {});
+    expect(sock().sent).toEqual([]);
+    sock().open();
+    const frame = JSON.parse(sock().sent[0]!) as { id: number; method: string; kind: string };
+    expect(frame).toMatchObject({ kind: 'call', method: 'getSettings' });
+    sock().push({ kind: 'result', id: frame.id, result: { ok: true, value: { timeMode: 'utc', sandbox: false } } });
+    await expect(p).resolves.toEqual({ timeMode: 'utc', sandbox: false });
+    t.close();
+  });
+
+  it('turns an error envelope into a CallError with the field', async () => {
+    const { t, sock } = make();
+    sock().open();
+    const p = createConsoleApi(t).call('getSettings', {});
+    const id = (JSON.parse(sock().sent[0]!) as { id: number }).id;
+    sock().push({ kind: 'result', id, result: { ok: false, error: { code: 'SB_ERR_VALIDATION', message: 'no', field: 'timeMode' } } });
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CallError);
+    expect((err as CallError).info.field).toBe('timeMode');
+    t.close();
+  });
+
+  it('delivers only events that pass the contract schema', () => {
+    const { t, sock } = make();
+    sock().open();
+    const got: unknown[] = [];
+    const off = createConsoleApi(t).on('settings.changed', (s) => got.push(s));
+    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'utc', sandbox: true } });
+    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'mars' } });
+    off();
+    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'local', sandbox: true } });
+    expect(got).toEqual([{ timeMode: 'utc', sandbox: true }]);
+    t.close();
+  });
+
+  it('fails in-flight calls when the link drops, then reconnects', async () => {
+    const { t, sock } = make();
+    const first = sock();
+    first.open();
+    const states: string[] = [];
+    t.onLink((l) => states.push(l.state));
+    const p = t.call('getSettings', {});
+    first.drop(1006);
+    await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(FakeSocket.all.length).toBe(2);
+    sock().open();
+    expect(states).toEqual(['reconnecting', 'connected']);
+    t.close();
+  });
+
+  it('stops retrying when the host refuses the token (1008)', async () => {
+    const { t, sock } = make();
+    sock().drop(1008, 'bad token');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(FakeSocket.all.length).toBe(1);
+    expect(t.link).toEqual({ state: 'failed', reason: 'bad token' });
+    t.close();
+  });
+
+  it('times out a call nobody answers', async () => {
+    const { t, sock } = make({ callTimeoutMs: 20 });
+    sock().open();
+    await expect(t.call('getSettings', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_TIMEOUT' } });
+    t.close();
+  });
+});

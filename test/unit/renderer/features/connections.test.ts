@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, toCsv, toJson } from '../../../../renderer/src/features/connections/export';
+import { columnById, groupRuns, visibleColumns } from '../../../../renderer/src/features/connections/columns';
+import type { ChannelSample } from '../../../../renderer/src/store/connections-slice';
+import { chartChannels, linePoints } from '../../../../renderer/src/features/connections/channel-chart';
+import { jsonProblem } from '../../../../renderer/src/features/connections/invoke-panel';
+import { emptyTable, loadRows, viewRows, applyDeltas } from '../../../../renderer/src/store/connection-table';
+import { conn } from '../fixtures';
+
+describe('export', () => {
+  it('quotes CSV fields per RFC 4180 and defuses spreadsheet formulas', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=cmd()')).toBe("'=cmd()");
+    expect(csvField(null)).toBe('');
+    expect(csvField(-3)).toBe('-3');
+  });
+
+  it('exports the visible columns of the filtered rows, without closed ones', () => {
+    const a = conn({ clientId: 'a', clientName: 'Ada, Countess' });
+    let t = loadRows(emptyTable(), [a, conn({ clientId: 'b' })]);
+    t = applyDeltas(t, [{ upserts: [], removals: [{ rowKey: t.view[1]!, code: 4005, reason: '', initiator: 'server' }] }], 0);
+    const cols = visibleColumns(['clientId', 'clientName', 'connectedAt']);
+    expect(toCsv(viewRows(t), cols)).toBe('Client ID,Client name,Connected\r\na,"Ada, Countess",2026-11-22T10:00:00.000Z\r\n');
+    const json = JSON.parse(toJson(viewRows(t))) as { clientId: string; connectionId: string }[];
+    expect(json).toHaveLength(1);
+    expect(json[0]!.connectionId).toBe(a.connectionId);
+  });
+});
+
+describe('columns', () => {
+  it('groups consecutive columns for the two-level header', () => {
+    expect(groupRuns(visibleColumns(['clientId', 'clientName', 'remoteAddress', 'pid']))).toEqual([
+      { group: 'Client', span: 2 },
+      { group: 'Remote', span: 1 },
+      { group: 'Local', span: 1 },
+    ]);
+    expect(columnById('nope')).toBeUndefined();
+  });
+});
+
+describe('chart', () => {
+  const samples: ChannelSample[] = [
+    { atMs: 0, counts: { a: 1, b: 4 } },
+    { atMs: 1, counts: { a: 3 } },
+  ];
+  it('orders channels by their latest count', () => {
+    expect(chartChannels(samples)).toEqual(['a', 'b']);
+    expect(chartChannels([])).toEqual([]);
+  });
+  it('scales points into the box', () => {
+    expect(linePoints(samples, 'a', 3, 100, 21)).toBe('0.0,13.7 100.0,1.0');
+  });
+});
+
+describe('invoke body', () => {
+  it('accepts JSON and explains what is wrong otherwise', () => {
+    expect(jsonProblem('{"a": 1}')).toBeNull();
+    expect(jsonProblem('  ')).toMatch(/Enter/);
+    expect(jsonProblem('{a:1}')).toMatch(/^Invalid JSON/);
+  });
+});
