@@ -1,12 +1,14 @@
 import { consoleCalls } from '../../protocol/console/contract';
 import { createClusterService, type ConsoleCoreOptions } from './cluster-service';
-import { createDispatcher, type Dispatch } from './dispatcher';
+import { createDispatcher, missingHandlers, type Dispatch } from './dispatcher';
 import { EventHub } from './event-hub';
 import { createProbeService } from './probe/handlers';
 
 export interface ConsoleCore {
   dispatch: Dispatch;
   events: EventHub;
+  /** Contract calls nobody implements (should be empty). */
+  missingHandlers: string[];
   dispose(): Promise<void>;
 }
 
@@ -22,12 +24,16 @@ export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit'> &
   });
   const clusters = createClusterService({ ...opts, emit: events.emit });
   const probe = createProbeService({ emit: events.emit, dataDir: opts.dataDir });
-  const dispatch = createDispatcher(consoleCalls, { ...clusters.handlers, ...probe.handlers }, {
+  const handlers = { ...clusters.handlers, ...probe.handlers };
+  const missing = missingHandlers(consoleCalls, handlers);
+  if (missing.length > 0) console.warn(`console core: no handler yet for ${missing.join(', ')}`);
+  const dispatch = createDispatcher(consoleCalls, handlers, {
     onInternalError: (method, err) => console.error(`console core: ${method} failed`, err),
   });
   await clusters.init();
   return {
     dispatch,
+    missingHandlers: missing,
     events,
     async dispose() {
       await Promise.allSettled([clusters.dispose(), probe.dispose()]);
