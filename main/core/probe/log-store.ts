@@ -22,9 +22,15 @@ export interface LogStoreOptions {
   memoryBytes?: number;
   /** Characters of each entry kept for text/regex search. Default 2048. */
   maxSearchChars?: number;
+  /**
+   * Search text of sealed segments kept in memory (one joined string per segment, ~1 byte/char), so
+   * filters do not read the .txt spill files; past this budget the oldest segments are read from disk.
+   * Default 160 MiB.
+   */
+  searchCacheBytes?: number;
 }
 
-export const LOG_STORE_DEFAULTS = { maxEntries: 1_000_000, memoryEntries: 100_000, memoryBytes: 64 * 1024 * 1024, maxSearchChars: 2048 };
+export const LOG_STORE_DEFAULTS = { maxEntries: 1_000_000, memoryEntries: 100_000, memoryBytes: 64 * 1024 * 1024, maxSearchChars: 2048, searchCacheBytes: 160 * 1024 * 1024 };
 
 interface Segment {
   start: number;
@@ -39,6 +45,8 @@ interface Segment {
   spilled: boolean;
   /** Char offset of each line in the .txt file (set when spilled). */
   textOffsets: Uint32Array | null;
+  /** The .txt content, while within searchCacheBytes. */
+  joined: string | null;
   base: string;
 }
 
@@ -75,6 +83,7 @@ export class LogStore {
   private firstIndex = 0;
   private nextIndex = 0;
   private droppedCount = 0;
+  private joinedBytes = 0;
   private cache: { key: string; matches: number[]; scannedTo: number } | null = null;
   private lineCache: { base: string; lines: string[] }[] = [];
 
@@ -87,6 +96,7 @@ export class LogStore {
       memoryEntries: opts.memoryEntries ?? LOG_STORE_DEFAULTS.memoryEntries,
       memoryBytes: opts.memoryBytes ?? LOG_STORE_DEFAULTS.memoryBytes,
       maxSearchChars: opts.maxSearchChars ?? LOG_STORE_DEFAULTS.maxSearchChars,
+      searchCacheBytes: opts.searchCacheBytes ?? LOG_STORE_DEFAULTS.searchCacheBytes,
     };
     if (this.opts.segmentSize >= maxEntries) throw new RangeError('log store: segmentSize must be below maxEntries');
     mkdirSync(this.opts.dir, { recursive: true });
@@ -167,6 +177,7 @@ export class LogStore {
 
   dispose(): void {
     this.segments = [];
+    this.joinedBytes = 0;
     this.lineCache = [];
     this.cache = null;
     rmSync(this.opts.dir, { recursive: true, force: true });
@@ -174,7 +185,7 @@ export class LogStore {
 
   private newSegment(start: number): Segment {
     const size = this.opts.segmentSize;
-    return { start, count: 0, kinds: new Uint8Array(size), dirs: new Uint8Array(size), entries: [], texts: [], bytes: 0, spilled: false, textOffsets: null, base: join(this.opts.dir, `seg-${String(start).padStart(10, '0')}`) };
+    return { start, count: 0, kinds: new Uint8Array(size), dirs: new Uint8Array(size), entries: [], texts: [], bytes: 0, spilled: false, textOffsets: null, joined: null, base: join(this.opts.dir, `seg-${String(start).padStart(10, '0')}`) };
   }
 
   private seal(seg: Segment): void {
@@ -187,12 +198,21 @@ export class LogStore {
       pos += t.length + 1;
     });
     offsets[seg.count] = pos;
-    writeFileSync(`${seg.base}.txt`, seg.texts.join('\n') + '\n');
+    const joined = seg.texts.join('\n') + '\n';
+    writeFileSync(`${seg.base}.txt`, joined);
     seg.textOffsets = offsets;
+    seg.joined = joined;
+    this.joinedBytes += joined.length;
     seg.spilled = true;
   }
 
   private enforceLimits(): void {
+    for (const s of this.segments) {
+      if (this.joinedBytes <= this.opts.searchCacheBytes) break;
+      if (!s.joined) continue;
+      this.joinedBytes -= s.joined.length;
+      s.joined = null;
+    }
     let hotEntries = 0;
     let hotBytes = 0;
     for (const s of this.segments) {
@@ -215,6 +235,7 @@ export class LogStore {
   private dropOldest(): void {
     while (this.size > this.opts.maxEntries && this.segments.length > 1) {
       const old = this.segments.shift()!;
+      if (old.joined) this.joinedBytes -= old.joined.length;
       this.droppedCount += old.count;
       this.firstIndex = old.start + old.count;
       for (const ext of ['.ndjson', '.txt']) {
@@ -270,7 +291,7 @@ export class LogStore {
       for (let i = begin; i < seg.count; i++) if (passesCodes(i)) out.push(seg.start + i);
       return;
     }
-    if (seg.texts) {
+    if (seg.texts && !seg.spilled) {
       const texts = seg.texts;
       for (let i = begin; i < seg.count; i++) {
         const t = texts[i]!;
@@ -278,9 +299,9 @@ export class LogStore {
       }
       return;
     }
-    const all = readFileSync(`${seg.base}.txt`, 'utf8');
+    const all = seg.joined ?? readFileSync(`${seg.base}.txt`, 'utf8');
     if (c.regex) {
-      const lines = all.split('\n');
+      const lines = seg.texts ?? all.split('\n');
       for (let i = begin; i < seg.count; i++) if (passesCodes(i) && c.regex.test(lines[i]!)) out.push(seg.start + i);
       return;
     }
