@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleCore, type ConsoleCore } from '../../../main/core/console-core';
+import { MemorySecretStore } from '../../../main/core/secret-store';
+import { sandboxController } from '../../../main/embedded/sandbox';
+import type { CallName, CallOutput } from '../../../protocol/console/contract';
+import type { ConnectionsDelta } from '../../../protocol/console/clusters';
+
+describe('embedded sandbox', () => {
+  let dir: string;
+  let core: ConsoleCore;
+  const deltas: ConnectionsDelta[] = [];
+  const call = async <M extends CallName>(m: M, input: unknown): Promise<CallOutput<M>> => {
+    const r = await core.dispatch(m, input);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value as CallOutput<M>;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sb-sandbox-'));
+    core = await createConsoleCore({ dataDir: dir, secrets: new MemorySecretStore(), host: 'web', version: 't', sandbox: sandboxController({ dataDir: dir, clients: 4, ephemeral: true }) });
+    core.events.subscribe((e, p) => {
+      if (e === 'connections.delta') deltas.push(p as ConnectionsDelta);
+    });
+  });
+  afterAll(async () => {
+    await core?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is pre-added as "Local sandbox" with a token, and cannot be edited or removed', async () => {
+    const { items } = await call('listClusters', {});
+    expect(items[0]).toMatchObject({ id: 'sandbox', name: 'Local sandbox', builtin: 'sandbox', servers: [{ hasToken: true }] });
+    const info = await call('getAppInfo', {});
+    expect(info.sandbox?.channelUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/demo$/);
+    const res = await core.dispatch('removeCluster', { clusterId: 'sandbox' });
+    expect(res).toMatchObject({ ok: false, error: { field: 'clusterId' } });
+  });
+
+  it('serves its demo clients to the console with operator rights', async () => {
+    await call('openCluster', { clusterId: 'sandbox' });
+    const ids = new Set<string>();
+    await new Promise<void>((resolve) => {
+      const off = core.events.subscribe((e, p) => {
+        if (e !== 'connections.delta') return;
+        for (const r of (p as ConnectionsDelta).upserts) if (r.clientId && r.state === 'logged-in') ids.add(r.clientId);
+        if (ids.size >= 4) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect([...ids].some((id) => id.startsWith('subscriber-'))).toBe(true);
+    const state = await call('getClusterState', { clusterId: 'sandbox' });
+    expect(state.servers[0]!.role).toBe('operator');
+    const topics = await call('listTopics', { clusterId: 'sandbox' });
+    expect(topics.items.map((t) => t.name).sort()).toEqual(['alerts', 'news', 'prices']);
+  });
+
+  it('turns off and on with the sandbox setting', async () => {
+    await call('setSettings', { sandbox: false });
+    expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox')).toBe(false);
+    expect((await call('getAppInfo', {})).sandbox).toBeNull();
+    await call('setSettings', { sandbox: true });
+    expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox')).toBe(true);
+  });
+});
