@@ -50,6 +50,21 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
     expect(last.stats.dropped).toBeGreaterThan(0);
   });
 
+  it('flood guard pauses reading instead of losing messages; periodic pings measure RTT', async () => {
+    const s = await hx.create({ url: srv.url, limits: { floodMessagesPerSecond: 50 }, ping: { intervalMs: 40, payload: 'hb' } });
+    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.state(s.id, 'open');
+    await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'burst 120' } });
+    await hx.entry(s.id, (e) => e.kind === 'frame' && e.data.includes('"n":119'), 'last burst message', 10_000);
+    const entries = await hx.entries(s.id);
+    expect(entries.filter((e) => e.kind === 'frame' && e.direction === 'in').length).toBe(120);
+    expect(entries.some((e) => e.kind === 'info' && e.message.startsWith('flood guard'))).toBe(true);
+    expect((await hx.h.probeGetSession({ sessionId: s.id })).stats.floodPauses).toBeGreaterThanOrEqual(1);
+    const pong = await hx.entry(s.id, (e) => e.kind === 'pong' && e.direction === 'in', 'pong');
+    expect(pong).toMatchObject({ data: 'hb' });
+    expect(pong?.kind === 'pong' && typeof pong.rttMs).toBe('number');
+  });
+
   it('exports NDJSON and HAR and imports both back, rejecting a corrupt file by line', async () => {
     const s = await hx.create({ url: srv.url, name: 'roundtrip' });
     await hx.h.probeOpen({ sessionId: s.id });
