@@ -28,6 +28,12 @@ test.beforeAll(async () => {
         return;
       }
       const text = data.toString();
+      // "flood:N" → N small frames as fast as ws can queue them (the console must keep up).
+      const flood = /^flood:(\d+)$/.exec(text);
+      if (flood) {
+        for (let i = 0; i < Number(flood[1]); i++) ws.send(`{"seq":${i},"pad":"xxxxxxxxxxxxxxxx"}`);
+        return;
+      }
       let id: unknown;
       try {
         id = (JSON.parse(text) as { id?: unknown }).id;
@@ -195,4 +201,78 @@ test('probe: connect, send JSON, paired reply with latency, filter, UTC, binary,
   await expect(entries(page).filter({ hasText: 'close 4000 "done testing"' }).first()).toBeVisible();
   await expect.poll(() => closes.some((c) => c.code === 4000 && c.reason === 'done testing')).toBe(true);
   await shot(page, 'probe-closed');
+});
+
+test('probe: saved sessions and templates reopen, re-send a selection, a flood stays responsive with a visible dropped count', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('tab-probe').click();
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByLabel('URL', { exact: true }).fill(echoUrl);
+  await page.getByLabel('Name', { exact: true }).fill('Flood');
+  await page.getByLabel('Log entries kept').fill('1000');
+  await page.getByRole('button', { name: 'Save & connect' }).click();
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+
+  // A template, saved from the composer.
+  await typeInEditor(page, '{"id":"t-1","op":"from-template"}');
+  await page.getByLabel('template name').fill('greet');
+  await page.getByRole('button', { name: 'Save as template' }).click();
+  await expect(page.getByLabel('templates').locator('option', { hasText: 'greet' })).toHaveCount(1);
+
+  // Saved sessions and templates survive a reload: reopen both.
+  await page.reload();
+  await page.getByTestId('tab-probe').click();
+  await page.locator('.probe-saved-item', { hasText: 'Flood' }).click();
+  await expect(page.locator('.probe-session-name')).toHaveText('Flood');
+  await typeInEditor(page, '');
+  await page.getByLabel('templates').selectOption({ label: 'greet' });
+  await expect(page.locator('[data-testid="probe-editor"] .cm-content')).toContainText('from-template');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const sent = page.locator('.probe-list .probe-entry.dir-out').filter({ hasText: 'from-template' });
+  await expect(sent).toHaveCount(1);
+
+  // Re-send the selected message: a second identical frame goes out and is paired again.
+  await sent.first().locator('.probe-text').click();
+  await page.getByRole('button', { name: 'Re-send 1' }).click();
+  await expect(sent).toHaveCount(2);
+  await expect(page.locator('.probe-list .probe-entry.dir-in').filter({ hasText: '"inReplyTo":"t-1"' })).toHaveCount(2);
+
+  // Flood: 60k frames. Long tasks are recorded while the UI renders them.
+  await page.evaluate(() => {
+    const w = window as unknown as { __longest: number };
+    w.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration);
+    }).observe({ entryTypes: ['longtask'] });
+  });
+  await typeInEditor(page, '');
+  await page.getByRole('group', { name: 'message type' }).getByRole('button', { name: 'text' }).click();
+  await typeInEditor(page, 'flood:60000');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('probe-dropped')).toBeVisible({ timeout: 20_000 });
+  // The UI answers while the flood is logged: pausing freezes the list.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: /^Resume/ })).toBeVisible({ timeout: 2_000 });
+  await shot(page, 'probe-flood-paused');
+  await page.getByRole('button', { name: /^Resume/ }).click();
+  // Retention keeps the newest 1000; everything older is counted as dropped, never silently lost.
+  await expect(page.locator('.probe-list .probe-entry.dir-in').filter({ hasText: '"seq":59999' })).toHaveCount(1, { timeout: 30_000 });
+  const kept = Number((await page.getByTestId('probe-counts').textContent())!.replace(/\D/g, ''));
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThanOrEqual(1000);
+  const dropped = Number((await page.getByTestId('probe-dropped').textContent())!.replace(/\D/g, ''));
+  expect(dropped).toBeGreaterThan(59_000);
+  // Only a screenful of rows is in the DOM (virtualized).
+  expect(await page.locator('.probe-list .probe-entry').count()).toBeLessThan(120);
+  const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
+  expect(longest).toBeLessThan(1_000);
+  await shot(page, 'probe-flood');
+
+  // HAR-style export of what is retained.
+  const harPath = join(dir, 'flood.har');
+  await page.getByLabel('export path').fill(harPath);
+  await page.getByRole('button', { name: 'HAR' }).click();
+  await expect(page.getByTestId('probe-export-path')).toContainText(harPath);
+  const har = JSON.parse(await readFile(harPath, 'utf8')) as { log?: unknown };
+  expect(har.log).toBeTruthy();
 });

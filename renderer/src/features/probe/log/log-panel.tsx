@@ -88,16 +88,6 @@ export function LogPanel({ id }: { id: string }) {
       <div className="toolbar probe-log-bar">
         <FilterBar filter={log.filter} error={log.filterError} onChange={onFilter} />
         <span className="spacer" />
-        <span className="counts" data-testid="probe-counts">
-          <b>{log.matched.toLocaleString()}</b>
-          {log.filterKey !== '{}' && <> of {total.toLocaleString()}</>} entries
-        </span>
-        {log.stats.dropped > 0 && (
-          <span className="badge warn" title="oldest entries dropped by the log's retention cap" data-testid="probe-dropped">
-            {log.stats.dropped.toLocaleString()} dropped
-          </span>
-        )}
-        {log.stats.floodPauses > 0 && <span className="badge warn" title="reading paused to keep up (nothing lost)">flood-paused ×{log.stats.floodPauses}</span>}
         <button type="button" className="btn small" aria-pressed={log.paused} onClick={() => setPaused(id, !log.paused)}>
           {log.paused ? `Resume${log.newWhilePaused ? ` (${log.newWhilePaused.toLocaleString()} new)` : ''}` : 'Pause'}
         </button>
@@ -106,9 +96,6 @@ export function LogPanel({ id }: { id: string }) {
         </button>
         <button type="button" className="btn small" disabled={log.selected.length === 0} onClick={() => void resend(id)}>
           Re-send{log.selected.length ? ` ${log.selected.length}` : ''}
-        </button>
-        <button type="button" className="btn small" onClick={onTimeClick} title="switch the time zone of every time shown">
-          {timeMode === 'utc' ? 'UTC' : 'Local'}
         </button>
       </div>
       {log.filterError && <div className="probe-filter-error-strip" role="alert">{log.filterError}</div>}
@@ -139,6 +126,22 @@ export function LogPanel({ id }: { id: string }) {
           })}
         </div>
         {count === 0 && <div className="empty">{log.filterKey === '{}' ? 'Nothing logged yet.' : 'No entries match the filter.'}</div>}
+      </div>
+      <div className="probe-log-status">
+        <span className="counts" data-testid="probe-counts">
+          <b>{log.matched.toLocaleString()}</b>
+          {log.filterKey !== '{}' && <> of {total.toLocaleString()}</>} entries
+        </span>
+        {log.stats.dropped > 0 && (
+          <span className="badge warn" title="oldest entries dropped by the log's retention cap" data-testid="probe-dropped">
+            {log.stats.dropped.toLocaleString()} dropped
+          </span>
+        )}
+        {log.stats.floodPauses > 0 && <span className="badge warn" title="reading paused to keep up (nothing lost)">flood-paused ×{log.stats.floodPauses}</span>}
+        {log.paused && log.newWhilePaused > 0 && <span className="muted">{log.newWhilePaused.toLocaleString()} new while paused</span>}
+        {log.selected.length > 0 && <span className="muted">{log.selected.length} selected (Ctrl/⌘+click adds)</span>}
+        <span className="spacer" />
+        <span className="muted">times in {timeMode === 'utc' ? 'UTC' : 'local time'} (click a time to switch)</span>
       </div>
     </div>
   );
