@@ -42,6 +42,8 @@ export const ServerConfigSchema = z.object({
   reverseDns: ReverseDnsConfigSchema.default(ReverseDnsConfigSchema.parse({})),
   /** A server-initiated close (disconnect, shutdown) terminates the socket if the peer has not completed the close handshake by then. */
   closeTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** How often login deadlines, session expiry and pings are checked: they fire up to this much late. */
+  sessionTickMs: z.number().int().min(10).max(5000).default(250),
   /** connection.updated for counter changes is emitted at most this often per connection. */
   statsIntervalMs: z.number().int().min(100).max(60_000).default(1000),
   /** Graceful shutdown budget: past it the process exits anyway (CLI). */

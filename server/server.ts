@@ -105,6 +105,7 @@ class SwitchboardServer implements RunningServer, SessionHost {
       logger: logger.child('channels'),
       hasSecurity: (name) => this.securityDefs.has(name),
       hasService: (name) => this.services.has(name),
+      sessionTickMs: config.sessionTickMs,
       onConnection: (rt, ws, req) => this.onConnection(rt, ws, req),
     });
     this.pubsub = new PubSubEngine({
@@ -228,7 +229,7 @@ class SwitchboardServer implements RunningServer, SessionHost {
 
   onSessionClosed(session: Session, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void {
     this.registry.remove(session);
-    (session.channel as ChannelRuntime).sessions.delete(session);
+    (session.channel as ChannelRuntime).removeSession(session);
     this.dirty.delete(session);
     this.events.emit({ type: 'connection.closed', connectionId: session.connectionId, clientId: session.clientId, channel: session.channelName, ...close });
   }
@@ -240,7 +241,7 @@ class SwitchboardServer implements RunningServer, SessionHost {
     }
     const session = new Session(ws, req, rt, this);
     this.registry.add(session);
-    rt.sessions.add(session);
+    rt.addSession(session);
     this.events.emit({ type: 'connection.opened', connection: session.info() });
     session.resolveFqdn();
   }

@@ -18,14 +18,35 @@ export class ChannelRuntime implements ChannelRef, Route {
   readonly sessions = new Set<Session>();
   listener: Listener | null = null;
   private wss: WebSocketServer;
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(
     public config: ChannelConfig,
     public createdAt: string,
     public updatedAt: string,
     private readonly onConnection: (rt: ChannelRuntime, ws: SbSocket, req: IncomingMessage) => void,
+    /** Resolution of login deadlines, TTL expiry and pings (one timer per channel, not per connection). */
+    private readonly tickMs: number,
   ) {
     this.wss = this.makeWss();
+  }
+
+  addSession(s: Session): void {
+    this.sessions.add(s);
+    this.ticker ??= setInterval(() => this.tick(), this.tickMs);
+  }
+
+  removeSession(s: Session): void {
+    this.sessions.delete(s);
+    if (this.sessions.size === 0 && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const s of this.sessions) s.tick(now);
   }
 
   get name(): string {
@@ -59,6 +80,7 @@ export interface ChannelManagerDeps {
   logger: Logger;
   hasSecurity(name: string): boolean;
   hasService(name: string): boolean;
+  sessionTickMs: number;
   onConnection(rt: ChannelRuntime, ws: SbSocket, req: IncomingMessage): void;
 }
 
@@ -82,7 +104,7 @@ export class ChannelManager {
   /** Loads the stored channels and opens the active ones. A channel that cannot bind is logged and left closed. */
   async start(): Promise<void> {
     for (const c of this.deps.store.listChannels()) {
-      const rt = new ChannelRuntime(c.config, c.createdAt, c.updatedAt, this.deps.onConnection);
+      const rt = new ChannelRuntime(c.config, c.createdAt, c.updatedAt, this.deps.onConnection, this.deps.sessionTickMs);
       this.channels.set(rt.name, rt);
       if (!rt.config.active) continue;
       try {
@@ -131,7 +153,7 @@ export class ChannelManager {
       this.checkRefs(config);
       this.checkConflict(config, null);
       const now = new Date().toISOString();
-      const rt = new ChannelRuntime(config, now, now, this.deps.onConnection);
+      const rt = new ChannelRuntime(config, now, now, this.deps.onConnection, this.deps.sessionTickMs);
       if (config.active) rt.listener = await this.deps.pool.attach(parseAddress(config.address), rt);
       try {
         this.deps.store.putChannel({ config, createdAt: now, updatedAt: now });

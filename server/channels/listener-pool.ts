@@ -30,6 +30,11 @@ export class Listener {
   ) {}
 }
 
+/** Shared (not a closure per socket): an upgrade socket that errors before ws takes it over is dropped. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
 }
@@ -57,7 +62,7 @@ export class ListenerPool {
     const listener = new Listener(target.host, server);
     listener.routes.set(target.path, route);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => socket.destroy());
+      socket.on('error', destroyOnError);
       let path: string;
       try {
         path = new URL(req.url ?? '/', 'http://x').pathname;

@@ -8,6 +8,9 @@ import type { ChannelConfig } from '../../protocol/admin-config';
 import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
 import { SbError } from '../errors';
 import type { PubSubSession } from '../pubsub/session-port';
+import type { PublishResult } from '../../protocol/admin-pubsub';
+import type { Logger } from '../logger';
+import type { ServiceContext } from '../services/services';
 import type { RegistryEntry } from './registry';
 import { closeCodeOfWsError, type SbSocket } from './sb-socket';
 import type { SessionHost } from './session-host';
@@ -49,7 +52,7 @@ const stripMapped = (a: string): string => (a.startsWith('::ffff:') ? a.slice(7)
  */
 export class Session implements RegistryEntry {
   readonly connectionId = randomBytes(16).toString('base64url');
-  readonly connectedAt = new Date().toISOString();
+  private readonly openedAt = Date.now();
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
@@ -60,24 +63,23 @@ export class Session implements RegistryEntry {
   clientName: string | null = null;
   searchText: string;
   private state: State = 'awaiting-login';
-  private loggedInAt: string | null = null;
+  private loggedInAt: number | null = null;
   private lastSeen = Date.now();
   msgsIn = 0;
   msgsOut = 0;
   bytesIn = 0;
   bytesOut = 0;
-  private loginTimer: NodeJS.Timeout | null = null;
-  private ttlTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
+  private nextPingAt = 0;
   private closeTimer: NodeJS.Timeout | null = null;
   private awaitingPong = false;
   private pingsMissed = 0;
   private invokeSeq = 0;
-  private readonly pending = new Map<string, PendingInvoke>();
+  /** Created on the first invoke: most connections never get one. */
+  private pending: Map<string, PendingInvoke> | null = null;
   private closeSent: { code: number; reason: string } | null = null;
   private terminated = false;
   private closedResult: CloseResult | null = null;
-  private readonly closeWaiters: ((r: CloseResult) => void)[] = [];
+  private closeWaiters: ((r: CloseResult) => void)[] | null = null;
   private pubsubPort: PubSubSession | null = null;
 
   constructor(
@@ -104,7 +106,33 @@ export class Session implements RegistryEntry {
       this.state = 'closing';
     });
     ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
-    this.loginTimer = setTimeout(() => void this.close(CloseCode.LoginTimeout, 'login timeout: no valid hello received'), this.channel.config.newTokenWaitTime * 1000);
+  }
+
+  /** ISO time the WebSocket opened. */
+  get connectedAt(): string {
+    return new Date(this.openedAt).toISOString();
+  }
+
+  /**
+   * Called by the channel every sessionTickMs: login deadline, TTL expiry and pings. One timer per
+   * channel instead of three per connection keeps idle connections cheap.
+   */
+  tick(now: number): void {
+    const cfg = this.channel.config;
+    if (this.state === 'awaiting-login' || this.state === 'authenticating') {
+      if (now >= this.openedAt + cfg.newTokenWaitTime * 1000) void this.close(CloseCode.LoginTimeout, 'login timeout: no valid hello received');
+      return;
+    }
+    if (this.state !== 'logged-in') return;
+    if (now >= this.lastSeen + cfg.tokenTtl * 1000) return void this.close(CloseCode.SessionExpired, 'session expired: nothing received for tokenTtl');
+    if (now < this.nextPingAt) return;
+    if (this.awaitingPong) {
+      this.pingsMissed++;
+      if (this.pingsMissed >= cfg.pingsMissedThreshold) return void this.close(CloseCode.PingsMissed, `${this.pingsMissed} pings missed`);
+    }
+    this.awaitingPong = true;
+    this.nextPingAt = now + cfg.pingInterval * 1000;
+    this.ws.ping();
   }
 
   get channelName(): string {
@@ -149,7 +177,7 @@ export class Session implements RegistryEntry {
       serverName: this.host.serverName,
       pid: process.pid,
       connectedAt: this.connectedAt,
-      loggedInAt: this.loggedInAt,
+      loggedInAt: this.loggedInAt === null ? null : new Date(this.loggedInAt).toISOString(),
       lastSeenAt: new Date(this.lastSeen).toISOString(),
       expiresAt: this.state === 'logged-in' ? new Date(this.expiresAtMs()).toISOString() : null,
       msgsIn: this.msgsIn,
@@ -240,52 +268,17 @@ export class Session implements RegistryEntry {
       if (this.state !== 'authenticating') return;
       if (!ok) return void this.close(CloseCode.AuthFailed, 'authentication failed');
     }
-    if (this.loginTimer) clearTimeout(this.loginTimer);
-    this.loginTimer = null;
     this.clientId = hello.clientId;
     this.clientName = hello.clientName ?? null;
     this.searchText = `${hello.clientId}\u0000${hello.clientName ?? ''}\u0000${this.remoteAddress}`.toLowerCase();
     this.host.registry.rekey(this, null);
     this.state = 'logged-in';
-    this.loggedInAt = new Date().toISOString();
-    this.lastSeen = Date.now();
-    this.scheduleTtl(this.channel.config.tokenTtl * 1000);
-    this.pingTimer = setInterval(() => this.onPingTick(), this.channel.config.pingInterval * 1000);
+    this.loggedInAt = this.lastSeen = Date.now();
+    this.nextPingAt = this.loggedInAt + this.channel.config.pingInterval * 1000;
     this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
-    const clientId = hello.clientId;
-    this.pubsubPort = {
-      connectionId: this.connectionId,
-      clientId,
-      channel: this.channel.name,
-      connectedAt: this.connectedAt,
-      allowSubscribe: () => this.channel.config.allowSubscribe,
-      allowPublish: () => this.channel.config.allowPublish,
-      send: (f) => this.send(f),
-      bufferedAmount: () => this.ws.bufferedAmount,
-    };
+    this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
     this.host.pubsub.attach(this.pubsubPort);
     this.host.emitUpdated(this);
-  }
-
-  /** The TTL timer fires at the earliest possible expiry and re-arms itself while traffic keeps extending it. */
-  private scheduleTtl(delayMs: number): void {
-    this.ttlTimer = setTimeout(() => {
-      this.ttlTimer = null;
-      const remaining = this.expiresAtMs() - Date.now();
-      if (remaining <= 0) void this.close(CloseCode.SessionExpired, 'session expired: nothing received for tokenTtl');
-      else this.scheduleTtl(remaining);
-    }, Math.max(1, delayMs));
-  }
-
-  private onPingTick(): void {
-    if (this.awaitingPong) {
-      this.pingsMissed++;
-      if (this.pingsMissed >= this.channel.config.pingsMissedThreshold) {
-        return void this.close(CloseCode.PingsMissed, `${this.pingsMissed} pings missed`);
-      }
-    }
-    this.awaitingPong = true;
-    this.ws.ping();
   }
 
   private onPong(): void {
@@ -303,16 +296,7 @@ export class Session implements RegistryEntry {
       return;
     }
     try {
-      const port = this.pubsubPort!;
-      const result = await svc(data, {
-        connectionId: this.connectionId,
-        clientId: this.clientId!,
-        clientName: this.clientName,
-        channel: this.channel.name,
-        requestId: id,
-        logger: this.host.serviceLogger(name),
-        publish: (topic, payload) => this.host.pubsub.publishFromService(topic, payload, port.connectionId),
-      });
+      const result = await svc(data, new ServiceCtx(this, id, this.host.serviceLogger(name)));
       this.send({ type: 'response', inReplyTo: id, ok: true, data: result });
     } catch (err) {
       this.host.serviceLogger(name).warn('service threw', { connectionId: this.connectionId, err: err instanceof Error ? err.message : String(err) });
@@ -321,20 +305,25 @@ export class Session implements RegistryEntry {
     }
   }
 
+  publishFromService(topic: string, data: unknown): Promise<PublishResult> {
+    return this.host.pubsub.publishFromService(topic, data, this.connectionId);
+  }
+
   /** Sends a server request and waits for the client's response. */
   invoke(data: unknown, timeoutMs: number): Promise<InvokeResult> {
     if (!this.isOpen) return Promise.reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} is closing`));
     if (this.state !== 'logged-in') return Promise.reject(new SbError(ErrorCode.ConnectionNotReady, `connection ${this.connectionId} has not logged in yet`));
     const id = `s${++this.invokeSeq}`;
     return new Promise<InvokeResult>((resolve, reject) => {
+      const pending = (this.pending ??= new Map());
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        pending.delete(id);
         reject(new SbError(ErrorCode.InvokeTimeout, `connection ${this.connectionId} did not answer within ${timeoutMs} ms`, { details: { timeoutMs } }));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer, sentAt: new Date().toISOString(), t0: performance.now() });
+      pending.set(id, { resolve, reject, timer, sentAt: new Date().toISOString(), t0: performance.now() });
       if (!this.send({ type: 'request', id, data })) {
         clearTimeout(timer);
-        this.pending.delete(id);
+        pending.delete(id);
         reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} closed before the request was sent`));
       }
     });
@@ -342,12 +331,12 @@ export class Session implements RegistryEntry {
 
   private onInvokeResponse(inReplyTo: string | number, ok: boolean, data: unknown, error: ErrorInfo | undefined): void {
     const key = String(inReplyTo);
-    const p = this.pending.get(key);
+    const p = this.pending?.get(key);
     if (!p) {
       this.send({ type: 'error', inReplyTo, error: { code: ErrorCode.BadRequest, message: `no pending server request with id ${key}` } });
       return;
     }
-    this.pending.delete(key);
+    this.pending!.delete(key);
     clearTimeout(p.timer);
     p.resolve({
       connectionId: this.connectionId,
@@ -366,10 +355,9 @@ export class Session implements RegistryEntry {
    */
   close(code: number, reason: string): Promise<CloseResult> {
     if (this.closedResult) return Promise.resolve(this.closedResult);
-    const done = new Promise<CloseResult>((resolve) => this.closeWaiters.push(resolve));
+    const done = new Promise<CloseResult>((resolve) => (this.closeWaiters ??= []).push(resolve));
     if (this.state === 'closing') return done;
     this.state = 'closing';
-    this.stopTimers();
     const r = clampReason(reason);
     this.closeSent = { code, reason: r };
     this.ws.close(code, r);
@@ -381,9 +369,8 @@ export class Session implements RegistryEntry {
   }
 
   private stopTimers(): void {
-    for (const t of [this.loginTimer, this.ttlTimer, this.closeTimer]) if (t) clearTimeout(t);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.loginTimer = this.ttlTimer = this.pingTimer = this.closeTimer = null;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
   }
 
   private onClosed(code: number, reason: string): void {
@@ -393,11 +380,11 @@ export class Session implements RegistryEntry {
     const finalReason = this.closeSent?.reason ?? reason;
     this.state = 'closed';
     this.stopTimers();
-    for (const p of this.pending.values()) {
+    for (const p of this.pending?.values() ?? []) {
       clearTimeout(p.timer);
       p.reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} closed (${finalCode}) before answering`, { details: { code: finalCode, reason: finalReason } }));
     }
-    this.pending.clear();
+    this.pending = null;
     if (this.pubsubPort) this.host.pubsub.detach(this.connectionId);
     this.pubsubPort = null;
     this.closedResult = { terminated: this.terminated, closedAt: new Date().toISOString() };
@@ -406,6 +393,58 @@ export class Session implements RegistryEntry {
       reason: finalReason,
       initiator: wasServer ? 'server' : code === 1006 ? 'none' : 'client',
     });
-    for (const w of this.closeWaiters.splice(0)) w(this.closedResult);
+    for (const w of this.closeWaiters ?? []) w(this.closedResult);
+    this.closeWaiters = null;
+  }
+}
+
+/** The pub/sub engine's view of a logged-in session (prototype methods: no closures per connection). */
+class SessionPort implements PubSubSession {
+  constructor(
+    private readonly session: Session,
+    private readonly ws: SbSocket,
+    readonly clientId: string,
+  ) {}
+  get connectionId(): string {
+    return this.session.connectionId;
+  }
+  get channel(): string {
+    return this.session.channel.name;
+  }
+  get connectedAt(): string {
+    return this.session.connectedAt;
+  }
+  allowSubscribe(): readonly string[] {
+    return this.session.channel.config.allowSubscribe;
+  }
+  allowPublish(): readonly string[] {
+    return this.session.channel.config.allowPublish;
+  }
+  send(frame: ServerFrame): boolean {
+    return this.session.send(frame);
+  }
+  bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+}
+
+/** The context a service gets with each request. */
+class ServiceCtx implements ServiceContext {
+  readonly connectionId: string;
+  readonly clientId: string;
+  readonly clientName: string | null;
+  readonly channel: string;
+  constructor(
+    private readonly session: Session,
+    readonly requestId: string | number,
+    readonly logger: Logger,
+  ) {
+    this.connectionId = session.connectionId;
+    this.clientId = session.clientId ?? '';
+    this.clientName = session.clientName;
+    this.channel = session.channel.name;
+  }
+  publish(topic: string, data: unknown): Promise<PublishResult> {
+    return this.session.publishFromService(topic, data);
   }
 }
