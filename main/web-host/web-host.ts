@@ -86,6 +86,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     }
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const file = await resolveStatic(rendererDir, path);
+    if (!file && path === '/favicon.ico') {
+      // The page declares no icon; answer the browser's automatic probe quietly.
+      res.writeHead(204, base).end();
+      return;
+    }
     if (!file) {
       const notBuilt = path === '/' || path === '/index.html';
       res.writeHead(notBuilt ? 503 : 404, { ...base, 'content-type': 'text/plain; charset=utf-8' })
