@@ -45,7 +45,10 @@ let child;
 if (electron.path) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  child = spawn(electron.path, ['.', ...passThrough], { cwd: root, stdio: 'inherit', env });
+  // Electron keeps its data in userData; --data-dir maps onto it.
+  const i = passThrough.indexOf('--data-dir');
+  if (i >= 0 && passThrough[i + 1]) env.SWITCHBOARD_USER_DATA = passThrough[i + 1];
+  child = spawn(electron.path, ['.', ...passThrough.filter((_, j) => j !== i && j !== i + 1 || i < 0)], { cwd: root, stdio: 'inherit', env });
 } else {
   if (!forceWeb) {
     console.log(`Electron binary not installed (${electron.reason}).`);

@@ -15,8 +15,9 @@ const outDir = join(__dirname, '..');
 const noSandboxServer = process.argv.includes('--no-sandbox-server');
 if (process.env.SWITCHBOARD_USER_DATA) app.setPath('userData', process.env.SWITCHBOARD_USER_DATA);
 
+// A second instance just focuses the first (see 'second-instance'); it must not start a core.
+if (!app.requestSingleInstanceLock()) app.exit(0);
 registerAppScheme();
-if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: ConsoleCore | null = null;
 let win: BrowserWindow | null = null;
