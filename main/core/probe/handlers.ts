@@ -10,15 +10,18 @@ import { encodeMessage } from './frames';
 import { exportHar, exportNdjson, readExport } from './export-import';
 import { summarize } from './log-text';
 import { loadSessions, loadTemplates, saveSessions, saveTemplates, stripSecrets, type SavedSession, type SecretFlags, type SecretName } from './persist';
-import { FileSecretStore, type SecretStore } from './secrets';
+import { FileSecretStore, type SecretStore } from '../secret-store';
 import { ProbeSession, type SessionOptions } from './session';
 
 export interface ProbeContext {
   emit: Emit;
   /** Directory for this console's data (sessions, spill files). */
   dataDir: string;
-  /** Secret store for session secrets; default: a 0600 JSON file in <dataDir>/probe (see secrets.ts). */
-  secrets?: SecretStore;
+  /**
+   * Where session secrets go (CORE's SecretStore; only get/set/delete are used, keys `probe/<id>/<name>`).
+   * Default: CORE's FileSecretStore at <dataDir>/probe/secrets.json (0600, plain text at rest).
+   */
+  secrets?: Pick<SecretStore, 'get' | 'set' | 'delete'>;
   /** `probe.log` pushes are batched per session at most this often. Default 50 ms. */
   logBatchMs?: number;
   /** Per-session tuning (log window, logged data cap, close timeout). */
@@ -48,7 +51,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
   // Spill files are a cache of live sessions: whatever a previous run left is stale.
   rmSync(logsRoot, { recursive: true, force: true });
   mkdirSync(logsRoot, { recursive: true });
-  const secrets = ctx.secrets ?? new FileSecretStore(join(root, 'secrets.json'));
+  const secrets = ctx.secrets ?? new FileSecretStore(root);
   const batchMs = ctx.logBatchMs ?? 50;
   const problems: string[] = [];
   const live = new Map<string, Live>();

@@ -81,10 +81,11 @@ export class ProbeSession {
     return { ...this.log.stats, floodPauses: this.floodPauses };
   }
 
-  /** Config changes apply from the next connect; pairing restarts with the new paths. */
+  /** Config changes apply from the next connect; pairing restarts only when its paths changed. */
   updateConfig(config: ProbeSessionConfig): void {
+    const before = this.config.correlation;
     this.config = config;
-    this.pairing = this.newPairing();
+    if (before.requestPath !== config.correlation.requestPath || before.replyPath !== config.correlation.replyPath) this.pairing = this.newPairing();
   }
 
   async open(): Promise<void> {

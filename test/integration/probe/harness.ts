@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { EventName, EventPayload } from '../../../protocol/console/contract';
-import { ProbeSessionConfigInput, type ProbeLogEntry, type ProbeSessionState } from '../../../protocol/console/probe';
+import { probeCalls, probeEvents, ProbeSessionConfigInput, type ProbeLogEntry, type ProbeSessionState } from '../../../protocol/console/probe';
 import { createProbeService, type ProbeContext, type ProbeService } from '../../../main/core/probe/handlers';
 
 type AnyEvent = { event: EventName; payload: unknown };
@@ -23,14 +23,38 @@ export class Harness {
       logBatchMs: 5,
       ...opts,
       emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
+        // The console core validates events; an invalid one would be dropped there, so fail here.
+        const schema = probeEvents[event as keyof typeof probeEvents];
+        if (!schema) throw new Error(`probe emitted a non-probe event ${event}`);
+        const r = schema.safeParse(payload);
+        if (!r.success) {
+          this.invalid.push(`${event}: ${r.error.message}`);
+          throw new Error(`invalid ${event} payload: ${r.error.message}`);
+        }
         this.events.push({ event, payload });
         for (const w of [...this.waiters]) w();
       },
     });
   }
 
-  get h() {
-    return this.service.handlers;
+  /** Event payloads that failed their schema (asserted empty on close). */
+  readonly invalid: string[] = [];
+
+  /** The handlers as the dispatcher calls them: input parsed by the contract, output validated too. */
+  get h(): ProbeService['handlers'] {
+    const raw = this.service.handlers;
+    return new Proxy(raw, {
+      get: (target, name: string) => {
+        const def = probeCalls[name as keyof typeof probeCalls];
+        const fn = target[name as keyof typeof target] as (input: unknown) => Promise<unknown>;
+        return async (input: unknown) => {
+          const out = await fn(def.input.parse(input));
+          const r = def.output.safeParse(out);
+          if (!r.success) throw new Error(`${name}: output fails its schema: ${r.error.message}`);
+          return out;
+        };
+      },
+    });
   }
 
   /** Creates a saved session (inputs go through the contract schema like the dispatcher does). */
@@ -104,6 +128,7 @@ export class Harness {
 
   async close(): Promise<void> {
     await this.service.dispose();
+    if (this.invalid.length) throw new Error(`invalid probe events: ${this.invalid.join('; ')}`);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
