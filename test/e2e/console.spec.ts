@@ -89,6 +89,7 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await page.getByTestId('confirm-disconnect').click();
   expect(await closed).toBe(4005);
   await expect(row(page, 'demo-0003').getByTestId('close-tag')).toContainText('4005');
+  await shot(page, 'row-closing');
   await expect(row(page, 'demo-0003')).toHaveCount(0, { timeout: 10_000 });
   await expect(page.getByTestId('count-total')).toHaveText('12');
 
@@ -109,6 +110,18 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   const res = await fetch(`${env.adminUrl}/admin/v1/channels/ops`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
   expect(((await res.json()) as { tokenTtl: number }).tokenTtl).toBe(7200);
   await shot(page, 'channels');
+
+  await page.getByTestId('tab-connections').click();
+  await page.getByTestId('column-chooser').click();
+  await shot(page, 'column-chooser');
+  await page.getByTestId('column-chooser').click();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await row(page, 'demo-0001').click();
+  await shot(page, 'connections-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('edit-cluster').click();
+  await shot(page, 'cluster-form');
+  await page.getByTestId('cluster-form').getByRole('button', { name: 'Cancel' }).click();
 
   await page.getByTestId('tab-probe').click();
   await shot(page, 'probe');

@@ -89,7 +89,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
       const before = get().conns.table;
       const after = sweepClosed(before, deps.now());
       if (after !== before) set((s) => ({ conns: { ...s.conns, table: after } }));
-      if (after.view.length !== after.live || after.rows.size !== after.live) scheduleSweep();
+      if (after.closing.length > 0) scheduleSweep();
     }, CLOSED_ROW_LINGER_MS + 50);
   };
 

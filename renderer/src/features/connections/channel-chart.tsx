@@ -31,8 +31,10 @@ export function linePoints(samples: readonly ChannelSample[], channel: string, m
 export function ChannelChart() {
   const samples = useStore((s) => s.conns.samples);
   const channels = useStore(useShallow((s) => chartChannels(s.conns.samples)));
-  let maxY = 1;
-  for (const s of samples) for (const c of channels) maxY = Math.max(maxY, s.counts[c] ?? 0);
+  let peak = 1;
+  for (const s of samples) for (const c of channels) peak = Math.max(peak, s.counts[c] ?? 0);
+  // Headroom, so a flat line at the peak does not sit on the frame.
+  const maxY = Math.ceil(peak * 1.2);
   const last = samples[samples.length - 1];
   return (
     <div className="chart" data-testid="channel-chart" title="Open connections per channel, last 2 minutes">
@@ -42,7 +44,7 @@ export function ChannelChart() {
           <polyline key={c} points={linePoints(samples, c, maxY)} fill="none" stroke={PALETTE[i % PALETTE.length]} strokeWidth={1.5} />
         ))}
         <text x={CHART_W - 3} y={10} textAnchor="end" fontSize={9} fill="var(--muted)">
-          {maxY}
+          {peak}
         </text>
       </svg>
       <div className="legend">

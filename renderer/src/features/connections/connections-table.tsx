@@ -136,7 +136,9 @@ export function ConnectionsTable() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
-    getItemKey: (i) => table.view[i] ?? i,
+    // No getItemKey: rows have one fixed height, and a key function that changes with every
+    // update would make the virtualizer re-measure all 100k items per frame. React keys below
+    // come from the view itself.
   });
 
   const onSelect = useCallback((key: string) => selectRow(key), [selectRow]);

@@ -23,10 +23,10 @@ export function SessionView({ id }: { id: string }) {
   return (
     <div className="probe-session">
       <div className="probe-session-head">
-        <span className={`badge ${STATE_CLASS[s.state]}`} data-testid="probe-state" aria-label={`state ${s.state}`}>{s.state}</span>
+        {!s.imported && <span className={`badge ${STATE_CLASS[s.state]}`} data-testid="probe-state" aria-label={`state ${s.state}`}>{s.state}</span>}
         <b className="probe-session-name">{s.config.name}</b>
         <span className="mono muted probe-url" title={s.config.url}>{s.config.url}</span>
-        <span className="muted" data-testid="probe-subprotocol">subprotocol: <b>{s.protocol ?? 'none'}</b></span>
+        {!s.imported && <span className="muted" data-testid="probe-subprotocol">subprotocol: <b>{s.protocol ?? 'none'}</b></span>}
         {s.state === 'reconnecting' && <span className="badge warn">attempt {s.reconnectAttempt}</span>}
         {s.imported && <span className="badge">imported</span>}
         {s.warnings.includes('insecure-tls') && <span className="badge bad" title="certificate errors are ignored for this session">⚠ TLS verification off</span>}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../../store';
 import { useTimeMode } from '../../../lib/time';
@@ -7,6 +7,30 @@ import { LogRow } from './log-row';
 import type { LogFilterUi } from '../state/log-state';
 
 const ROW_HEIGHT = 24;
+/**
+ * Browsers cap an element's height near 33.5M px, so at most this many rows are scrollable; with
+ * more, the list shows the newest ones (older ones stay reachable through the filter and export).
+ */
+export const MAX_SCROLL_ROWS = 1_300_000;
+/** Above this many rows, the list's length follows the log at most every THROTTLE_MS: the virtualizer's layout pass is O(rows). */
+const THROTTLE_ABOVE = 100_000;
+const THROTTLE_MS = 250;
+
+/** The row count the list lays out: the real one, but at most every THROTTLE_MS for long lists. */
+function useLaidOutCount(count: number): number {
+  const [shown, setShown] = useState(count);
+  const last = useRef(0);
+  useEffect(() => {
+    if (count === shown) return;
+    const wait = count < THROTTLE_ABOVE ? 0 : Math.max(0, last.current + THROTTLE_MS - performance.now());
+    const t = setTimeout(() => {
+      last.current = performance.now();
+      setShown(count);
+    }, wait);
+    return () => clearTimeout(t);
+  }, [count, shown]);
+  return count < THROTTLE_ABOVE ? count : shown;
+}
 
 /** The session log: filter bar, counters, and the virtualized list paging through the core's log. */
 export function LogPanel({ id }: { id: string }) {
@@ -24,7 +48,10 @@ export function LogPanel({ id }: { id: string }) {
   const notify = useStore((s) => s.notify);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const count = log?.matched ?? 0;
+  const laidOut = useLaidOutCount(log?.matched ?? 0);
+  const count = Math.min(laidOut, MAX_SCROLL_ROWS);
+  // List index i shows log position skip + i.
+  const skip = laidOut - count;
   const virt = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
@@ -37,8 +64,8 @@ export function LogPanel({ id }: { id: string }) {
   const last = (items[items.length - 1]?.index ?? 0) + 1;
 
   useEffect(() => {
-    reportRange(id, first, last);
-  }, [id, first, last, count, log?.filterKey, reportRange]);
+    reportRange(id, skip + first, skip + last);
+  }, [id, first, last, skip, count, log?.filterKey, reportRange]);
 
   // Follow: keep the newest entry in view whenever the count grows.
   const programmatic = useRef(0);
@@ -53,9 +80,9 @@ export function LogPanel({ id }: { id: string }) {
   useEffect(() => {
     if (focusPos !== null) {
       programmatic.current = performance.now();
-      virt.scrollToIndex(focusPos, { align: 'center' });
+      virt.scrollToIndex(Math.max(0, focusPos - skip), { align: 'center' });
     }
-  }, [focusPos, virt]);
+  }, [focusPos, skip, virt]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -102,7 +129,7 @@ export function LogPanel({ id }: { id: string }) {
       <div className="probe-list" ref={scroller} onScroll={onScroll} role="grid" aria-label="session log" aria-rowcount={count}>
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {
-            const row = log.rows.get(it.index);
+            const row = log.rows.get(skip + it.index);
             return (
               <div key={it.key} data-index={it.index} ref={virt.measureElement} className="probe-vrow" style={{ transform: `translateY(${it.start}px)` }}>
                 {row ? (
@@ -139,6 +166,7 @@ export function LogPanel({ id }: { id: string }) {
         )}
         {log.stats.floodPauses > 0 && <span className="badge warn" title="reading paused to keep up (nothing lost)">flood-paused ×{log.stats.floodPauses}</span>}
         {log.paused && log.newWhilePaused > 0 && <span className="muted">{log.newWhilePaused.toLocaleString()} new while paused</span>}
+        {skip > 0 && <span className="badge warn" title="older entries are beyond the scroll range; filter or export to see them">newest {count.toLocaleString()} scrollable</span>}
         {log.selected.length > 0 && <span className="muted">{log.selected.length} selected (Ctrl/⌘+click adds)</span>}
         <span className="spacer" />
         <span className="muted">times in {timeMode === 'utc' ? 'UTC' : 'local time'} (click a time to switch)</span>

@@ -318,7 +318,13 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       visible.set(id, { start, end });
       const log = get().probe.logs[id];
       if (!log) return;
-      for (const pg of missingPages(log, start - OVERSCAN, end + OVERSCAN)) void fetchPage(id, pg.offset, pg.limit);
+      const missing = missingPages(log, start - OVERSCAN, end + OVERSCAN);
+      // Following the tail: the per-frame refresh already fetches it; do not double the queries.
+      if (log.follow && !log.paused) {
+        if (missing.length > 0 && !inflight.has(id)) void refresh(id);
+        return;
+      }
+      for (const pg of missing) void fetchPage(id, pg.offset, pg.limit);
     },
 
     async probeResendSelected(id) {
