@@ -2,6 +2,7 @@
 //   out/main/main.cjs       Electron main (electron + native modules stay external)
 //   out/preload/preload.cjs sandboxed preload: CJS, one file, requires nothing but 'electron'
 //   out/main/web-host.cjs   `node out/main/web-host.cjs` — the same console served to a browser
+//   out/main/sandbox.cjs    the embedded sandbox server, run by Electron in a Node child process
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +30,8 @@ const common = {
 const jobs = [
   { ...common, entryPoints: ['main/electron/main.ts'], outfile: 'out/main/main.cjs' },
   { ...common, entryPoints: ['main/web-host/cli-entry.ts'], outfile: 'out/main/web-host.cjs' },
+  // The sandbox server as a plain Node child of the Electron app (native modules, Node ABI).
+  { ...common, entryPoints: ['main/embedded/sandbox-entry.ts'], outfile: 'out/main/sandbox.cjs' },
   {
     ...common,
     entryPoints: ['preload/preload.ts'],
@@ -49,5 +52,5 @@ if (watch) {
   console.log('build-main: watching');
 } else {
   await Promise.all(jobs.map((job) => build(job)));
-  console.log('build-main: out/main/main.cjs, out/main/web-host.cjs, out/preload/preload.cjs');
+  console.log('build-main: out/main/main.cjs, out/main/web-host.cjs, out/main/sandbox.cjs, out/preload/preload.cjs');
 }

@@ -45,6 +45,8 @@ let child;
 if (electron.path) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
+  // The dev sandbox runs under this Node (its native modules are built for Node, not Electron).
+  env.SWITCHBOARD_NODE = process.execPath;
   // Electron keeps its data in userData; --data-dir maps onto it.
   const i = passThrough.indexOf('--data-dir');
   if (i >= 0 && passThrough[i + 1]) env.SWITCHBOARD_USER_DATA = passThrough[i + 1];

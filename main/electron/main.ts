@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core';
 import { FileSecretStore, type SecretStore } from '../core/secret-store';
 import { sandboxController } from '../embedded/sandbox';
+import { sandboxProcessController } from '../embedded/sandbox-process';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import { wireIpc } from './ipc';
 import { installMenu } from './menu';
@@ -28,6 +29,17 @@ function secretStore(dataDir: string): SecretStore {
   return SafeStorageSecretStore.available() ? new SafeStorageSecretStore(dataDir) : new FileSecretStore(dataDir);
 }
 
+/**
+ * Packaged: better-sqlite3 is rebuilt for Electron, so the sandbox runs in-process. In development
+ * the native module is built for Node, so the sandbox runs in a Node child (npm start passes the
+ * Node binary it runs on).
+ */
+function sandboxFor(dataDir: string) {
+  const nodePath = process.env.SWITCHBOARD_NODE ?? process.env.npm_node_execpath;
+  if (app.isPackaged || !nodePath) return sandboxController({ dataDir });
+  return sandboxProcessController({ dataDir, entry: join(outDir, 'main', 'sandbox.cjs'), nodePath });
+}
+
 async function start(): Promise<void> {
   installSecurityRules();
   installMenu();
@@ -38,7 +50,7 @@ async function start(): Promise<void> {
     secrets: secretStore(dataDir),
     host: 'electron',
     version: app.getVersion(),
-    sandbox: sandboxController({ dataDir }),
+    sandbox: sandboxFor(dataDir),
     sandboxAllowed: !noSandboxServer,
   });
   win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
