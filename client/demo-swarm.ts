@@ -46,7 +46,7 @@ export async function startDemoSwarm(opts: DemoSwarmOptions): Promise<DemoSwarm>
     client.on('welcome', () => {
       for (const topic of opts.subscribe ?? []) client.sendFrame({ type: 'subscribe', id: `sub-${topic}`, topic });
     });
-    client.on('message', (m) => client.sendFrame({ type: 'ack', topic: m.topic, seq: m.seq }));
+    // Deliveries are acknowledged by the client's autoAck (default on).
     clients.push(client);
     logins.push(client.connect());
   }

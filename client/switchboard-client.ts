@@ -31,6 +31,12 @@ export interface SwitchboardClientOptions {
   requestTimeoutMs?: number;
   /** Extra ws options, e.g. headers. */
   wsOptions?: WebSocket.ClientOptions;
+  /**
+   * Pub/sub: acknowledge each delivery right after the `message` listeners ran (default true).
+   * With false, call ack(topic, seq) yourself; the server delivers at most its window
+   * (default 1000) unacknowledged messages per subscription.
+   */
+  autoAck?: boolean;
 }
 
 export const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 500, maxDelayMs: 30_000 };
@@ -81,6 +87,8 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
   private welcomeFrame: WelcomeFrame | null = null;
   private connectWaiters: { resolve(w: WelcomeFrame): void; reject(e: Error): void }[] = [];
   private closeWaiters: (() => void)[] = [];
+  /** Highest seq emitted per topic: redeliveries (at-least-once) are acked again but not emitted twice. */
+  private readonly lastSeq = new Map<string, number>();
 
   constructor(readonly options: SwitchboardClientOptions) {
     super();
@@ -120,6 +128,40 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.sendFrame({ type: 'request', id, data });
+    });
+  }
+
+  /** Subscribes this clientId to a topic (durable: it outlives this connection); resolves with the Subscription. */
+  subscribe(topic: string, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    return this.call({ type: 'subscribe', topic }, opts.timeoutMs);
+  }
+
+  unsubscribe(topic: string, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    this.lastSeq.delete(topic);
+    return this.call({ type: 'unsubscribe', topic }, opts.timeoutMs);
+  }
+
+  /** Publishes; resolves (with the PublishResult) once the server has stored the message durably. */
+  publish(topic: string, data: unknown, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    return this.call({ type: 'publish', topic, data }, opts.timeoutMs);
+  }
+
+  /** Cumulative acknowledgement of every delivery of `topic` with seq <= `seq`. */
+  ack(topic: string, seq: number): boolean {
+    return this.sendFrame({ type: 'ack', topic, seq });
+  }
+
+  private call(frame: { type: 'subscribe' | 'unsubscribe' | 'publish' } & Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
+    if (this._state !== 'connected') return Promise.reject(new ClientRequestError(ErrorCode.ConnectionNotReady, `not connected (state ${this._state})`));
+    const id = `c${++this.seq}`;
+    const ms = timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ClientRequestError(ErrorCode.Timeout, `no response within ${ms} ms`));
+      }, ms);
+      this.pending.set(id, { resolve, reject, timer });
+      this.sendFrame({ ...frame, id });
     });
   }
 
@@ -199,9 +241,15 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
       case 'request':
         void this.answer(frame.id, frame.data);
         return;
-      case 'message':
-        this.emit('message', frame);
+      case 'message': {
+        const last = this.lastSeq.get(frame.topic) ?? 0;
+        if (frame.seq > last) {
+          this.lastSeq.set(frame.topic, frame.seq);
+          this.emit('message', frame);
+        }
+        if (this.options.autoAck ?? true) this.ack(frame.topic, frame.seq);
         return;
+      }
       case 'error':
         this.emit('protocolError', frame.error);
         return;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SwitchboardClient } from '../../../client/switchboard-client';
 import { ErrorCode } from '../../../protocol/errors';
 import { startServer, type RunningServer } from '../../../server/server';
 import { TestClient } from './ws-client';
@@ -140,5 +141,30 @@ describe('pub/sub over real sockets', () => {
     expect(s.pubsub.getTopic('orders')).toMatchObject({ published: 0, subscribers: 0 });
     expect(s.pubsub.listTopics().map((t) => t.name)).not.toContain('bad topic!');
     expect(s.pubsub.listTopicSubscriptions('public.news')[0]).toMatchObject({ lastAckedSeq: 0 });
+  });
+});
+
+describe('client library pub/sub', () => {
+  it('subscribes, survives a reconnect with the same clientId and auto-acks', async () => {
+    const s = await start();
+    const sub = new SwitchboardClient({ url: s.channelUrl('main'), clientId: 'lib-sub', reconnect: false });
+    await sub.connect();
+    await expect(sub.subscribe('orders')).resolves.toMatchObject({ topic: 'orders', clientId: 'lib-sub' });
+    await sub.close();
+
+    const pub = new SwitchboardClient({ url: s.channelUrl('main'), clientId: 'lib-pub', reconnect: false });
+    await pub.connect();
+    for (let i = 1; i <= 20; i++) await expect(pub.publish('orders', { i })).resolves.toMatchObject({ queuedFor: 1 });
+    await expect(pub.publish('missing', 1)).rejects.toMatchObject({ code: ErrorCode.TopicNotFound });
+    await pub.close();
+
+    const again = new SwitchboardClient({ url: s.channelUrl('main'), clientId: 'lib-sub', reconnect: false });
+    const got: number[] = [];
+    const all = new Promise<void>((r) => again.on('message', (m) => (got.push((m.data as { i: number }).i), got.length === 20 && r())));
+    await again.connect();
+    await all;
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await untilEvent(s, () => s.pubsub.getTopic('orders')!.depth === 0);
+    await again.close();
   });
 });
