@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { RawData } from 'ws';
 import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
 import { CloseCode, MAX_CLOSE_REASON_BYTES, utf8Length } from '../../protocol/close-codes';
@@ -70,6 +71,10 @@ export class Session implements RegistryEntry {
   bytesIn = 0;
   bytesOut = 0;
   private nextPingAt = 0;
+  private corked = false;
+  private connectedAtIso: string | null = null;
+  /** The TCP socket under the WebSocket (ws was handed req.socket at the upgrade). */
+  private readonly socket: Socket;
   private closeTimer: NodeJS.Timeout | null = null;
   private awaitingPong = false;
   private pingsMissed = 0;
@@ -89,6 +94,7 @@ export class Session implements RegistryEntry {
     private readonly host: SessionHost,
   ) {
     const sock = req.socket;
+    this.socket = sock;
     this.remoteAddress = sock.remoteAddress ?? '';
     this.remotePort = sock.remotePort ?? 0;
     this.localAddress = sock.localAddress ?? '';
@@ -108,9 +114,9 @@ export class Session implements RegistryEntry {
     ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
   }
 
-  /** ISO time the WebSocket opened. */
+  /** ISO time the WebSocket opened (formatted once: registry pages read it a lot). */
   get connectedAt(): string {
-    return new Date(this.openedAt).toISOString();
+    return (this.connectedAtIso ??= new Date(this.openedAt).toISOString());
   }
 
   /**
@@ -192,11 +198,25 @@ export class Session implements RegistryEntry {
   send(frame: ServerFrame): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     const text = JSON.stringify(frame);
+    if (!this.corked) {
+      // Coalesce every frame sent in this turn of the event loop into one write (one syscall):
+      // ws's own cork/uncork per frame nests inside ours.
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(uncork, this);
+    }
     this.ws.send(text);
     this.msgsOut++;
     this.bytesOut += Buffer.byteLength(text);
     this.host.markDirty(this);
     return true;
+  }
+
+  /** Ends the write coalescing started by send(). */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
@@ -396,6 +416,10 @@ export class Session implements RegistryEntry {
     for (const w of this.closeWaiters ?? []) w(this.closedResult);
     this.closeWaiters = null;
   }
+}
+
+function uncork(s: Session): void {
+  s.flush();
 }
 
 /** The pub/sub engine's view of a logged-in session (prototype methods: no closures per connection). */
