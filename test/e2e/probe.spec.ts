@@ -30,6 +30,10 @@ test.beforeAll(async () => {
       const text = data.toString();
       // "flood:N" → N small frames as fast as ws can queue them (the console must keep up).
       const flood = /^flood:(\d+)$/.exec(text);
+      if (text === 'drop') {
+        ws.terminate();
+        return;
+      }
       if (flood) {
         for (let i = 0; i < Number(flood[1]); i++) ws.send(`{"seq":${i},"pad":"xxxxxxxxxxxxxxxx"}`);
         return;
@@ -275,4 +279,48 @@ test('probe: saved sessions and templates reopen, re-send a selection, a flood s
   await expect(page.getByTestId('probe-export-path')).toContainText(harPath);
   const har = JSON.parse(await readFile(harPath, 'utf8')) as { log?: unknown };
   expect(har.log).toBeTruthy();
+});
+
+test('probe: auto-reconnect is visible, helpers fill the editor, copy puts the payload on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(host.url);
+  await page.getByTestId('tab-probe').click();
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByLabel('URL', { exact: true }).fill(echoUrl);
+  await page.getByLabel('Name', { exact: true }).fill('Reconnecting');
+  await page.getByText('Reconnect automatically').click();
+  await page.getByLabel('Initial delay (ms)').fill('5000');
+  await page.getByLabel('Delay cap (ms)').fill('100');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('the cap must be at least the initial delay')).toBeVisible();
+  await page.getByLabel('Initial delay (ms)').fill('200');
+  await page.getByLabel('Delay cap (ms)').fill('1000');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('probe-state')).toHaveText('idle');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+
+  // The server drops the TCP connection: the session reconnects on its own, and the log says so.
+  await page.getByRole('group', { name: 'message type' }).getByRole('button', { name: 'text' }).click();
+  await typeInEditor(page, 'drop');
+  await page.keyboard.press('Control+Enter');
+  await expect(entries(page).filter({ hasText: /reconnect attempt 1 after/ })).toHaveCount(1);
+  await expect(entries(page).filter({ hasText: 'reconnecting → connecting' }).first()).toBeVisible();
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+
+  // Helpers fill the editor with frames (nothing is sent until Send).
+  await page.getByLabel('topic').fill('prices.eur');
+  await page.getByRole('button', { name: 'subscribe', exact: true }).click();
+  await expect(page.locator('[data-testid="probe-editor"] .cm-content')).toContainText('"type": "subscribe"');
+  await expect(page.locator('[data-testid="probe-editor"] .cm-content')).toContainText('"topic": "prices.eur"');
+  await page.getByRole('group', { name: 'protocol helper' }).getByRole('button', { name: 'STOMP' }).click();
+  await page.getByRole('button', { name: 'SUBSCRIBE', exact: true }).click();
+  await expect(page.locator('[data-testid="probe-editor"] .cm-content')).toContainText('destination:/topic/test');
+  await shot(page, 'probe-reconnect-helpers');
+
+  // Copy a logged message.
+  const out = page.locator('.probe-list .probe-entry.dir-out').filter({ hasText: 'drop' }).first();
+  await out.hover();
+  await out.getByRole('button', { name: 'copy' }).click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('drop');
 });
