@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { OPERATOR_TOKEN, RETURNING_CLIENT, SILENT_CLIENT, VIEWER_TOKEN, startConsoleEnv, type ConsoleEnv } from './helpers/console-env';
 import { addCluster, shot } from './helpers/console-page';
 
@@ -34,6 +34,32 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await page.getByTestId('filter').fill('');
   await expect(page.getByTestId('count-total')).toHaveText('13');
 
+  // Sort by client ID descending, then back.
+  const firstRowClient = () => page.locator('[data-testid="connections-table"] .tr.row').first().getAttribute('data-client-id');
+  expect(await firstRowClient()).toBe('back-0001');
+  await page.locator('.th[data-col="clientId"]').click();
+  await expect(page.locator('.th[data-col="clientId"]')).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(firstRowClient).toBe('demo-0012');
+  await page.locator('.th[data-col="clientId"]').click();
+  await expect.poll(firstRowClient).toBe('back-0001');
+
+  // Resize a column by dragging its edge.
+  const header = page.locator('.th[data-col="clientName"]');
+  const before = (await header.boundingBox())!;
+  const grip = header.locator('.resizer');
+  const g = (await grip.boundingBox())!;
+  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(g.x + 80, g.y + g.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await expect.poll(async () => Math.round((await header.boundingBox())!.width - before.width)).toBeGreaterThan(40);
+
+  // Export the table as CSV: header plus one line per connection.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csv = await readFile((await download.path())!, 'utf8');
+  expect(csv.split('\r\n').filter(Boolean)).toHaveLength(14);
+  expect(csv).toContain('demo-0001');
+
   // Toggle UTC by clicking a time: every time switches and says UTC.
   const firstTime = row(page, 'demo-0001').locator('.td.time').first();
   const localText = await firstTime.textContent();
@@ -67,6 +93,8 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await page.locator('[data-testid="invoke-editor"] .cm-content').click();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('invoke-history').locator('.history-item')).toHaveCount(2);
+  await page.getByTestId('invoke-history').getByRole('button', { name: 'Re-send' }).first().click();
+  await expect(page.getByTestId('invoke-history').locator('.history-item')).toHaveCount(3);
   await shot(page, 'invoke');
 
   // A client that never answers: a clear timeout.

@@ -43,11 +43,9 @@ export function ChannelChart() {
         {channels.map((c, i) => (
           <polyline key={c} points={linePoints(samples, c, maxY)} fill="none" stroke={PALETTE[i % PALETTE.length]} strokeWidth={1.5} />
         ))}
-        <text x={CHART_W - 3} y={10} textAnchor="end" fontSize={9} fill="var(--muted)">
-          {peak}
-        </text>
       </svg>
       <div className="legend">
+        <span title="Highest count in the window">max {peak}</span>
         {channels.map((c, i) => (
           <span key={c}>
             <i style={{ background: PALETTE[i % PALETTE.length] }} />

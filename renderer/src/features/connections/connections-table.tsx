@@ -62,8 +62,8 @@ const TableRow = memo(function TableRow({ row, cols, template, mode, selected, t
         return (
           <div key={col.id} className={`td ${col.kind === 'mono' ? 'mono' : ''} ${col.kind === 'num' ? 'num' : ''} ${v === null ? 'muted' : ''} ${col.id === 'state' && c.state === 'awaiting-login' ? 'state-awaiting' : ''}`} role="gridcell" title={text}>
             {i === 0 && row.closed ? (
-              <span className="close-tag" data-testid="close-tag" title={row.closed.reason}>
-                closed {closeLabel(row.closed.code)}
+              <span className="close-tag" data-testid="close-tag" title={`closed ${closeLabel(row.closed.code)}${row.closed.reason ? `: ${row.closed.reason}` : ''}`}>
+                {row.closed.code === 0 ? 'lost' : row.closed.code}
               </span>
             ) : null}
             {text}

@@ -6,6 +6,18 @@ import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { linter, lintGutter } from '@codemirror/lint';
 import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 
+/** Colours from the app's CSS variables, so the editor follows the light/dark scheme. */
+const appTheme = EditorView.theme({
+  '&': { color: 'var(--text)', backgroundColor: 'var(--panel)' },
+  '.cm-content': { caretColor: 'var(--text)', fontFamily: 'var(--mono)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
+  '.cm-activeLine': { backgroundColor: 'var(--row-alt)' },
+  '.cm-gutters': { backgroundColor: 'var(--panel-2)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--row-hover)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--row-sel)' },
+  '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--text)', border: '1px solid var(--border)' },
+});
+
 export interface JsonEditorHandle {
   setText(text: string): void;
 }
@@ -38,6 +50,7 @@ export function JsonEditor(props: { initial: string; onChange: (text: string) =>
           bracketMatching(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           json(),
+          appTheme,
           linter(jsonParseLinter(), { delay: 200 }),
           lintGutter(),
           EditorView.lineWrapping,

@@ -118,8 +118,11 @@ export type FormErrors = Partial<Record<keyof ConnectForm | 'form', string>>;
 export type FormResult = { ok: true; config: ProbeSessionConfigInput } | { ok: false; errors: FormErrors };
 
 const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
-/** Secrets: '' on a field that has a stored value = keep it (omit); otherwise send what was typed. */
-const secret = (typed: string, stored: boolean) => (typed === '' && stored ? undefined : typed === '' ? undefined : typed);
+/**
+ * Secrets are write-only: an empty field is omitted, which the core reads as "keep the stored value"
+ * (or "none" when nothing is stored); typing a value replaces it.
+ */
+const secret = (typed: string, _stored: boolean) => (typed === '' ? undefined : typed);
 
 /** Maps contract paths (zod issue paths) to the input that shows the error. */
 const FIELD_OF_PATH: Record<string, keyof ConnectForm> = {
@@ -181,6 +184,12 @@ export function formToConfig(f: ConnectForm): FormResult {
     helper: f.helper === 'switchboard' ? { type: 'switchboard', autoAnswer: f.autoAnswer, answer: f.answer } : f.helper === 'stomp' ? { type: 'stomp' } : { type: 'none' },
     limits: { maxMessageBytes: num(errors, 'maxMessageBytes', f.maxMessageBytes), maxEntries: num(errors, 'maxEntries', f.maxEntries), floodMessagesPerSecond: num(errors, 'floodMessagesPerSecond', f.floodMessagesPerSecond) },
   };
+  if (f.correlation) {
+    for (const k of ['requestPath', 'replyPath'] as const) {
+      const e = dottedPathError(f[k]);
+      if (e) errors[k] = e;
+    }
+  }
   if (f.reconnect && !errors.maxDelayMs && !errors.initialDelayMs && config.reconnect!.maxDelayMs! < config.reconnect!.initialDelayMs!) errors.maxDelayMs = 'the cap must be at least the initial delay';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   // The contract's own schema has the final word (ranges, header names, subprotocol tokens…).
@@ -193,4 +202,13 @@ export function formToConfig(f: ConnectForm): FormResult {
     return { ok: false, errors };
   }
   return { ok: true, config };
+}
+
+/** The core reads correlation ids at dotted paths (`id`, `meta.requestId`, `items.0.id`). */
+export function dottedPathError(path: string): string | null {
+  const p = path.trim();
+  if (p === '') return 'enter a path, e.g. id';
+  if (p.split('.').some((seg) => seg === '')) return 'a dotted path like meta.requestId (no empty parts)';
+  if (/[[\]\s]/.test(p)) return 'use dots, not brackets or spaces: items.0.id';
+  return null;
 }
