@@ -109,6 +109,7 @@ test('probe: connect, send JSON, paired reply with latency, filter, UTC, binary,
   await expect(reply.getByTestId('probe-pair')).toHaveText(/request \d+(\.\d)? ms/);
   const request = page.locator('.probe-list .probe-entry.dir-out').filter({ hasText: '{"id":1,"op":"hello"}' });
   await expect(request.getByTestId('probe-pair')).toHaveText(/reply \d+(\.\d)? ms/);
+  await expect(page.getByTestId('probe-pairing')).toHaveText('pairing id ↔ inReplyTo');
 
   // Invalid JSON is caught before sending; Format pretty-prints valid JSON.
   await typeInEditor(page, '{"id":2,');

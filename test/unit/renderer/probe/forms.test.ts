@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProbeSessionConfigInput } from '../../../../protocol/console/probe';
-import { fieldOfPath, formFromView, formToConfig, newForm } from '../../../../renderer/src/features/probe/connect/form-model';
+import { dottedPathError, fieldOfPath, formFromView, formToConfig, newForm } from '../../../../renderer/src/features/probe/connect/form-model';
 import { buildMessage, composerFromTemplate, emptyComposer, formatJson, liveError } from '../../../../renderer/src/features/probe/state/composer-state';
 import { copyText, entryLine, tryJson } from '../../../../renderer/src/features/probe/log/entry-text';
 
@@ -34,6 +34,13 @@ describe('connect form', () => {
     expect(f.hasToken).toBe(true);
     const again = formToConfig(f);
     expect(again.ok && again.config.auth).toEqual({ type: 'bearer', token: undefined });
+  });
+  it('checks correlation paths the way the core reads them', () => {
+    expect(dottedPathError('meta.requestId')).toBeNull();
+    expect(dottedPathError('items.0.id')).toBeNull();
+    expect(dottedPathError('a..b')).toMatch(/no empty parts/);
+    expect(dottedPathError('items[0]')).toMatch(/not brackets/);
+    expect(formToConfig({ ...newForm(), url: 'ws://x', replyPath: '' })).toMatchObject({ ok: false, errors: { replyPath: expect.any(String) } });
   });
   it('maps core error paths to inputs', () => {
     expect(fieldOfPath('config.url')).toBe('url');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientFrameSchema } from '../../../../protocol/client-frames';
 import { compileTextFilter, regexError } from '../../../../renderer/src/features/probe/lib/filter';
-import { getAtPath, parseJsonPath } from '../../../../renderer/src/features/probe/lib/json-path';
 import { validateCloseInput } from '../../../../renderer/src/features/probe/lib/close';
 import { formatPairs, parsePairs, validateWsUrl } from '../../../../renderer/src/features/probe/lib/ws-url';
 import * as sb from '../../../../renderer/src/features/probe/helpers/switchboard-frames';
@@ -24,25 +23,6 @@ describe('compileTextFilter', () => {
   it('an empty filter matches everything', () => {
     const f = compileTextFilter({ text: '', regex: true, caseSensitive: false });
     expect(f.ok && f.test('anything')).toBe(true);
-  });
-});
-
-describe('json path', () => {
-  it('parses dotted, indexed and quoted paths', () => {
-    expect(parseJsonPath('$.meta.items[2]["x-id"]')).toEqual({ ok: true, segments: ['meta', 'items', 2, 'x-id'] });
-    expect(parseJsonPath('inReplyTo')).toEqual({ ok: true, segments: ['inReplyTo'] });
-  });
-  it('rejects malformed paths with a message', () => {
-    expect(parseJsonPath('')).toMatchObject({ ok: false });
-    expect(parseJsonPath('a[')).toMatchObject({ ok: false });
-    expect(parseJsonPath('a[x]')).toMatchObject({ ok: false });
-    expect(parseJsonPath('a.')).toMatchObject({ ok: false });
-  });
-  it('reads values and returns undefined for missing ones', () => {
-    const v = { meta: { items: [{ id: 1 }, { id: 2 }] } };
-    expect(getAtPath(v, ['meta', 'items', 1, 'id'])).toBe(2);
-    expect(getAtPath(v, ['meta', 'nope', 0])).toBeUndefined();
-    expect(getAtPath(v, ['meta', 0])).toBeUndefined();
   });
 });
 

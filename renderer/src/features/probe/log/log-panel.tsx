@@ -35,6 +35,7 @@ function useLaidOutCount(count: number): number {
 /** The session log: filter bar, counters, and the virtualized list paging through the core's log. */
 export function LogPanel({ id }: { id: string }) {
   const log = useStore((s) => s.probe.logs[id]);
+  const correlation = useStore((s) => s.probe.sessions[id]?.config.correlation);
   const timeMode = useTimeMode();
   const setTimeMode = useStore((s) => s.setTimeMode);
   const setFilter = useStore((s) => s.probeSetFilter);
@@ -169,6 +170,11 @@ export function LogPanel({ id }: { id: string }) {
         {skip > 0 && <span className="badge warn" title="older entries are beyond the scroll range; filter or export to see them">newest {count.toLocaleString()} scrollable</span>}
         {log.selected.length > 0 && <span className="muted">{log.selected.length} selected (Ctrl/⌘+click adds)</span>}
         <span className="spacer" />
+        {correlation && (
+          <span className="muted" data-testid="probe-pairing" title="change under Edit → Request/reply pairing (applies from the next connect)">
+            {correlation.enabled ? `pairing ${correlation.requestPath} ↔ ${correlation.replyPath}` : 'pairing off'}
+          </span>
+        )}
         <span className="muted">times in {timeMode === 'utc' ? 'UTC' : 'local time'} (click a time to switch)</span>
       </div>
     </div>
