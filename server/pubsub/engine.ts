@@ -2,18 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { TopicName, type AckFrame, type PublishFrame, type SubscribeFrame, type UnsubscribeFrame } from '../../protocol/client-frames';
 import { TopicCreateSchema, TopicPatchSchema, type PublishResult, type Subscription, type Topic, type TopicCreate, type TopicPatch } from '../../protocol/admin-pubsub';
-import { ErrorCode, validationError } from '../../protocol/errors';
+import { ErrorCode } from '../../protocol/errors';
 import type { PubSubControl } from '../control';
 import { SbError, toErrorInfo } from '../errors';
 import type { EventBus } from '../event-bus';
 import type { Db } from '../store/db';
 import type { PubSubStore, PubSubStoreOp } from '../store/pubsub-store';
 import { SqlitePubSubStore } from '../store/pubsub-sqlite-store';
+import { CommitQueue, type Prepared } from './commit-queue';
 import { Delivery } from './delivery';
 import type { PubSubConfig } from './options';
-import { Publisher, type PublishSource } from './publisher';
+import { encodeData, preparePublish, type PublishDeps, type PublishSource } from './publisher';
+import { parseOrThrow, PubSubRegistry } from './registry';
 import type { PubSubSession } from './session-port';
-import { storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, topicFromStored, type SubState, type TopicState } from './state';
+import { storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, type SubState, type TopicState } from './state';
 
 export type PubSubFrame = z.infer<typeof SubscribeFrame> | z.infer<typeof UnsubscribeFrame> | z.infer<typeof PublishFrame> | z.infer<typeof AckFrame>;
 
@@ -26,13 +28,6 @@ export interface PubSubEngineOptions {
   store?: PubSubStore;
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const info = validationError(r.error);
-  throw new SbError(ErrorCode.Validation, info.message, { ...(info.field ? { field: info.field } : {}), details: info.details });
-}
-
 /**
  * Topics and durable subscriptions. A subscription belongs to a clientId, not to a connection:
  * it survives disconnects and restarts, and whatever was published meanwhile is delivered when
@@ -42,11 +37,10 @@ export class PubSubEngine implements PubSubControl {
   private readonly store: PubSubStore;
   private readonly events: EventBus;
   private readonly config: PubSubConfig;
-  private readonly topics = new Map<string, TopicState>();
-  private readonly byClient = new Map<string, Map<string, SubState>>();
-  private readonly bySubKey = new Map<string, SubState>();
+  private readonly reg: PubSubRegistry;
   private readonly delivery: Delivery;
-  private readonly publisher: Publisher;
+  private readonly queue: CommitQueue;
+  private readonly publishDeps: PublishDeps;
   private readonly dirtyCursors = new Set<SubState>();
   private readonly dirtyTopicEvents = new Set<string>();
   private ackTimer: NodeJS.Timeout | null = null;
@@ -58,77 +52,25 @@ export class PubSubEngine implements PubSubControl {
     this.store = opts.store ?? new SqlitePubSubStore(opts.db);
     this.events = opts.events;
     this.config = opts.config;
-    this.load();
-    this.seed();
-    this.delivery = new Delivery(this.config.delivery, this.store, this.topics, (clientId) => this.byClient.get(clientId)?.values() ?? []);
-    this.publisher = new Publisher({
-      store: this.store,
-      topics: this.topics,
+    this.reg = new PubSubRegistry(this.store);
+    this.reg.seed(this.config.topics);
+    this.delivery = new Delivery(this.config.delivery, this.store, this.reg.topics, (clientId) => this.reg.subsOfClient(clientId));
+    this.queue = new CommitQueue(this.store, () => this.takeCursorOps(), () => this.reload());
+    this.publishDeps = {
+      topics: this.reg.topics,
       delivery: this.delivery,
-      autoCreate: (name) => (this.config.autoCreateTopics ? this.newTopic({ name }) : undefined),
+      autoCreate: (name) => (this.config.autoCreateTopics ? this.reg.newTopic({ name }) : undefined),
       onTopicCreated: (t) => this.events.emit({ type: 'topic.changed', name: t.name, topic: toTopic(t) }),
-      takeDirtyCursors: () => this.takeCursorOps(),
-      onReload: () => this.reload(),
       touchTopic: (name) => this.touchTopic(name),
-    });
+    };
     this.sweepTimer = setInterval(() => this.sweep(), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
   }
 
-  private load(): void {
-    const { topics, subscriptions } = this.store.load();
-    for (const t of topics) this.topics.set(t.name, topicFromStored(t));
-    for (const s of subscriptions) {
-      const t = this.topics.get(s.topic);
-      if (t) this.index({ ...s, delivered: s.acked }, t);
-    }
-  }
-
   /** After a failed write the store is the truth: rebuild memory from it (delivery restarts at acked). */
   private reload(): void {
-    this.topics.clear();
-    this.byClient.clear();
-    this.bySubKey.clear();
     this.dirtyCursors.clear();
-    this.load();
-  }
-
-  private seed(): void {
-    if (this.store.getMeta('seeded') !== undefined) return;
-    const ops: PubSubStoreOp[] = [];
-    for (const input of this.config.topics) {
-      if (this.topics.has(input.name)) continue;
-      const t = this.newTopic(input);
-      ops.push({ kind: 'putTopic', topic: storedTopic(t) });
-    }
-    ops.push({ kind: 'setMeta', key: 'seeded', value: new Date().toISOString() });
-    this.store.apply(ops);
-  }
-
-  /** Creates the in-memory topic (callers persist it). */
-  private newTopic(input: TopicCreate): TopicState {
-    const p = parseOrThrow(TopicCreateSchema, input);
-    const now = new Date().toISOString();
-    const t = topicFromStored({ ...p, createdAt: now, updatedAt: now, head: 0, published: 0, dropped: 0, rejected: 0, lastPublishedAt: null });
-    this.topics.set(t.name, t);
-    return t;
-  }
-
-  private index(s: SubState, t: TopicState): void {
-    t.subs.set(s.key, s);
-    this.bySubKey.set(s.key, s);
-    let m = this.byClient.get(s.clientId);
-    if (!m) this.byClient.set(s.clientId, (m = new Map()));
-    m.set(s.topic, s);
-  }
-
-  private unindex(s: SubState): void {
-    this.topics.get(s.topic)?.subs.delete(s.key);
-    this.bySubKey.delete(s.key);
-    this.dirtyCursors.delete(s);
-    const m = this.byClient.get(s.clientId);
-    m?.delete(s.topic);
-    if (m && m.size === 0) this.byClient.delete(s.clientId);
+    this.reg.load();
   }
 
   // ---- sessions and client frames -------------------------------------------------------
@@ -142,24 +84,21 @@ export class PubSubEngine implements PubSubControl {
   }
 
   subscriptionCount(clientId: string): number {
-    return this.byClient.get(clientId)?.size ?? 0;
+    return this.reg.byClient.get(clientId)?.size ?? 0;
   }
 
   async handleFrame(session: PubSubSession, frame: PubSubFrame): Promise<void> {
     switch (frame.type) {
       case 'subscribe':
-        return this.reply(session, frame.id, async () => this.subscribe(session, frame.topic));
+        return this.reply(session, frame.id, () => this.queue.run(() => this.prepareSubscribe(session, frame.topic)));
       case 'unsubscribe':
-        return this.reply(session, frame.id, async () => {
-          this.unsubscribe(session.clientId, frame.topic);
-          return { topic: frame.topic };
-        });
+        return this.reply(session, frame.id, () => this.queue.run(() => this.prepareUnsubscribe(session.clientId, frame.topic)));
       case 'publish':
         return this.reply(session, frame.id, async () => {
           if (!topicAllowed(session.allowPublish(), frame.topic)) {
             throw new SbError(ErrorCode.NotPermitted, `channel ${session.channel} does not allow publishing to ${frame.topic}`, { field: 'topic' });
           }
-          return this.publisher.publish(frame.topic, frame.data, { kind: 'client', id: session.connectionId }, this.config.maxMessageBytes);
+          return this.publish(frame.topic, frame.data, { kind: 'client', id: session.connectionId });
         });
       case 'ack':
         try {
@@ -184,65 +123,71 @@ export class PubSubEngine implements PubSubControl {
     }
   }
 
-  private subscribe(session: PubSubSession, topicName: string): Subscription {
+  private prepareSubscribe(session: PubSubSession, topicName: string): Prepared<Subscription> {
     if (!topicAllowed(session.allowSubscribe(), topicName)) {
       throw new SbError(ErrorCode.NotPermitted, `channel ${session.channel} does not allow subscribing to ${topicName}`, { field: 'topic' });
     }
-    const existing = this.byClient.get(session.clientId)?.get(topicName);
-    const t0 = this.topics.get(topicName);
-    if (existing && t0) return toSubscription(existing, t0.head);
+    const existing = this.reg.subscription(session.clientId, topicName);
+    const existingTopic = this.reg.topics.get(topicName);
+    if (existing && existingTopic) return { ops: [], after: () => toSubscription(existing, existingTopic.head) };
     const ops: PubSubStoreOp[] = [];
-    let t = t0;
+    let t = existingTopic;
     if (!t) {
       if (!this.config.autoCreateTopics) throw new SbError(ErrorCode.TopicNotFound, `topic ${topicName} does not exist`, { field: 'topic' });
-      t = this.newTopic({ name: topicName });
+      t = this.reg.newTopic({ name: topicName });
       ops.push({ kind: 'putTopic', topic: storedTopic(t) });
     }
+    const topic: TopicState = t;
     const s: SubState = {
       key: `sub_${randomBytes(12).toString('hex')}`,
       clientId: session.clientId,
       topic: topicName,
       channel: session.channel,
       subscribedAt: new Date().toISOString(),
-      base: t.head,
-      acked: t.head,
+      base: topic.head,
+      acked: topic.head,
       dropped: 0,
-      delivered: t.head,
+      delivered: topic.head,
     };
     ops.push({ kind: 'putSubscription', subscription: storedSubscription(s) });
-    try {
-      this.store.apply(ops);
-    } catch (err) {
-      if (!t0) this.topics.delete(topicName);
-      throw err;
-    }
-    this.index(s, t);
-    const sub = toSubscription(s, t.head);
-    if (!t0) this.events.emit({ type: 'topic.changed', name: t.name, topic: toTopic(t) });
-    else this.touchTopic(t.name);
-    this.events.emit({ type: 'subscription.created', subscription: sub });
-    return sub;
+    this.reg.index(s, topic);
+    return {
+      ops,
+      after: () => {
+        const sub = toSubscription(s, topic.head);
+        if (!existingTopic) this.events.emit({ type: 'topic.changed', name: topic.name, topic: toTopic(topic) });
+        else this.touchTopic(topic.name);
+        this.events.emit({ type: 'subscription.created', subscription: sub });
+        this.delivery.kick(s.clientId);
+        return sub;
+      },
+    };
   }
 
-  private unsubscribe(clientId: string, topicName: string): void {
-    const s = this.byClient.get(clientId)?.get(topicName);
+  private prepareUnsubscribe(clientId: string, topicName: string): Prepared<{ topic: string }> {
+    const s = this.reg.subscription(clientId, topicName);
     if (!s) throw new SbError(ErrorCode.SubscriptionNotFound, `client ${clientId} is not subscribed to ${topicName}`, { field: 'topic' });
-    this.deleteSubscription(s);
+    return { ...this.prepareDelete(s), after: () => (this.announceDeleted(s), { topic: topicName }) };
   }
 
-  private deleteSubscription(s: SubState): void {
-    this.store.apply([{ kind: 'deleteSubscription', key: s.key }]);
-    this.unindex(s);
+  private prepareDelete(s: SubState): { ops: PubSubStoreOp[] } {
+    this.reg.unindex(s);
+    this.dirtyCursors.delete(s);
+    return { ops: [{ kind: 'deleteSubscription', key: s.key }] };
+  }
+
+  private announceDeleted(s: SubState): void {
     this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
     this.touchTopic(s.topic);
   }
 
   private ack(clientId: string, topicName: string, seq: number): void {
-    const s = this.byClient.get(clientId)?.get(topicName);
+    const s = this.reg.subscription(clientId, topicName);
     if (!s) throw new SbError(ErrorCode.SubscriptionNotFound, `client ${clientId} is not subscribed to ${topicName}`, { field: 'topic' });
     const pos = s.base + seq;
-    if (pos > Math.max(s.delivered, s.acked)) {
-      throw new SbError(ErrorCode.Validation, `seq ${seq} of ${topicName} has not been delivered (last delivered ${Math.max(s.delivered, s.acked) - s.base})`, { field: 'seq' });
+    const reached = Math.max(s.delivered, s.acked);
+    if (pos > reached) {
+      throw new SbError(ErrorCode.Validation, `seq ${seq} of ${topicName} has not been delivered (last delivered ${reached - s.base})`, { field: 'seq' });
     }
     if (pos <= s.acked) return;
     s.acked = pos;
@@ -268,22 +213,21 @@ export class PubSubEngine implements PubSubControl {
   }
 
   private flushAcks(): void {
-    const ops = this.takeCursorOps();
     try {
-      this.store.apply(ops);
+      this.store.apply(this.takeCursorOps());
     } catch {
-      // Losing acks only causes redelivery; the next ack or publish writes the cursors again.
+      // Losing acks only causes redelivery; memory still holds them and later cursor writes carry them.
     }
   }
 
-  /** Coalesces topic.changed events caused by traffic (publish/ack) to one per topicEventMs. */
+  /** Coalesces topic.changed events caused by traffic (publish/ack) to one per topic per topicEventMs. */
   private touchTopic(name: string): void {
     this.dirtyTopicEvents.add(name);
     if (this.topicEventTimer || this.closed) return;
     this.topicEventTimer = setTimeout(() => {
       this.topicEventTimer = null;
       for (const n of this.dirtyTopicEvents) {
-        const t = this.topics.get(n);
+        const t = this.reg.topics.get(n);
         if (t) this.events.emit({ type: 'topic.changed', name: n, topic: toTopic(t) });
       }
       this.dirtyTopicEvents.clear();
@@ -293,46 +237,22 @@ export class PubSubEngine implements PubSubControl {
 
   /** Expires messages older than maxAgeSeconds (counted as dropped) and deletes fully acked ones. */
   sweep(now = Date.now()): void {
-    const ops = this.takeCursorOps();
-    for (const t of this.topics.values()) {
-      const cutoff = new Date(now - t.maxAgeSeconds * 1000).toISOString();
-      const expired = this.store.lastPosBefore(t.name, cutoff);
-      let changed = false;
-      if (expired !== null) {
-        for (const s of t.subs.values()) {
-          if (s.acked >= expired) continue;
-          const n = expired - s.acked;
-          s.dropped += n;
-          t.dropped += n;
-          s.acked = expired;
-          if (s.delivered < s.acked) s.delivered = s.acked;
-          ops.push({ kind: 'updateCursor', key: s.key, acked: s.acked, dropped: s.dropped });
-          changed = true;
-        }
-      }
-      let minAcked = t.head;
-      for (const s of t.subs.values()) minAcked = Math.min(minAcked, s.acked);
-      if (minAcked > t.trimmedUpTo || (expired !== null && t.subs.size === 0)) {
-        ops.push({ kind: 'deleteMessagesUpTo', topic: t.name, pos: minAcked });
-        t.trimmedUpTo = minAcked;
-      }
-      if (changed) {
-        ops.push({ kind: 'putTopic', topic: storedTopic(t) });
-        this.touchTopic(t.name);
-      }
-    }
+    const cursors = this.takeCursorOps();
+    const { ops, changed } = this.reg.sweep(now, (topic, cutoff) => this.store.lastPosBefore(topic, cutoff));
     try {
-      this.store.apply(ops);
+      this.store.apply([...cursors, ...ops]);
     } catch {
       this.reload();
+      return;
     }
+    for (const name of changed) this.touchTopic(name);
   }
 
   async publishFromService(topic: string, data: unknown, connectionId: string): Promise<PublishResult> {
     return this.publish(topic, data, { kind: 'service', id: connectionId });
   }
 
-  /** Writes pending acks and stops timers. Messages already acknowledged are on disk. */
+  /** Commits queued work, writes pending acks and stops timers. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -341,7 +261,7 @@ export class PubSubEngine implements PubSubControl {
     if (this.topicEventTimer) clearTimeout(this.topicEventTimer);
     this.ackTimer = null;
     this.topicEventTimer = null;
-    this.publisher.close();
+    this.queue.close();
     this.flushAcks();
     this.delivery.close();
   }
@@ -349,28 +269,28 @@ export class PubSubEngine implements PubSubControl {
   // ---- admin side (PubSubControl) ------------------------------------------------------
 
   listTopics(): Topic[] {
-    return [...this.topics.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(toTopic);
+    return [...this.reg.topics.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(toTopic);
   }
 
   getTopic(name: string): Topic | undefined {
-    const t = this.topics.get(name);
+    const t = this.reg.topics.get(name);
     return t ? toTopic(t) : undefined;
   }
 
   private requireTopic(name: string): TopicState {
-    const t = this.topics.get(name);
+    const t = this.reg.topics.get(name);
     if (!t) throw new SbError(ErrorCode.TopicNotFound, `topic ${name} does not exist`, { field: 'name' });
     return t;
   }
 
   async createTopic(input: TopicCreate): Promise<Topic> {
     const p = parseOrThrow(TopicCreateSchema, input);
-    if (this.topics.has(p.name)) throw new SbError(ErrorCode.TopicExists, `topic ${p.name} already exists`, { field: 'name' });
-    const t = this.newTopic(p);
+    if (this.reg.topics.has(p.name)) throw new SbError(ErrorCode.TopicExists, `topic ${p.name} already exists`, { field: 'name' });
+    const t = this.reg.newTopic(p);
     try {
       this.store.apply([{ kind: 'putTopic', topic: storedTopic(t) }]);
     } catch (err) {
-      this.topics.delete(p.name);
+      this.reg.topics.delete(p.name);
       throw err;
     }
     const topic = toTopic(t);
@@ -393,15 +313,19 @@ export class PubSubEngine implements PubSubControl {
     const t = this.requireTopic(name);
     this.store.apply([{ kind: 'deleteTopic', name }]);
     const subs = [...t.subs.values()];
-    for (const s of subs) this.unindex(s);
-    this.topics.delete(name);
+    for (const s of subs) {
+      this.reg.unindex(s);
+      this.dirtyCursors.delete(s);
+    }
+    this.reg.topics.delete(name);
     for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
     this.events.emit({ type: 'topic.changed', name, topic: null });
   }
 
-  async publish(topic: string, data: unknown, source: PublishSource): Promise<PublishResult> {
+  async publish(topic: string, data: unknown, _source: PublishSource): Promise<PublishResult> {
     parseOrThrow(TopicName, topic);
-    return this.publisher.publish(topic, data, source, this.config.maxMessageBytes);
+    const dataJson = encodeData(data, this.config.maxMessageBytes);
+    return this.queue.run(() => preparePublish(this.publishDeps, topic, data, dataJson));
   }
 
   listTopicSubscriptions(topic: string): Subscription[] {
@@ -413,19 +337,18 @@ export class PubSubEngine implements PubSubControl {
     const c = this.opts.lookupConnection(connectionId);
     if (!c) throw new SbError(ErrorCode.ConnectionNotFound, `connection ${connectionId} does not exist`, { field: 'connectionId' });
     if (c.clientId === null) return [];
-    const subs = this.byClient.get(c.clientId);
-    if (!subs) return [];
-    return [...subs.values()].map((s) => toSubscription(s, this.topics.get(s.topic)?.head ?? s.acked, c.connectedAt));
+    return [...this.reg.subsOfClient(c.clientId)].map((s) => toSubscription(s, this.reg.topics.get(s.topic)?.head ?? s.acked, c.connectedAt));
   }
 
   private requireSubscription(key: string): SubState {
-    const s = this.bySubKey.get(key);
+    const s = this.reg.bySubKey.get(key);
     if (!s) throw new SbError(ErrorCode.SubscriptionNotFound, `subscription ${key} does not exist`, { field: 'subscriptionKey' });
     return s;
   }
 
   async removeSubscription(subscriptionKey: string): Promise<void> {
-    this.deleteSubscription(this.requireSubscription(subscriptionKey));
+    const s = this.requireSubscription(subscriptionKey);
+    await this.queue.run(() => ({ ...this.prepareDelete(s), after: () => this.announceDeleted(s) }));
   }
 
   /** Acknowledges everything queued for the subscription on its behalf; returns how many. */

@@ -1,138 +1,94 @@
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import { ErrorCode } from '../../protocol/errors';
 import { SbError } from '../errors';
-import type { PubSubStore, PubSubStoreOp } from '../store/pubsub-store';
+import type { PubSubStoreOp } from '../store/pubsub-store';
+import type { Prepared } from './commit-queue';
 import type { Delivery } from './delivery';
-import { storedTopic, type SubState, type TopicState } from './state';
+import { storedTopic, type TopicState } from './state';
 
 export type PublishSource = { kind: 'admin' | 'client' | 'service'; id: string };
 
-interface Pending {
-  topic: string;
-  data: unknown;
-  dataJson: string;
-  source: PublishSource;
-  resolve(r: PublishResult): void;
-  reject(err: unknown): void;
-}
-
-export interface PublisherDeps {
-  store: PubSubStore;
+export interface PublishDeps {
   topics: Map<string, TopicState>;
   delivery: Delivery;
   /** Creates (in memory) a topic with default limits when autoCreateTopics is on, else undefined. */
   autoCreate(name: string): TopicState | undefined;
   onTopicCreated(t: TopicState): void;
-  /** Cursor writes (acks) waiting for a flush; they ride along in the publish transaction. */
-  takeDirtyCursors(): PubSubStoreOp[];
-  /** Called after a failed write: memory must be rebuilt from the store. */
-  onReload(): void;
   touchTopic(name: string): void;
 }
 
+/** Serializes the data once (stored and fanned out as is) and enforces the size limit. */
+export function encodeData(data: unknown, maxMessageBytes: number): string {
+  const json = JSON.stringify(data === undefined ? null : data);
+  if (Buffer.byteLength(json) > maxMessageBytes) {
+    throw new SbError(ErrorCode.PayloadTooLarge, `message data is larger than ${maxMessageBytes} bytes`, { field: 'data' });
+  }
+  return json;
+}
+
 /**
- * Group commit: every publish that arrives within one event-loop turn is written in one
- * transaction (one fsync), then each is acknowledged and fanned out. Nothing is acknowledged
- * or delivered before its transaction committed.
+ * One publish as a commit-queue job: assigns the next log position, applies the overflow policy
+ * to every subscription (drop-oldest advances and counts; reject refuses and counts) and, after
+ * the commit, fans the message out from memory.
  */
-export class Publisher {
-  private pending: Pending[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
-
-  constructor(private readonly deps: PublisherDeps) {}
-
-  publish(topic: string, data: unknown, source: PublishSource, maxMessageBytes: number): Promise<PublishResult> {
-    const dataJson = JSON.stringify(data === undefined ? null : data);
-    if (Buffer.byteLength(dataJson) > maxMessageBytes) {
-      return Promise.reject(new SbError(ErrorCode.PayloadTooLarge, `message data is larger than ${maxMessageBytes} bytes`, { field: 'data' }));
-    }
-    return new Promise<PublishResult>((resolve, reject) => {
-      this.pending.push({ topic, data: data === undefined ? null : data, dataJson, source, resolve, reject });
-      this.scheduled ??= setImmediate(() => this.flush());
-    });
+export function preparePublish(deps: PublishDeps, topicName: string, data: unknown, dataJson: string): Prepared<PublishResult> {
+  let t = deps.topics.get(topicName);
+  let created = false;
+  if (!t) {
+    t = deps.autoCreate(topicName);
+    if (!t) throw new SbError(ErrorCode.TopicNotFound, `topic ${topicName} does not exist`, { field: 'topic' });
+    created = true;
   }
-
-  close(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.flush();
-  }
-
-  private flush(): void {
-    this.scheduled = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const { topics, store, delivery } = this.deps;
-    const ops: PubSubStoreOp[] = [];
-    const touched = new Set<TopicState>();
-    const created: TopicState[] = [];
-    const cursors = new Set<SubState>();
-    const deliveries: { t: TopicState; pos: number; data: unknown; dataJson: string; publishedAt: string }[] = [];
-    const outcomes: ({ ok: true; result: PublishResult } | { ok: false; error: SbError })[] = [];
-
-    for (const p of batch) {
-      let t = topics.get(p.topic);
-      if (!t) {
-        t = this.deps.autoCreate(p.topic);
-        if (!t) {
-          outcomes.push({ ok: false, error: new SbError(ErrorCode.TopicNotFound, `topic ${p.topic} does not exist`, { field: 'topic' }) });
-          continue;
-        }
-        created.push(t);
-      }
-      touched.add(t);
-      if (t.overflow === 'reject') {
-        let full = 0;
-        for (const s of t.subs.values()) if (t.head - s.acked >= t.maxDepth) full++;
-        if (full > 0) {
-          t.rejected++;
-          outcomes.push({
-            ok: false,
-            error: new SbError(ErrorCode.TopicFull, `topic ${t.name}: ${full} subscription(s) hold maxDepth ${t.maxDepth} unacked messages`, { field: 'topic', details: { full } }),
+  const topic = t;
+  const announce = (): void => {
+    if (created) deps.onTopicCreated(topic);
+    deps.touchTopic(topic.name);
+  };
+  if (topic.overflow === 'reject') {
+    let full = 0;
+    for (const s of topic.subs.values()) if (topic.head - s.acked >= topic.maxDepth) full++;
+    if (full > 0) {
+      topic.rejected++;
+      return {
+        ops: [{ kind: 'putTopic', topic: storedTopic(topic) }],
+        after: () => {
+          announce();
+          throw new SbError(ErrorCode.TopicFull, `topic ${topic.name}: ${full} subscription(s) hold maxDepth ${topic.maxDepth} unacked messages`, {
+            field: 'topic',
+            details: { full },
           });
-          continue;
-        }
-      }
-      const publishedAt = new Date().toISOString();
-      const pos = ++t.head;
-      t.published++;
-      t.lastPublishedAt = publishedAt;
-      let dropped = 0;
-      if (t.subs.size > 0) {
-        ops.push({ kind: 'appendMessage', topic: t.name, message: { pos, publishedAt, data: p.dataJson } });
-        for (const s of t.subs.values()) {
-          const over = pos - s.acked - t.maxDepth;
-          if (over <= 0) continue;
-          s.acked += over;
-          s.dropped += over;
-          dropped += over;
-          if (s.delivered < s.acked) s.delivered = s.acked;
-          cursors.add(s);
-        }
-      }
-      t.dropped += dropped;
-      deliveries.push({ t, pos, data: p.data, dataJson: p.dataJson, publishedAt });
-      outcomes.push({ ok: true, result: { topic: t.name, publishedAt, queuedFor: t.subs.size, dropped } });
+        },
+      };
     }
-
-    ops.push(...this.deps.takeDirtyCursors());
-    for (const s of cursors) ops.push({ kind: 'updateCursor', key: s.key, acked: s.acked, dropped: s.dropped });
-    for (const t of touched) ops.push({ kind: 'putTopic', topic: storedTopic(t) });
-    try {
-      store.apply(ops);
-    } catch (err) {
-      this.deps.onReload();
-      const error = new SbError(ErrorCode.Unavailable, `publish not stored: ${err instanceof Error ? err.message : String(err)}`);
-      for (const p of batch) p.reject(error);
-      return;
-    }
-    for (const t of created) this.deps.onTopicCreated(t);
-    for (const t of touched) this.deps.touchTopic(t.name);
-    for (const d of deliveries) delivery.fanOut(d.t, d.pos, d.data, d.dataJson, d.publishedAt);
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.result);
-      else p.reject(o.error);
-    });
   }
+  const publishedAt = new Date().toISOString();
+  const pos = ++topic.head;
+  topic.published++;
+  topic.lastPublishedAt = publishedAt;
+  const ops: PubSubStoreOp[] = [];
+  let dropped = 0;
+  // A topic without subscriptions stores nothing: nobody could ever receive the message.
+  if (topic.subs.size > 0) {
+    ops.push({ kind: 'appendMessage', topic: topic.name, message: { pos, publishedAt, data: dataJson } });
+    for (const s of topic.subs.values()) {
+      const over = pos - s.acked - topic.maxDepth;
+      if (over <= 0) continue;
+      s.acked += over;
+      s.dropped += over;
+      dropped += over;
+      if (s.delivered < s.acked) s.delivered = s.acked;
+      ops.push({ kind: 'updateCursor', key: s.key, acked: s.acked, dropped: s.dropped });
+    }
+  }
+  topic.dropped += dropped;
+  ops.push({ kind: 'putTopic', topic: storedTopic(topic) });
+  const queuedFor = topic.subs.size;
+  return {
+    ops,
+    after: () => {
+      announce();
+      deps.delivery.fanOut(topic, pos, data === undefined ? null : data, dataJson, publishedAt);
+      return { topic: topic.name, publishedAt, queuedFor, dropped };
+    },
+  };
 }
