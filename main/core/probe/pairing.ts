@@ -24,19 +24,43 @@ export function readPath(value: unknown, path: string): string | null {
 }
 
 /**
+ * A Map bounded to `max` keys, evicting the oldest insert. Age order is kept in an explicit FIFO:
+ * evicting with `map.keys().next()` is quadratic in V8 (every call walks the deleted-entry holes).
+ */
+export class BoundedMap<K, V> {
+  readonly map = new Map<K, V>();
+  /** Exposed for tests: keys in age order, possibly with stale ones. */
+  order: K[] = [];
+  head = 0;
+  constructor(private readonly max: number) {}
+
+  set(key: K, value: V): void {
+    if (!this.map.has(key)) this.order.push(key);
+    this.map.set(key, value);
+    while (this.map.size > this.max && this.head < this.order.length) this.map.delete(this.order[this.head++]!);
+    // Keys deleted directly (answered requests) linger in the FIFO: rebuild it before it outgrows the map.
+    if (this.order.length - this.head > 2 * this.max + 1024) {
+      this.order = [...this.map.keys()];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/**
  * Pairs requests with replies in both directions: an outgoing request is answered by an incoming
- * reply and vice versa. Bounded maps: insertion order is age order, so eviction drops the oldest.
+ * reply and vice versa. Both maps are bounded; the oldest entries are forgotten first.
  */
 export class Pairing {
-  private readonly pending = new Map<string, { index: number; atMs: number }>();
-  private readonly pairs = new Map<number, ProbePair>();
-  private readonly maxPending: number;
-  private readonly maxPairs: number;
+  private readonly pending: BoundedMap<string, { index: number; atMs: number }>;
+  private readonly pairs: BoundedMap<number, ProbePair>;
   private readonly maxParseChars: number;
 
   constructor(private readonly opts: PairingOptions) {
-    this.maxPending = opts.maxPending ?? 10_000;
-    this.maxPairs = opts.maxPairs ?? 200_000;
+    this.pending = new BoundedMap(opts.maxPending ?? 10_000);
+    this.pairs = new BoundedMap(opts.maxPairs ?? 200_000);
     this.maxParseChars = opts.maxParseChars ?? 1024 * 1024;
   }
 
@@ -54,9 +78,10 @@ export class Pairing {
     const replyId = readPath(parsed, this.opts.replyPath);
     if (replyId !== null) {
       const key = `${direction === 'in' ? 'out' : 'in'}:${replyId}`;
-      const req = this.pending.get(key);
+      const req = this.pending.map.get(key);
       if (req) {
-        this.pending.delete(key);
+        // A stale key stays in the FIFO; evicting it later is a harmless no-op.
+        this.pending.map.delete(key);
         const latencyMs = Math.max(0, atMs - req.atMs);
         this.remember(req.index, { role: 'request', otherIndex: index, latencyMs, correlationId: replyId });
         const pair: ProbePair = { role: 'reply', otherIndex: req.index, latencyMs, correlationId: replyId };
@@ -68,19 +93,16 @@ export class Pairing {
     const reqId = readPath(parsed, this.opts.requestPath);
     if (reqId !== null) {
       const key = `${direction}:${reqId}`;
-      this.pending.delete(key);
       this.pending.set(key, { index, atMs });
-      if (this.pending.size > this.maxPending) this.pending.delete(this.pending.keys().next().value!);
     }
     return null;
   }
 
   pairOf(index: number): ProbePair | undefined {
-    return this.pairs.get(index);
+    return this.pairs.map.get(index);
   }
 
   private remember(index: number, pair: ProbePair): void {
     this.pairs.set(index, pair);
-    if (this.pairs.size > this.maxPairs) this.pairs.delete(this.pairs.keys().next().value!);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildStompFrame, buildSwitchboardFrame, decodeBinary, parseStompFrame } from '../../../../main/core/probe/frames';
-import { Pairing, readPath } from '../../../../main/core/probe/pairing';
+import { BoundedMap, Pairing, readPath } from '../../../../main/core/probe/pairing';
 import { fullJitterDelay } from '../../../../main/core/backoff';
 
 describe('probe frame helpers', () => {
@@ -35,6 +35,24 @@ describe('probe frame helpers', () => {
     expect(p.observe(1, 'in', 1010, '{"meta":{"re":"x"}}')).toBeNull(); // same direction does not answer
     expect(p.observe(2, 'out', 1030, '{"meta":{"re":"x"}}')).toEqual({ role: 'reply', otherIndex: 0, latencyMs: 30, correlationId: 'x' });
     expect(p.pairOf(0)).toMatchObject({ role: 'request', otherIndex: 2 });
+  });
+
+  it('forgets the oldest pairs and keeps its bookkeeping bounded', () => {
+    const p = new Pairing({ requestPath: 'id', replyPath: 'inReplyTo', maxPairs: 10, maxPending: 5 });
+    for (let i = 0; i < 100; i++) {
+      p.observe(2 * i, 'out', i, `{"id":${i}}`);
+      p.observe(2 * i + 1, 'in', i + 1, `{"inReplyTo":${i}}`);
+    }
+    expect(p.pairOf(0)).toBeUndefined();
+    expect(p.pairOf(199)).toMatchObject({ role: 'reply', otherIndex: 198, latencyMs: 1 });
+    const m = new BoundedMap<string, number>(3);
+    for (let i = 0; i < 20_000; i++) {
+      m.set(`k${i}`, i);
+      m.map.delete(`k${i}`); // answered at once: the FIFO must not grow without bound
+    }
+    expect(m.order.length - m.head).toBeLessThan(2 * 3 + 1024 + 1);
+    for (let i = 0; i < 5; i++) m.set(`z${i}`, i);
+    expect([...m.map.keys()]).toEqual(['z2', 'z3', 'z4']);
   });
 
   it('full-jitter backoff stays under the cap', () => {
