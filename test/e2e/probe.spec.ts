@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -282,7 +282,7 @@ test('probe: saved sessions and templates reopen, re-send a selection, a flood s
   expect(har.log).toBeTruthy();
 });
 
-test('probe: auto-reconnect is visible, helpers fill the editor, copy puts the payload on the clipboard', async ({ page, context }) => {
+test('probe: auto-reconnect is visible, binary from a file and base64, helpers fill the editor, copy, dark theme', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(host.url);
   await page.getByTestId('tab-probe').click();
@@ -309,6 +309,21 @@ test('probe: auto-reconnect is visible, helpers fill the editor, copy puts the p
   await expect(entries(page).filter({ hasText: 'reconnecting → connecting' }).first()).toBeVisible();
   await expect(page.getByTestId('probe-state')).toHaveText('open');
 
+  // Binary from a file (read by the console core) and base64 input.
+  const file = join(dir, 'payload.bin');
+  await writeFile(file, Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]));
+  await page.getByRole('group', { name: 'message type' }).getByRole('button', { name: 'binary' }).click();
+  await page.getByRole('group', { name: 'binary input' }).getByRole('button', { name: 'file' }).click();
+  await page.getByLabel('file path').fill(file);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(entries(page).filter({ hasText: 'binary 7 B' })).toHaveCount(2);
+  await page.getByRole('group', { name: 'binary input' }).getByRole('button', { name: 'base64' }).click();
+  await typeInEditor(page, '3q2+7w=');
+  await expect(page.getByTestId('composer-error')).toContainText('wrong amount of "=" padding');
+  await typeInEditor(page, '3q2+7w==');
+  await page.keyboard.press('Control+Enter');
+  await expect(entries(page).filter({ hasText: 'binary 4 B' })).toHaveCount(2);
+
   // Helpers fill the editor with frames (nothing is sent until Send).
   await page.getByLabel('topic').fill('prices.eur');
   await page.getByRole('button', { name: 'subscribe', exact: true }).click();
@@ -318,6 +333,10 @@ test('probe: auto-reconnect is visible, helpers fill the editor, copy puts the p
   await page.getByRole('button', { name: 'SUBSCRIBE', exact: true }).click();
   await expect(page.locator('[data-testid="probe-editor"] .cm-content')).toContainText('destination:/topic/test');
   await shot(page, 'probe-reconnect-helpers');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await entries(page).filter({ hasText: 'close 1006' }).locator('.probe-expand').click();
+  await shot(page, 'probe-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Copy a logged message.
   const out = page.locator('.probe-list .probe-entry.dir-out').filter({ hasText: 'drop' }).first();
