@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../../protocol/errors';
+import { EventBus } from '../../../../server/event-bus';
+import { PubSubEngine } from '../../../../server/pubsub/engine';
+import { PubSubConfigSchema } from '../../../../server/pubsub/options';
+import { openDatabase, type Db } from '../../../../server/store/db';
+import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
+import type { PubSubStoreOp } from '../../../../server/store/pubsub-store';
+import { makeHarness, RecordingSession, settle, type Harness } from './harness';
+
+let h: Harness | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  h?.dispose();
+  h = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** The real SQLite store whose next write can be made to fail (disk full, I/O error). */
+class FlakyStore extends SqlitePubSubStore {
+  failNext = false;
+  override apply(ops: readonly PubSubStoreOp[]): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk I/O error');
+    }
+    super.apply(ops);
+  }
+}
+
+describe('PubSubEngine edges', () => {
+  it('applies subscribe and unsubscribe sent back to back in arrival order', async () => {
+    h = makeHarness({ topics: [{ name: 't' }] });
+    const s = new RecordingSession('c1', 'x');
+    h.engine.attach(s);
+    await Promise.all([
+      h.engine.handleFrame(s, { type: 'subscribe', id: 1, topic: 't' }),
+      h.engine.handleFrame(s, { type: 'unsubscribe', id: 2, topic: 't' }),
+      h.engine.handleFrame(s, { type: 'subscribe', id: 3, topic: 't' }),
+    ]);
+    expect(s.responses().map((r) => [r.inReplyTo, r.ok])).toEqual([[1, true], [2, true], [3, true]]);
+    expect(h.engine.subscriptionCount('x')).toBe(1);
+    expect(h.events.filter((e) => e.type.startsWith('subscription.')).map((e) => e.type)).toEqual(['subscription.created', 'subscription.deleted', 'subscription.created']);
+  });
+
+  it('a failed write acknowledges nothing and changes nothing; the next publish works', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-flaky-'));
+    const db: Db = openDatabase(join(dir, 'switchboard.db'));
+    const store = new FlakyStore(db);
+    const engine = new PubSubEngine({ db, store, events: new EventBus(), config: PubSubConfigSchema.parse({ topics: [{ name: 't' }] }), lookupConnection: () => undefined });
+    cleanups.push(() => (engine.close(), db.close(), rmSync(dir, { recursive: true, force: true })));
+    const s = new RecordingSession('c1', 'x');
+    engine.attach(s);
+    await engine.handleFrame(s, { type: 'subscribe', id: 1, topic: 't' });
+    store.failNext = true;
+    await expect(engine.publish('t', 'lost', { kind: 'admin', id: 'test' })).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    expect(engine.getTopic('t')).toMatchObject({ published: 0, depth: 0 });
+    await settle();
+    expect(s.messages()).toEqual([]);
+    await engine.publish('t', 'kept', { kind: 'admin', id: 'test' });
+    await settle();
+    expect(s.messages().map((m) => [m.seq, m.data])).toEqual([[1, 'kept']]);
+  });
+
+  it('pauses delivery while the socket buffers too much and resumes when it drains', async () => {
+    h = makeHarness({ topics: [{ name: 't' }], delivery: { maxBufferedBytes: 1024, resumeCheckMs: 5 } });
+    const s = new RecordingSession('c1', 'x');
+    let buffered = 0;
+    s.bufferedAmount = () => buffered;
+    h.engine.attach(s);
+    await h.engine.handleFrame(s, { type: 'subscribe', id: 1, topic: 't' });
+    buffered = 10_000;
+    await h.engine.publish('t', 1, { kind: 'admin', id: 'test' });
+    await h.engine.publish('t', 2, { kind: 'admin', id: 'test' });
+    await settle();
+    const whileFull = s.messages().length;
+    expect(whileFull).toBeLessThanOrEqual(1);
+    buffered = 0;
+    await new Promise<void>((resolve) => {
+      const check = (): void => (s.messages().length === 2 ? resolve() : void setTimeout(check, 5));
+      check();
+    });
+    expect(s.messages().map((m) => m.data)).toEqual([1, 2]);
+  });
+
+  it('rejects oversized data and invalid topic names without changing anything', async () => {
+    h = makeHarness({ topics: [{ name: 't' }], maxMessageBytes: 100 });
+    await expect(h.engine.publish('t', 'x'.repeat(200), { kind: 'admin', id: 'test' })).rejects.toMatchObject({ code: ErrorCode.PayloadTooLarge, field: 'data' });
+    await expect(h.engine.publish('bad topic', 1, { kind: 'admin', id: 'test' })).rejects.toMatchObject({ code: ErrorCode.Validation });
+    await expect(h.engine.updateTopic('t', { maxDepth: 0 })).rejects.toMatchObject({ code: ErrorCode.Validation, field: 'maxDepth' });
+    await expect(h.engine.updateTopic('nope', { maxDepth: 5 })).rejects.toMatchObject({ code: ErrorCode.TopicNotFound });
+    expect(h.engine.getTopic('t')).toMatchObject({ published: 0, maxDepth: 100_000 });
+  });
+
+  it('removing a topic deletes its subscriptions with events, durably', async () => {
+    h = makeHarness({ topics: [{ name: 't' }] });
+    const s = new RecordingSession('c1', 'x');
+    h.engine.attach(s);
+    await h.engine.handleFrame(s, { type: 'subscribe', id: 1, topic: 't' });
+    await h.engine.publish('t', 1, { kind: 'admin', id: 'test' });
+    await h.engine.removeTopic('t');
+    expect(h.events.slice(-2).map((e) => e.type)).toEqual(['subscription.deleted', 'topic.changed']);
+    h = h.restart();
+    expect(h.engine.listTopics()).toEqual([]);
+    expect(h.engine.subscriptionCount('x')).toBe(0);
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM pubsub_messages').get()).toEqual({ n: 0 });
+  });
+});
