@@ -13,7 +13,7 @@ import type { PublishResult } from '../../protocol/admin-pubsub';
 import type { Logger } from '../logger';
 import type { ServiceContext } from '../services/services';
 import type { RegistryEntry } from './registry';
-import { closeCodeOfWsError, type SbSocket } from './sb-socket';
+import { closeCodeOfWsError, WS_DEFAULT_REASONS, type SbSocket } from './sb-socket';
 import type { SessionHost } from './session-host';
 
 type State = 'awaiting-login' | 'authenticating' | 'logged-in' | 'closing' | 'closed';
@@ -107,8 +107,11 @@ export class Session implements RegistryEntry {
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => this.onPong());
     ws.on('error', (err: Error & { code?: string }) => {
-      // ws has already sent its own Close frame for receiver errors (1009 oversized, 1002, 1007).
-      this.closeSent ??= { code: closeCodeOfWsError(err), reason: err.message };
+      // Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007): ws has already sent its own Close
+      // frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
+      if (!err.code?.startsWith('WS_ERR_')) return;
+      const code = closeCodeOfWsError(err);
+      this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
       this.state = 'closing';
     });
     ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../protocol/close-codes';
-import { HERE, RawClient } from './helpers';
+import { channel, HERE, RawClient, startTestServer } from './helpers';
 
 const BIN = join(HERE, '../../../bin/switchboard-server.mjs');
 
@@ -46,5 +46,24 @@ describe('switchboard-server CLI', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     expect(err).toMatch(/channels\.0\.address/);
+  });
+
+  it('switchboard-demo starts N clients with stable ids that a server sees, and stops on SIGTERM', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-demo-'));
+    const t = await startTestServer({ channels: [channel('demo')] });
+    try {
+      const child = spawn(process.execPath, [join(HERE, '../../../bin/switchboard-demo.mjs'), '--url', t.server.channelUrl('demo'), '--clients', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await new Promise<void>((resolve) => {
+        const check = (): void => { if (t.server.connections.list({ limit: 10, clientId: 'demo-*' }).total === 3) { un(); resolve(); } };
+        const un = t.server.events.subscribe(check);
+        check();
+      });
+      expect(t.server.connections.list({ limit: 10 }).items.map((i) => i.clientId)).toEqual(['demo-0001', 'demo-0002', 'demo-0003']);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await t.stop();
+    }
   });
 });

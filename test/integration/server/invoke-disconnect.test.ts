@@ -104,4 +104,19 @@ describe('invoke and disconnect', () => {
     expect(mine[mine.length - 1]).toMatchObject({ type: 'connection.closed', code: 1000, reason: 'done', initiator: 'client' });
     void CloseCode;
   });
+
+  it('emits throttled connection.updated for counter changes (at most once per statsIntervalMs per connection)', async () => {
+    const c = await connectAndLogin(url, 'stats');
+    const { connectionId } = await c.next('welcome');
+    const updates: number[] = [];
+    const un = t.server.events.subscribe((e) => { if (e.type === 'connection.updated' && e.connection.connectionId === connectionId) updates.push(e.connection.msgsIn); });
+    for (let i = 0; i < 20; i++) c.send({ type: 'request', id: i, data: i });
+    await c.next('response', (f) => f.inReplyTo === 19);
+    // statsIntervalMs is 1000 here: wait for one flush.
+    await new Promise<void>((r) => { const u = t.server.events.subscribe((e) => { if (e.type === 'connection.updated' && e.connection.connectionId === connectionId) { u(); r(); } }); });
+    un();
+    expect(updates.length).toBe(1);
+    expect(updates[0]).toBe(21);
+    c.close();
+  });
 });

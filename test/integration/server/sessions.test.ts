@@ -68,10 +68,12 @@ describe('sessions', () => {
 
   it('closes with 1009 (with a reason) on a frame over maxMessageBytes', async () => {
     const c = await connectAndLogin(url, 'big');
+    const event = new Promise((resolve) => t.server.events.subscribe((e) => { if (e.type === 'connection.closed') resolve(e); }));
     c.send({ type: 'request', id: 1, data: 'x'.repeat(2000) });
     const closed = await c.closed;
     expect(closed.code).toBe(CloseCode.MessageTooLarge);
     expect(closed.reason).toBe('message too large');
+    expect(await event).toMatchObject({ clientId: 'big', code: 1009, reason: 'message too large', initiator: 'server' });
   });
 
   it('runs the echo service', async () => {
@@ -96,7 +98,6 @@ describe('sessions', () => {
     const c = await connectAndLogin(url, 'ponger');
     const pinged = new Promise<void>((r) => c.ws.once('ping', () => r()));
     await pinged;
-    await new Promise<void>((r) => c.ws.once('ping', () => r()));
     await new Promise<void>((r) => c.ws.once('ping', () => r()));
     expect(c.ws.readyState).toBe(WebSocket.OPEN);
     c.close();
