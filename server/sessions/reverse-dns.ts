@@ -42,7 +42,9 @@ export class ReverseDns {
     let p = this.inFlight.get(address);
     if (p) return p;
     const timeout = new Promise<null>((resolve) => setTimeout(resolve, this.opts.timeoutMs, null).unref());
-    p = Promise.race([this.resolver.reverse(address).then((names) => names[0] ?? null, () => null), timeout]).then((fqdn) => {
+    // IPv4 clients of a dual-stack listener show up as ::ffff:a.b.c.d; their PTR is the IPv4 one.
+    const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
+    p = Promise.race([this.resolver.reverse(ip).then((names) => names[0] ?? null, () => null), timeout]).then((fqdn) => {
       this.inFlight.delete(address);
       if (this.cache.size >= this.opts.cacheMax) {
         const oldest = this.cache.keys().next();
