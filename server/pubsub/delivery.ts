@@ -77,6 +77,7 @@ export class Delivery {
         continue;
       }
       s.delivered = pos;
+      if (s.sent < pos) s.sent = pos;
       const seq = pos - s.base;
       const session = a.session;
       if (session.sendText) session.sendText(messageFrameText(topicJson, seq, dataJson, publishedAt));
@@ -123,6 +124,7 @@ export class Delivery {
         }
         for (const m of rows) {
           s.delivered = m.pos;
+          if (s.sent < m.pos) s.sent = m.pos;
           const seq = m.pos - s.base;
           if (session.sendText) session.sendText(messageFrameText(topicJson, seq, m.data, m.publishedAt));
           else session.send({ type: 'message', topic: topic.name, seq, data: JSON.parse(m.data) as unknown, publishedAt: m.publishedAt });

@@ -148,6 +148,7 @@ export class PubSubEngine implements PubSubControl {
       acked: topic.head,
       dropped: 0,
       delivered: topic.head,
+      sent: topic.head,
     };
     ops.push({ kind: 'putSubscription', subscription: storedSubscription(s) });
     this.reg.index(s, topic);
@@ -185,7 +186,7 @@ export class PubSubEngine implements PubSubControl {
     const s = this.reg.subscription(clientId, topicName);
     if (!s) throw new SbError(ErrorCode.SubscriptionNotFound, `client ${clientId} is not subscribed to ${topicName}`, { field: 'topic' });
     const pos = s.base + seq;
-    const reached = Math.max(s.delivered, s.acked);
+    const reached = Math.max(s.sent, s.acked);
     if (pos > reached) {
       throw new SbError(ErrorCode.Validation, `seq ${seq} of ${topicName} has not been delivered (last delivered ${reached - s.base})`, { field: 'seq' });
     }

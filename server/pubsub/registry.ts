@@ -34,7 +34,7 @@ export class PubSubRegistry {
     for (const s of subscriptions) {
       const t = this.topics.get(s.topic);
       // Delivery restarts at the acked position: unacked messages are delivered again (at-least-once).
-      if (t) this.index({ ...s, delivered: s.acked }, t);
+      if (t) this.index({ ...s, delivered: s.acked, sent: s.acked }, t);
     }
   }
 

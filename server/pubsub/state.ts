@@ -12,6 +12,11 @@ export interface TopicState extends StoredTopic {
 export interface SubState extends StoredSubscription {
   /** Last delivered log position on the current connection (reset to acked on attach). */
   delivered: number;
+  /**
+   * Highest position ever sent since the server started (not reset on attach): a client may ack
+   * what it received on its previous connection before the redelivery reaches it.
+   */
+  sent: number;
 }
 
 export function topicFromStored(t: StoredTopic): TopicState {
@@ -67,7 +72,7 @@ export function toSubscription(s: SubState, head: number, connectedAt?: string):
     ...(connectedAt !== undefined ? { predatesConnection: s.subscribedAt < connectedAt } : {}),
     depth: head - s.acked,
     lastSeq: head - s.base,
-    lastDeliveredSeq: Math.max(s.delivered, s.acked) - s.base,
+    lastDeliveredSeq: Math.max(s.sent, s.acked) - s.base,
     lastAckedSeq: s.acked - s.base,
     dropped: s.dropped,
   };

@@ -109,3 +109,23 @@ describe('PubSubEngine edges', () => {
     expect(h.db.prepare('SELECT COUNT(*) AS n FROM pubsub_messages').get()).toEqual({ n: 0 });
   });
 });
+
+describe('acks across reconnects', () => {
+  it('accepts an ack for what the previous connection received, before the redelivery arrives', async () => {
+    h = makeHarness({ topics: [{ name: 't' }] });
+    const a = new RecordingSession('c1', 'x');
+    h.engine.attach(a);
+    await h.engine.handleFrame(a, { type: 'subscribe', id: 1, topic: 't' });
+    await h.engine.publish('t', 1, { kind: 'admin', id: 'test' });
+    await h.engine.publish('t', 2, { kind: 'admin', id: 'test' });
+    await settle();
+    h.engine.detach('c1');
+    const b = new RecordingSession('c2', 'x');
+    h.engine.attach(b);
+    await h.engine.handleFrame(b, { type: 'ack', topic: 't', seq: 2 });
+    expect(b.frames.filter((f) => f.type === 'error')).toEqual([]);
+    await settle();
+    expect(b.messages()).toEqual([]);
+    expect(h.engine.listTopicSubscriptions('t')[0]).toMatchObject({ lastAckedSeq: 2, depth: 0 });
+  });
+});
