@@ -5,11 +5,16 @@ import { rowKeyOf } from '../../protocol/console/clusters';
 export interface ConnectionTableOptions {
   /** At most one delta per this many ms per cluster. Default 50. */
   batchMs?: number;
+  /**
+   * Upserts per push. A bigger batch (a 100k-row reset) is split over consecutive pushes, so no
+   * single push blocks the main process or the renderer for long. Default 5000.
+   */
+  maxRowsPerDelta?: number;
   /** Injected for tests. */
   now?: () => Date;
 }
 
-export const CONNECTION_TABLE_DEFAULTS = { batchMs: 50 } as const;
+export const CONNECTION_TABLE_DEFAULTS = { batchMs: 50, maxRowsPerDelta: 5000 } as const;
 
 /**
  * The merged connection table of one open cluster, and the batcher that turns its changes into
@@ -25,6 +30,7 @@ export class ConnectionTable {
   private seq = 0;
   private disposed = false;
   private readonly batchMs: number;
+  private readonly maxRowsPerDelta: number;
   private readonly now: () => Date;
 
   constructor(
@@ -33,6 +39,8 @@ export class ConnectionTable {
     opts: ConnectionTableOptions = {},
   ) {
     this.batchMs = opts.batchMs ?? CONNECTION_TABLE_DEFAULTS.batchMs;
+    this.maxRowsPerDelta = opts.maxRowsPerDelta ?? CONNECTION_TABLE_DEFAULTS.maxRowsPerDelta;
+    if (!(this.maxRowsPerDelta >= 1)) throw new RangeError('maxRowsPerDelta must be at least 1');
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -103,13 +111,23 @@ export class ConnectionTable {
     this.timer = null;
     if (this.disposed) return;
     if (!this.pendingReset && this.pendingUpserts.size === 0 && this.pendingRemovals.size === 0) return;
-    const delta: ConnectionsDelta = this.pendingReset
-      ? { clusterId: this.clusterId, seq: ++this.seq, reset: true, upserts: [...this.rows.values()], removals: [], at: this.now().toISOString() }
-      : { clusterId: this.clusterId, seq: ++this.seq, upserts: [...this.pendingUpserts.values()], removals: [...this.pendingRemovals.values()], at: this.now().toISOString() };
+    // A reset sends every row; the part past maxRowsPerDelta follows as plain upserts in the next pushes.
+    const candidates = this.pendingReset ? [...this.rows.values()] : [...this.pendingUpserts.values()];
+    const upserts = candidates.slice(0, this.maxRowsPerDelta);
+    const rest = candidates.slice(this.maxRowsPerDelta);
+    const delta: ConnectionsDelta = {
+      clusterId: this.clusterId,
+      seq: ++this.seq,
+      ...(this.pendingReset ? { reset: true } : {}),
+      upserts,
+      removals: this.pendingReset ? [] : [...this.pendingRemovals.values()],
+      at: this.now().toISOString(),
+    };
     this.pendingReset = false;
-    this.pendingUpserts = new Map();
+    this.pendingUpserts = new Map(rest.map((r) => [r.rowKey, r]));
     this.pendingRemovals = new Map();
     this.push(delta);
+    if (this.pendingUpserts.size > 0) this.schedule();
   }
 
   dispose(): void {

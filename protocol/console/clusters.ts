@@ -157,7 +157,8 @@ export type ConnectionRemoval = z.output<typeof ConnectionRemovalSchema>;
 /**
  * Pushed at most once per ~50 ms per open cluster. `seq` increases by one per delta of a cluster.
  * `reset: true` → drop every row of that cluster first, then apply `upserts` (sent when a cluster
- * opens and whenever a server's stream reconnects and is re-synced).
+ * opens and whenever a server's stream reconnects and is re-synced). A push carries at most 5000
+ * upserts: the rest of a big reset follows as plain upserts in the next pushes.
  */
 export const ConnectionsDeltaSchema = z.object({
   clusterId: ClusterId,

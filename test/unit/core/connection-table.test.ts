@@ -88,6 +88,24 @@ describe('ConnectionTable', () => {
     expect(table.snapshot().seq).toBe(2);
   });
 
+  it('splits a big reset over consecutive pushes, one per window, each bounded', () => {
+    const small = new ConnectionTable('c2', (d) => pushed.push(d), { batchMs: 50, maxRowsPerDelta: 4 });
+    small.replaceServer('s1', 'http://a', Array.from({ length: 10 }, (_, i) => conn(`r${i}`)));
+    vi.advanceTimersByTime(50);
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]).toMatchObject({ reset: true, seq: 1 });
+    expect(pushed[0]!.upserts).toHaveLength(4);
+    small.remove('s1', 'r9', { code: 1000, reason: 'bye', initiator: 'client' });
+    vi.advanceTimersByTime(50);
+    vi.advanceTimersByTime(50);
+    expect(pushed.map((d) => d.upserts.length)).toEqual([4, 4, 1]);
+    expect(pushed.slice(1).every((d) => d.reset === undefined)).toBe(true);
+    const delivered = new Set(pushed.flatMap((d) => d.upserts.map((r) => r.connectionId)));
+    expect(delivered.size).toBe(9);
+    expect(delivered.has('r9')).toBe(false);
+    small.dispose();
+  });
+
   it('stops pushing once disposed', () => {
     table.upsert('s1', 'http://a', conn('1'));
     table.dispose();
