@@ -32,11 +32,12 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await expect(row(page, 'demo-0010')).toHaveCount(0);
   await shot(page, 'connections-filtered');
   await page.getByTestId('filter').fill('');
+  await expect(page.getByTestId('count-filtered')).toHaveCount(0);
   await expect(page.getByTestId('count-total')).toHaveText('13');
 
   // Sort by client ID descending, then back.
-  const firstRowClient = () => page.locator('[data-testid="connections-table"] .tr.row').first().getAttribute('data-client-id');
-  expect(await firstRowClient()).toBe('back-0001');
+  const firstRowClient = () => page.locator('[data-testid="connections-table"] .tr.row[aria-rowindex="2"]').getAttribute('data-client-id');
+  await expect.poll(firstRowClient).toBe('back-0001');
   await page.locator('.th[data-col="clientId"]').click();
   await expect(page.locator('.th[data-col="clientId"]')).toHaveAttribute('aria-sort', 'descending');
   await expect.poll(firstRowClient).toBe('demo-0012');
@@ -170,4 +171,18 @@ test('viewer token: sees everything, can act on nothing', async ({ page }) => {
   await page.getByTestId('tab-channels').click();
   await expect(page.getByTestId('edit-channel').first()).toBeDisabled();
   await expect(page.getByTestId('new-channel')).toBeDisabled();
+});
+
+test('server status: a wrong token shows auth failed, a dead address unreachable, each with the reason', async ({ page }) => {
+  await page.goto(env.host.url);
+  await addCluster(page, 'Bad token', env.adminUrl, 'not-the-right-token-at-all');
+  const status = page.getByTestId('server-status');
+  await expect(status).toHaveAttribute('data-status', 'auth-failed');
+  await expect(status.locator('.server-reason')).not.toBeEmpty();
+  await shot(page, 'status-auth-failed');
+
+  await addCluster(page, 'Nowhere', 'http://127.0.0.1:9', 'whatever-token-0123456789');
+  await expect(status).toHaveAttribute('data-status', /unreachable|reconnecting/);
+  await expect(status.locator('.server-reason')).not.toBeEmpty();
+  await shot(page, 'status-unreachable');
 });

@@ -3,7 +3,7 @@ import type { ClusterProfile, ServerStatus } from '../../../../protocol/console/
 import { clusterHealth } from '../../store/clusters-slice';
 import { useStore } from '../../store';
 import { ClusterForm } from './cluster-form';
-import { Modal } from '../../components/ui';
+import { Modal, TimeText } from '../../components/ui';
 
 const statusClass: Record<ServerStatus['status'], string> = {
   connected: 'ok',
@@ -32,6 +32,13 @@ function ServerLine({ s }: { s: ServerStatus }) {
         </span>
       </div>
       {s.reason && s.status !== 'connected' ? <div className="server-reason">{s.reason}</div> : null}
+      {s.nextRetryAt && s.status !== 'connected' ? (
+        <div className="server-meta">
+          <span>
+            attempt {s.attempts}, next retry <TimeText iso={s.nextRetryAt} />
+          </span>
+        </div>
+      ) : null}
       <div className="server-meta">
         {s.info ? <span title={`${s.info.name} on ${s.info.hostname}`}>v{s.info.version}</span> : null}
         {s.info ? <span>PID {s.info.pid}</span> : null}
