@@ -239,6 +239,11 @@ class SwitchboardServer implements RunningServer, SessionHost {
       ws.close(CloseCode.GoingAway, 'server shutting down');
       return;
     }
+    // A handshake that was in flight while the channel was deactivated or deleted.
+    if (rt.listener === null) {
+      ws.close(CloseCode.GoingAway, 'channel deactivated');
+      return;
+    }
     const session = new Session(ws, req, rt, this);
     this.registry.add(session);
     rt.addSession(session);
