@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,13 +12,17 @@ let server: RunningServer | undefined;
 const clients: TestClient[] = [];
 
 async function start(extra: { autoCreateTopics?: boolean } = {}): Promise<RunningServer> {
+  // A service that publishes what it is asked to, through ctx.publish.
+  writeFileSync(join(dir, 'publisher-service.mjs'), 'export default async (req, ctx) => ctx.publish(req.topic, { from: ctx.clientId, body: req.body });\n');
   server = await startServer({
     name: 'pubsub-test',
     dataDir: dir,
     logLevel: 'silent',
     admin: { enabled: false },
+    services: [{ name: 'relay', module: join(dir, 'publisher-service.mjs') }],
     channels: [
       { name: 'main', address: 'ws://127.0.0.1:0/ws' },
+      { name: 'relay', address: 'ws://127.0.0.1:0/relay', service: 'relay' },
       { name: 'limited', address: 'ws://127.0.0.1:0/limited', allowSubscribe: ['public.*'], allowPublish: ['public.news'] },
     ],
     pubsub: {
@@ -166,5 +170,21 @@ describe('client library pub/sub', () => {
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await untilEvent(s, () => s.pubsub.getTopic('orders')!.depth === 0);
     await again.close();
+  });
+});
+
+describe('services', () => {
+  it('publish through ctx.publish with the same durability and delivery', async () => {
+    const s = await start();
+    const sub = new SwitchboardClient({ url: s.channelUrl('main'), clientId: 'svc-sub', reconnect: false });
+    await sub.connect();
+    await sub.subscribe('orders');
+    const got = new Promise<unknown>((r) => sub.once('message', (m) => r(m.data)));
+    const caller = new SwitchboardClient({ url: s.channelUrl('relay'), clientId: 'svc-caller', reconnect: false });
+    await caller.connect();
+    await expect(caller.request({ topic: 'orders', body: 'hi' })).resolves.toMatchObject({ topic: 'orders', queuedFor: 1 });
+    await expect(got).resolves.toEqual({ from: 'svc-caller', body: 'hi' });
+    await expect(caller.request({ topic: 'nope', body: 1 })).rejects.toMatchObject({ code: ErrorCode.ServiceFailed });
+    await Promise.all([sub.close(), caller.close()]);
   });
 });
