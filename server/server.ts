@@ -235,13 +235,10 @@ class SwitchboardServer implements RunningServer, SessionHost {
   }
 
   private onConnection(rt: ChannelRuntime, ws: SbSocket, req: IncomingMessage): void {
-    if (this.closing) {
-      ws.close(CloseCode.GoingAway, 'server shutting down');
-      return;
-    }
-    // A handshake that was in flight while the channel was deactivated or deleted.
-    if (rt.listener === null) {
-      ws.close(CloseCode.GoingAway, 'channel deactivated');
+    // A handshake that completed while the server was stopping or the channel was being deactivated.
+    if (this.closing || rt.listener === null) {
+      ws.on('error', () => undefined);
+      ws.close(CloseCode.GoingAway, this.closing ? 'server shutting down' : 'channel deactivated');
       return;
     }
     const session = new Session(ws, req, rt, this);
