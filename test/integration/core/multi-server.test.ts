@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { RunningServer } from '../../../server/server';
+import type { DemoSwarm } from '../../../client/demo-swarm';
+import { CoreProbe, OPERATOR, startTestServer } from './harness';
+
+describe('a cluster of two servers', () => {
+  let probe: CoreProbe;
+  const servers: RunningServer[] = [];
+  const swarms: DemoSwarm[] = [];
+
+  beforeAll(async () => {
+    probe = await CoreProbe.start();
+    for (const [i, n] of [3, 4].entries()) {
+      const { server, swarm } = await startTestServer(join(probe.dir, `s${i}`), n);
+      servers.push(server);
+      swarms.push(swarm);
+    }
+  });
+  afterAll(async () => {
+    await probe?.close();
+    for (const s of swarms) await s.close();
+    for (const s of servers) await s.close();
+  });
+
+  it('merges both registries into one table keyed by server', async () => {
+    const saved = await probe.call('saveCluster', { name: 'pair', servers: servers.map((s) => ({ url: s.adminUrl!, token: OPERATOR })) });
+    await probe.call('openCluster', { clusterId: saved.id });
+    await probe.until(() => [...probe.rows.values()].filter((r) => r.state === 'logged-in').length === 7, '7 rows from 2 servers');
+    const byServer = new Map<string, number>();
+    for (const r of probe.rows.values()) byServer.set(r.serverId, (byServer.get(r.serverId) ?? 0) + 1);
+    expect([...byServer.values()].sort()).toEqual([3, 4]);
+    // The same clientId lives on both servers; rowKeys keep them apart.
+    expect([...probe.rows.values()].filter((r) => r.clientId === 'demo-0001')).toHaveLength(2);
+    const state = await probe.call('getClusterState', { clusterId: saved.id });
+    expect(state.servers.map((s) => s.status)).toEqual(['connected', 'connected']);
+  });
+
+  it('keeps the other server’s rows when one server goes away, and says which is unreachable', async () => {
+    const [first, second] = servers;
+    const firstUrl = first!.adminUrl!;
+    await swarms[0]!.close();
+    await first!.close();
+    const clusterId = [...probe.status.keys()][0]!;
+    await probe.until(() => probe.status.get(clusterId)!.servers.find((s) => s.url === firstUrl)!.status !== 'connected', 'first server lost');
+    const other = probe.status.get(clusterId)!.servers.find((s) => s.url === second!.adminUrl)!;
+    expect(other.status).toBe('connected');
+    expect([...probe.rows.values()].filter((r) => r.serverUrl === second!.adminUrl)).toHaveLength(4);
+    servers.shift();
+    swarms.shift();
+  });
+});
