@@ -20,6 +20,8 @@ interface Attached {
 export class Delivery {
   private readonly byClient = new Map<string, Attached>();
   private readonly byConnection = new Map<string, Attached>();
+  /** Older open connections of a clientId, oldest first. */
+  private readonly standby = new Map<string, Attached[]>();
 
   constructor(
     private readonly opts: DeliveryOptions,
@@ -28,32 +30,57 @@ export class Delivery {
     private readonly subsOfClient: (clientId: string) => Iterable<SubState>,
   ) {}
 
-  /** Attaches a session; every unacked message of its client's subscriptions is (re)delivered. */
+  /**
+   * Attaches a session; every unacked message of its client's subscriptions is (re)delivered to it.
+   * With several open connections of one clientId the newest receives; the others stand by and
+   * the newest remaining one takes over when it goes.
+   */
   attach(session: PubSubSession): void {
     const previous = this.byClient.get(session.clientId);
-    if (previous) this.release(previous);
+    if (previous) {
+      this.stop(previous);
+      const list = this.standby.get(session.clientId) ?? [];
+      list.push(previous);
+      this.standby.set(session.clientId, list);
+    }
     const a: Attached = { session, pumpScheduled: false, throttleTimer: null, closed: false };
-    this.byClient.set(session.clientId, a);
     this.byConnection.set(session.connectionId, a);
-    for (const s of this.subsOfClient(session.clientId)) s.delivered = s.acked;
-    this.schedulePump(a);
+    this.activate(a);
   }
 
   detach(connectionId: string): void {
     const a = this.byConnection.get(connectionId);
-    if (a) this.release(a);
+    if (!a) return;
+    this.stop(a);
+    this.byConnection.delete(connectionId);
+    const clientId = a.session.clientId;
+    const list = this.standby.get(clientId);
+    if (this.byClient.get(clientId) === a) {
+      this.byClient.delete(clientId);
+      const next = list?.pop();
+      if (next) this.activate(next);
+    } else if (list) {
+      const i = list.indexOf(a);
+      if (i >= 0) list.splice(i, 1);
+    }
+    if (list && list.length === 0) this.standby.delete(clientId);
   }
 
   isAttached(clientId: string): boolean {
     return this.byClient.has(clientId);
   }
 
-  private release(a: Attached): void {
+  private activate(a: Attached): void {
+    a.closed = false;
+    this.byClient.set(a.session.clientId, a);
+    for (const s of this.subsOfClient(a.session.clientId)) s.delivered = s.acked;
+    this.schedulePump(a);
+  }
+
+  private stop(a: Attached): void {
     a.closed = true;
     if (a.throttleTimer) clearTimeout(a.throttleTimer);
     a.throttleTimer = null;
-    this.byConnection.delete(a.session.connectionId);
-    if (this.byClient.get(a.session.clientId) === a) this.byClient.delete(a.session.clientId);
   }
 
   /** A new subscription or an ack may have opened the window. */
@@ -135,6 +162,9 @@ export class Delivery {
   }
 
   close(): void {
-    for (const a of [...this.byConnection.values()]) this.release(a);
+    for (const a of this.byConnection.values()) this.stop(a);
+    this.byConnection.clear();
+    this.byClient.clear();
+    this.standby.clear();
   }
 }

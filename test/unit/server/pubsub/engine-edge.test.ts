@@ -129,3 +129,24 @@ describe('acks across reconnects', () => {
     expect(h.engine.listTopicSubscriptions('t')[0]).toMatchObject({ lastAckedSeq: 2, depth: 0 });
   });
 });
+
+describe('several connections of one clientId', () => {
+  it('delivers to the newest and hands over to the remaining one when it closes', async () => {
+    h = makeHarness({ topics: [{ name: 't' }] });
+    const older = new RecordingSession('c1', 'x');
+    const newer = new RecordingSession('c2', 'x');
+    h.engine.attach(older);
+    await h.engine.handleFrame(older, { type: 'subscribe', id: 1, topic: 't' });
+    h.engine.attach(newer);
+    await h.engine.publish('t', 1, { kind: 'admin', id: 'test' });
+    await settle();
+    expect(newer.messages().map((m) => m.data)).toEqual([1]);
+    expect(older.messages()).toEqual([]);
+    h.engine.detach('c2');
+    await settle();
+    expect(older.messages().map((m) => m.data)).toEqual([1]);
+    await h.engine.publish('t', 2, { kind: 'admin', id: 'test' });
+    await settle();
+    expect(older.messages().map((m) => m.data)).toEqual([1, 2]);
+  });
+});
