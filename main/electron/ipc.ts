@@ -10,21 +10,27 @@ import { APP_ORIGIN } from './app-protocol';
  * our app origin, then hands method + input to the core's dispatcher (which validates both with
  * the contract's schemas). Events go to the window over one channel.
  */
-export function wireIpc(core: ConsoleCore, getWindow: () => BrowserWindow | null): () => void {
+export function wireIpc(corePromise: Promise<ConsoleCore>, getWindow: () => BrowserWindow | null): () => void {
   ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown): Promise<CallResult> => {
     const frameUrl = event.senderFrame?.url ?? '';
     if (!frameUrl.startsWith(`${APP_ORIGIN}/`) || event.senderFrame?.parent) {
       return { ok: false, error: { code: ErrorCode.Forbidden, message: 'calls are only accepted from the console window' } };
     }
     if (typeof method !== 'string') return { ok: false, error: { code: ErrorCode.BadRequest, message: 'method must be a string', field: 'method' } };
-    return core.dispatch(method, input);
+    return (await corePromise).dispatch(method, input);
   });
-  const unsubscribe = core.events.subscribe((name, payload) => {
-    const win = getWindow();
-    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, { event: name, payload });
-  });
+  let unsubscribe: (() => void) | null = null;
+  let unwired = false;
+  void corePromise.then((core) => {
+    if (unwired) return;
+    unsubscribe = core.events.subscribe((name, payload) => {
+      const win = getWindow();
+      if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, { event: name, payload });
+    });
+  }, () => {});
   return () => {
-    unsubscribe();
+    unwired = true;
+    unsubscribe?.();
     ipcMain.removeHandler(IPC_CALL);
   };
 }

@@ -45,7 +45,8 @@ async function start(): Promise<void> {
   installMenu();
   serveAppProtocol(join(outDir, 'renderer'));
   const dataDir = app.getPath('userData');
-  core = await createConsoleCore({
+  // The window shows while the core (and the sandbox server) start; calls wait for the core.
+  const corePromise = createConsoleCore({
     dataDir,
     secrets: secretStore(dataDir),
     host: 'electron',
@@ -53,9 +54,10 @@ async function start(): Promise<void> {
     sandbox: sandboxFor(dataDir),
     sandboxAllowed: !noSandboxServer,
   });
+  unwire = wireIpc(corePromise, () => win);
   win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
   win.on('closed', () => (win = null));
-  unwire = wireIpc(core, () => win);
+  core = await corePromise;
 }
 
 app.on('second-instance', () => {

@@ -36,12 +36,9 @@ test.describe('Electron console', () => {
     // The e2e script builds the renderer; the main/preload bundles are built here.
     execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: root, stdio: 'inherit' });
     userData = await mkdtemp(join(tmpdir(), 'switchboard-electron-'));
-    app = await electron.launch({
-      executablePath: electronPath!,
-      args: [root, '--no-sandbox-server'],
-      cwd: root,
-      env: { ...process.env, SWITCHBOARD_USER_DATA: userData, ELECTRON_RUN_AS_NODE: '' },
-    });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
+    app = await electron.launch({ executablePath: electronPath!, args: [root, '--no-sandbox-server'], cwd: root, env: { ...env, SWITCHBOARD_USER_DATA: userData } });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
   });

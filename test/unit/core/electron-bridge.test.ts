@@ -70,7 +70,7 @@ describe('main-process IPC handler', () => {
       missingHandlers: [],
       dispose: async () => {},
     };
-    const unwire = wireIpc(core as never, () => null);
+    const unwire = wireIpc(Promise.resolve(core as never), () => null);
     const handler = fake.mainHandlers.get(IPC_CALL)!;
     expect(await handler({ senderFrame: { url: 'app://switchboard/index.html', parent: null } }, 'listClusters', {})).toEqual({ ok: true, value: 1 });
     expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'listClusters', {})).toMatchObject({ ok: false, error: { code: 'SB_ERR_FORBIDDEN' } });
