@@ -53,8 +53,9 @@ if (electron.path) {
   child = spawn(electron.path, ['.', ...passThrough.filter((_, j) => j !== i && j !== i + 1 || i < 0)], { cwd: root, stdio: 'inherit', env });
 } else {
   if (!forceWeb) {
-    console.log(`Electron binary not installed (${electron.reason}).`);
-    console.log('This happens when npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1. Serving the same console in your browser instead.');
+    console.log('Electron binary not installed: npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download failed.');
+    if (!/failed to install correctly/.test(electron.reason)) console.log(`  (${electron.reason})`);
+    console.log('Serving the same console in your browser instead — open the URL below.');
   }
   child = spawn(process.execPath, ['out/main/web-host.cjs', ...passThrough], { cwd: root, stdio: 'inherit' });
 }
