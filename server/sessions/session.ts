@@ -3,15 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RawData } from 'ws';
 import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
-import { CloseCode, MAX_CLOSE_REASON_BYTES, utf8Length } from '../../protocol/close-codes';
+import { CloseCode } from '../../protocol/close-codes';
 import type { ConnectionInfo, InvokeResult } from '../../protocol/admin-connections';
 import type { ChannelConfig } from '../../protocol/admin-config';
 import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
 import { SbError } from '../errors';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { PublishResult } from '../../protocol/admin-pubsub';
-import type { Logger } from '../logger';
-import type { ServiceContext } from '../services/services';
+import { clampReason, ServiceCtx, SessionPort, uncork } from './session-adapters';
 import type { RegistryEntry } from './registry';
 import { closeCodeOfWsError, WS_DEFAULT_REASONS, type SbSocket } from './sb-socket';
 import type { SessionHost } from './session-host';
@@ -26,6 +25,8 @@ interface PendingInvoke {
   t0: number;
 }
 
+export { clampReason };
+
 export interface CloseResult {
   terminated: boolean;
   closedAt: string;
@@ -35,14 +36,6 @@ export interface CloseResult {
 export interface ChannelRef {
   readonly name: string;
   config: ChannelConfig;
-}
-
-/** Cuts a close reason to the 123 UTF-8 bytes RFC 6455 allows, on a character boundary. */
-export function clampReason(reason: string): string {
-  if (utf8Length(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
-  let out = reason;
-  while (utf8Length(out) > MAX_CLOSE_REASON_BYTES - 3) out = out.slice(0, -1);
-  return out + '...';
 }
 
 const stripMapped = (a: string): string => (a.startsWith('::ffff:') ? a.slice(7) : a);
@@ -418,60 +411,5 @@ export class Session implements RegistryEntry {
     });
     for (const w of this.closeWaiters ?? []) w(this.closedResult);
     this.closeWaiters = null;
-  }
-}
-
-function uncork(s: Session): void {
-  s.flush();
-}
-
-/** The pub/sub engine's view of a logged-in session (prototype methods: no closures per connection). */
-class SessionPort implements PubSubSession {
-  constructor(
-    private readonly session: Session,
-    private readonly ws: SbSocket,
-    readonly clientId: string,
-  ) {}
-  get connectionId(): string {
-    return this.session.connectionId;
-  }
-  get channel(): string {
-    return this.session.channel.name;
-  }
-  get connectedAt(): string {
-    return this.session.connectedAt;
-  }
-  allowSubscribe(): readonly string[] {
-    return this.session.channel.config.allowSubscribe;
-  }
-  allowPublish(): readonly string[] {
-    return this.session.channel.config.allowPublish;
-  }
-  send(frame: ServerFrame): boolean {
-    return this.session.send(frame);
-  }
-  bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
-}
-
-/** The context a service gets with each request. */
-class ServiceCtx implements ServiceContext {
-  readonly connectionId: string;
-  readonly clientId: string;
-  readonly clientName: string | null;
-  readonly channel: string;
-  constructor(
-    private readonly session: Session,
-    readonly requestId: string | number,
-    readonly logger: Logger,
-  ) {
-    this.connectionId = session.connectionId;
-    this.clientId = session.clientId ?? '';
-    this.clientName = session.clientName;
-    this.channel = session.channel.name;
-  }
-  publish(topic: string, data: unknown): Promise<PublishResult> {
-    return this.session.publishFromService(topic, data);
   }
 }
