@@ -85,3 +85,25 @@ describe('untrusted proxies', () => {
     await t.stop();
   });
 });
+
+describe('reverse DNS', () => {
+  it('never delays the welcome, and reports remoteFqdn with a connection.updated once resolved', async () => {
+    const expected = await import('node:dns/promises').then((d) => d.reverse('127.0.0.1').then((n) => n[0] ?? null, () => null));
+    const t = await startTestServer({ channels: [channel('one')], reverseDns: { enabled: true, timeoutMs: 1000 } });
+    try {
+      const fqdnEvent = new Promise<string | null>((resolve) => {
+        t.server.events.subscribe((e) => { if (e.type === 'connection.updated' && e.connection.remoteFqdn) resolve(e.connection.remoteFqdn); });
+        if (expected === null) setTimeout(() => resolve(null), 1200);
+      });
+      const t0 = Date.now();
+      const c = await connectAndLogin(t.server.channelUrl('one'), 'dns');
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(await fqdnEvent).toBe(expected);
+      const { connectionId } = await c.next('welcome');
+      expect(t.server.connections.get(connectionId)!.remoteFqdn).toBe(expected);
+      c.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});
