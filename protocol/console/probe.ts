@@ -21,6 +21,15 @@ export * from './probe-log';
 const MAX_CLOSE_REASON_BYTES = 123;
 const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
 
+const isJson = (s: string): boolean => {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const ProbeId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 
 /** ws: or wss: only; anything else is a validation error on the url field. */
@@ -90,7 +99,7 @@ export const ProbeCorrelation = z.object({
 export const ProbeHelper = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   /** Switchboard protocol: optionally auto-answer server `request` frames with `answer` (JSON text). */
-  z.object({ type: z.literal('switchboard'), autoAnswer: z.boolean().default(false), answer: z.string().max(65536).default('{"ok":true}') }),
+  z.object({ type: z.literal('switchboard'), autoAnswer: z.boolean().default(false), answer: z.string().max(65536).refine(isJson, 'answer must be valid JSON').default('{"ok":true}') }),
   /** STOMP over WebSocket: incoming frames are parsed into command/headers/body in the log text. */
   z.object({ type: z.literal('stomp') }),
 ]);
@@ -160,15 +169,6 @@ export const ProbeBinarySource = z.discriminatedUnion('encoding', [
   z.object({ encoding: z.literal('base64'), data: z.string().max(96 * 1024 * 1024).regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'malformed base64') }),
   z.object({ encoding: z.literal('file'), path: z.string().min(1).max(4096) }),
 ]);
-
-const isJson = (s: string): boolean => {
-  try {
-    JSON.parse(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const ProbeSwitchboardFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hello'), clientId: z.string().min(1).max(256), clientName: z.string().max(256).optional(), username: z.string().optional(), password: z.string().optional(), apiKey: z.string().optional(), token: z.string().optional() }),

@@ -78,6 +78,24 @@ export function buildSwitchboardFrame(f: SwitchboardFrame): string {
   }
 }
 
+/**
+ * The response to a Switchboard server `request` frame (`answer` is JSON text), or null when `text` is
+ * not one. The id is echoed with its JSON type: the server matches `inReplyTo` by value.
+ */
+export function switchboardAutoAnswer(text: string, answer: string): string | null {
+  if (text.length > 1024 * 1024) return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!frame || typeof frame !== 'object' || (frame as { type?: unknown }).type !== 'request') return null;
+  const id = (frame as { id?: unknown }).id;
+  if (typeof id !== 'string' && typeof id !== 'number') return null;
+  return JSON.stringify({ type: 'response', inReplyTo: id, ok: true, data: JSON.parse(answer) as unknown });
+}
+
 /** STOMP 1.2 header escaping (not applied to CONNECT frames, per the spec). */
 const escapeHeader = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/:/g, '\\c');
 const unescapeHeader = (s: string): string => s.replace(/\\(.)/g, (_m, c: string) => (c === 'r' ? '\r' : c === 'n' ? '\n' : c === 'c' ? ':' : c));

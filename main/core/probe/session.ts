@@ -5,7 +5,7 @@ import { ErrorCode } from '../../../protocol/errors';
 import { fullJitterDelay } from '../backoff';
 import { ConsoleError } from '../errors';
 import { buildConnect, redactHeaders, type SessionSecrets } from './connect-options';
-import { buildSwitchboardFrame, encodeMessage, parseStompFrame } from './frames';
+import { encodeMessage, parseStompFrame, switchboardAutoAnswer } from './frames';
 import { LogStore, type LogStoreOptions, type NewLogEntry } from './log-store';
 import { Pairing } from './pairing';
 
@@ -340,24 +340,11 @@ export class ProbeSession {
     const text = buf.toString('utf8');
     this.logFrame('in', text, false);
     const helper = this.config.helper;
-    if (helper.type === 'switchboard' && helper.autoAnswer && text.length < 1024 * 1024) {
-      let frame: unknown;
-      try {
-        frame = JSON.parse(text);
-      } catch {
-        return;
-      }
-      if (frame && typeof frame === 'object' && (frame as { type?: unknown }).type === 'request') {
-        const id = (frame as { id?: unknown }).id;
-        if ((typeof id === 'string' || typeof id === 'number') && ws.readyState === WebSocket.OPEN) {
-          const answer = buildSwitchboardFrame({ kind: 'response', inReplyTo: String(id), ok: true, data: helper.answer });
-          // Keep a numeric id numeric: the server matches inReplyTo by value.
-          const out = typeof id === 'number' ? answer.replace(`"inReplyTo":"${id}"`, `"inReplyTo":${id}`) : answer;
-          ws.send(out);
-          this.logFrame('out', out, false);
-        }
-      }
-    }
+    if (helper.type !== 'switchboard' || !helper.autoAnswer || ws.readyState !== WebSocket.OPEN) return;
+    const answer = switchboardAutoAnswer(text, helper.answer);
+    if (answer === null) return;
+    ws.send(answer);
+    this.logFrame('out', answer, false);
   }
 
   /** More than limits.floodMessagesPerSecond in the current second: stop reading until it ends. */
