@@ -31,7 +31,7 @@ async function main() {
     base: './',
     logLevel: 'warn',
     plugins: [react()],
-    build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 },
+    build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000, minify: !process.env.BENCH_PROFILE },
   });
 
   const server = http.createServer((req, res) => {
@@ -48,7 +48,7 @@ async function main() {
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling', '--disable-renderer-backgrounding'],
+    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--expose-gc', '--no-first-run', '--disable-background-timer-throttling', '--disable-renderer-backgrounding'],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
@@ -74,7 +74,25 @@ async function main() {
     }
 
     console.log(`\nStreaming ${EVENTS_PER_SECOND} events/s for ${STREAM_SECONDS} s over 100,000 rows`);
+    // BENCH_PROFILE=1 prints the hottest functions (self time) of the table stream, to find stalls.
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const st = await page.evaluate(([n, eps, s]) => window.bench.streamTable(n, eps, s), [100_000, EVENTS_PER_SECOND, STREAM_SECONDS] as const);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+      const self = new Map<number, number>();
+      profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+      const byName = new Map<string, number>();
+      for (const n of profile.nodes) {
+        const name = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        byName.set(name, (byName.get(name) ?? 0) + (self.get(n.id) ?? 0));
+      }
+      for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+    }
     const sb = await page.evaluate(([n, eps, s]) => window.bench.streamBare(n, eps, s), [100_000, EVENTS_PER_SECOND, STREAM_SECONDS] as const);
     console.log(`  table: longest task ${fmt(st.longestTaskMs)}  max frame gap ${fmt(st.maxFrameGapMs)}`);
     console.log(`  bare : longest task ${fmt(sb.longestTaskMs)}  max frame gap ${fmt(sb.maxFrameGapMs)}`);

@@ -9,6 +9,13 @@ import { groupRuns, visibleColumns, type ColumnDef } from './columns';
 export const ROW_HEIGHT = 24;
 /** Rows rendered beyond the viewport on each side, so fast scrolling does not flash blanks. */
 const OVERSCAN = 12;
+/**
+ * The virtualizer rebuilds its per-item measurement array (one object per row) whenever `count`
+ * changes, which at 100k rows and thousands of opens/closes per second would churn the heap every
+ * frame. Rows have one fixed height, so we round count up to a chunk and size the body ourselves:
+ * the rebuild then happens only when the table crosses a chunk boundary.
+ */
+const COUNT_CHUNK = 1024;
 
 const closeLabel = (code: number) => (code === 0 ? 'stream lost' : `${code}${closeCodeNames[code] ? ` ${closeCodeNames[code]}` : ''}`);
 
@@ -132,7 +139,7 @@ export function ConnectionsTable() {
   const widthOf = (c: ColumnDef) => widths[c.id] ?? c.width;
 
   const virtualizer = useVirtualizer({
-    count: table.view.length,
+    count: Math.ceil(table.view.length / COUNT_CHUNK) * COUNT_CHUNK,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
@@ -163,7 +170,7 @@ export function ConnectionsTable() {
           ))}
         </div>
       </div>
-      <div className="tbody" style={{ height: virtualizer.getTotalSize(), width: totalWidth, minWidth: '100%' }}>
+      <div className="tbody" style={{ height: table.view.length * ROW_HEIGHT, width: totalWidth, minWidth: '100%' }}>
         {virtualizer.getVirtualItems().map((item) => {
           const key = table.view[item.index];
           const row = key !== undefined ? table.rows.get(key) : undefined;
