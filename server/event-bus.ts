@@ -23,7 +23,14 @@ export class EventBus {
       return;
     }
     const stamped = { ...event, seq: ++this.seq, at: new Date().toISOString() } as AdminEvent;
-    for (const l of this.listeners) l(stamped);
+    for (const l of this.listeners) {
+      // Emitters are socket and timer callbacks: a throwing listener must not take them down.
+      try {
+        l(stamped);
+      } catch (err) {
+        console.error('event listener failed:', err);
+      }
+    }
   }
 
   /** Returns the disposer. */
