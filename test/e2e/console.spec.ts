@@ -153,6 +153,7 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await page.getByTestId('cluster-form').getByRole('button', { name: 'Cancel' }).click();
 
   await page.getByTestId('tab-probe').click();
+  await expect(page.getByText('Loading…')).toHaveCount(0);
   await shot(page, 'probe');
 });
 
