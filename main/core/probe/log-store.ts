@@ -305,17 +305,26 @@ export class LogStore {
       for (let i = begin; i < seg.count; i++) if (passesCodes(i) && c.regex.test(lines[i]!)) out.push(seg.start + i);
       return;
     }
-    // Substring over the whole file, then map hits to lines: one indexOf per matching line.
+    // Substring over the whole segment text, then map hits to lines: one indexOf per matching line.
+    // indexOf crawls when the needle starts with a character that is everywhere in JSON (`"`, `{`, `:`),
+    // so search from its first letter/digit and check the full needle around each hit (5x on `"s42",`).
     const offsets = seg.textOffsets!;
     const needle = c.needle!;
-    let pos = offsets[begin]!;
+    const k = Math.max(0, needle.search(/[\p{L}\p{N}]/u));
+    const anchor = needle.slice(k);
+    let pos = offsets[begin]! + k;
     for (;;) {
-      const hit = all.indexOf(needle, pos);
-      if (hit === -1) break;
+      const found = all.indexOf(anchor, pos);
+      if (found === -1) break;
+      const hit = found - k;
+      if (k > 0 && !all.startsWith(needle, hit)) {
+        pos = found + 1;
+        continue;
+      }
       const line = upperBound(offsets, hit) - 1;
       if (line >= seg.count) break;
       if (passesCodes(line)) out.push(seg.start + line);
-      pos = offsets[line + 1]!;
+      pos = offsets[line + 1]! + k;
     }
   }
 }

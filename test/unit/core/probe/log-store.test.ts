@@ -31,6 +31,10 @@ describe('LogStore', () => {
     expect(combined.matched).toBe(100);
     expect(combined.entries.map((e) => e.index)).toEqual([100, 110, 120, 130, 140]);
     expect(log.query({ filter: { directions: ['in'] }, offset: 0, limit: 1 }).matched).toBe(500);
+    // Needles led by JSON punctuation are searched from their first letter/digit, then checked whole.
+    expect(log.query({ filter: { text: ' 5 hay' }, offset: 0, limit: 1000 }).entries.map((e) => e.index)).toEqual([5]);
+    expect(log.query({ filter: { text: '"nothing' }, offset: 0, limit: 1 }).matched).toBe(0);
+    expect(log.query({ filter: { text: ' needle' }, offset: 0, limit: 1000 }).matched).toBe(100);
     // Text spanning the flattened newline matches (search text is one line per entry).
     expect(log.query({ filter: { text: 'hay line2' }, offset: 0, limit: 1 }).matched).toBe(900);
   });
