@@ -1,3 +1,4 @@
+import { access, constants } from 'node:fs/promises';
 import type { ClusterProfile, ClusterState, clusterCalls } from '../../protocol/console/clusters';
 import { ErrorCode } from '../../protocol/errors';
 import { nowIso } from '../../protocol/time';
@@ -171,6 +172,15 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
     },
     async saveCluster(input) {
       notBuiltin(input.id, 'id');
+      // A CA file that cannot be read would only fail later, at connect time, far from its field.
+      for (const [i, srv] of input.servers.entries()) {
+        if (!srv.tls.caFile) continue;
+        try {
+          await access(srv.tls.caFile, constants.R_OK);
+        } catch {
+          throw ConsoleError.of(ErrorCode.Validation, `cannot read CA file ${srv.tls.caFile}`, { field: `servers.${i}.tls.caFile` });
+        }
+      }
       const saved = await profiles.save(input);
       // An open cluster picks up new servers/tokens by reopening.
       if (sessions.has(saved.id)) {

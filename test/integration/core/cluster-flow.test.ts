@@ -79,6 +79,11 @@ describe('console core against a real server', () => {
     if (!dup.ok) expect(dup.error.field).toBe('channel.name');
   });
 
+  it('names an unreadable CA file by its field when saving', async () => {
+    const res = await probe.core.dispatch('saveCluster', { name: 'tls', servers: [{ url: 'https://127.0.0.1:1', tls: { caFile: '/nonexistent/ca.pem', allowSelfSigned: false } }] });
+    expect(res).toMatchObject({ ok: false, error: { code: ErrorCode.Validation, field: 'servers.0.tls.caFile' } });
+  });
+
   it('refuses operator calls with a viewer token', async () => {
     const saved = await probe.call('saveCluster', { name: 'viewer', servers: [{ url: server.adminUrl!, token: VIEWER }] });
     const row = [...probe.rows.values()][0]!;
