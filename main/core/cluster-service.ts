@@ -138,6 +138,8 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
         info,
         profile: { id: SANDBOX_CLUSTER_ID, name: 'Local sandbox', servers: [{ id: SANDBOX_SERVER_ID, url: info.adminUrl, hasToken: true, tls: { allowSelfSigned: false } }], createdAt: now, updatedAt: now },
       };
+      // Already connected when the window opens: the sandbox is there to be looked at.
+      await open(SANDBOX_CLUSTER_ID);
     } catch (err) {
       log(`sandbox server did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
