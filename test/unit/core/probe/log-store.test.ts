@@ -31,6 +31,9 @@ describe('LogStore', () => {
     expect(combined.matched).toBe(100);
     expect(combined.entries.map((e) => e.index)).toEqual([100, 110, 120, 130, 140]);
     expect(log.query({ filter: { directions: ['in'] }, offset: 0, limit: 1 }).matched).toBe(500);
+    // Regex hits are per line: `hay\s+msg` would only match across a line break, `^msg 1\d hay` anchors each line.
+    expect(log.query({ filter: { regex: 'line2\\s+msg' }, offset: 0, limit: 1 }).matched).toBe(0);
+    expect(log.query({ filter: { regex: '^msg 1\\d hay' }, offset: 0, limit: 100 }).entries.map((e) => e.index)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19]);
     // Needles led by JSON punctuation are searched from their first letter/digit, then checked whole.
     expect(log.query({ filter: { text: ' 5 hay' }, offset: 0, limit: 1000 }).entries.map((e) => e.index)).toEqual([5]);
     expect(log.query({ filter: { text: '"nothing' }, offset: 0, limit: 1 }).matched).toBe(0);
