@@ -62,8 +62,9 @@ export class AdminClient {
     return this.request('GET', path, undefined, schema);
   }
 
-  async request<T extends z.ZodType>(method: Method, path: string, body: unknown, schema: T): Promise<z.output<T>> {
-    const { status, json } = await this.raw(method, path, body);
+  /** `timeoutMs` overrides the client's for one request (an invoke may legitimately wait 60 s). */
+  async request<T extends z.ZodType>(method: Method, path: string, body: unknown, schema: T, opts: { timeoutMs?: number } = {}): Promise<z.output<T>> {
+    const { status, json } = await this.raw(method, path, body, opts);
     if (status === 204) return schema.parse({}) as z.output<T>;
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -73,7 +74,8 @@ export class AdminClient {
   }
 
   /** Resolves with any 2xx; throws AdminApiError for everything else (status 0 = never answered). */
-  raw(method: Method, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  raw(method: Method, path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<{ status: number; json: unknown }> {
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const url = new URL(path, this.baseUrl);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const mod = url.protocol === 'https:' ? https : http;
@@ -82,7 +84,7 @@ export class AdminClient {
       const req = mod.request(url, {
         method,
         agent: this.agent,
-        timeout: this.timeoutMs,
+        timeout: timeoutMs,
         headers: {
           accept: 'application/json',
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
@@ -90,8 +92,8 @@ export class AdminClient {
         },
       });
       // The socket timeout only covers idleness; this one bounds the whole exchange.
-      const deadline = setTimeout(() => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
-      req.on('timeout', () => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)));
+      const deadline = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
       req.on('error', (err) => {
         clearTimeout(deadline);
         reject(new AdminApiError(0, { code: err.message.startsWith('timed out') ? ErrorCode.Timeout : ErrorCode.Unavailable, message: `${url.host}: ${describeNetError(err)}` }));

@@ -15,6 +15,8 @@ export type WithServer = <T>(clusterId: string, serverId: string | undefined, fi
 
 
 const ok = { ok: true as const };
+/** Slack on top of an invoke's own timeout for the HTTP round trip. */
+export const INVOKE_HTTP_MARGIN_MS = 5000;
 
 type AdminOpNames =
   | 'invoke' | 'disconnect' | 'listSubscriptions' | 'listTopicSubscriptions' | 'unsubscribe' | 'purgeSubscription'
@@ -26,7 +28,8 @@ type AdminOpNames =
 export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clusterCalls>, AdminOpNames> {
   return {
     invoke: ({ clusterId, serverId, connectionId, data, timeoutMs }) =>
-      withServer(clusterId, serverId, null, (c) => c.request('POST', routes.invoke(connectionId), { data, timeoutMs }, InvokeResultSchema)),
+      // The server answers by timeoutMs (504 when the client is silent); the HTTP request must outlive that.
+      withServer(clusterId, serverId, null, (c) => c.request('POST', routes.invoke(connectionId), { data, timeoutMs }, InvokeResultSchema, { timeoutMs: timeoutMs + INVOKE_HTTP_MARGIN_MS })),
     disconnect: ({ clusterId, serverId, connectionId, code, reason }) =>
       withServer(clusterId, serverId, null, (c) => c.request('POST', routes.disconnect(connectionId), { code, reason }, DisconnectResultSchema)),
     listSubscriptions: ({ clusterId, serverId, connectionId }) =>

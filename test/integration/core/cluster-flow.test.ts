@@ -14,7 +14,7 @@ describe('console core against a real server', () => {
 
   beforeAll(async () => {
     probe = await CoreProbe.start();
-    ({ server, swarm, channelUrl } = await startTestServer(probe.dir, 5));
+    ({ server, swarm, channelUrl } = await startTestServer(probe.dir, 5, ['demo-0005']));
     const saved = await probe.call('saveCluster', { name: 'itest', servers: [{ url: server.adminUrl!, token: OPERATOR }] });
     clusterId = saved.id;
     expect(saved.servers[0]).toMatchObject({ hasToken: true });
@@ -55,6 +55,12 @@ describe('console core against a real server', () => {
     const res = await probe.call('invoke', { clusterId, serverId: row.serverId, connectionId: row.connectionId, data: { ping: 1 } });
     expect(res.ok).toBe(true);
     expect(res.data).toMatchObject({ echo: { ping: 1 } });
+  });
+
+  it('waits for an invoke longer than the admin HTTP timeout, and reports the server’s timeout code', async () => {
+    const row = [...probe.rows.values()].find((r) => r.clientId === 'demo-0005')!;
+    const res = await probe.core.dispatch('invoke', { clusterId, serverId: row.serverId, connectionId: row.connectionId, data: 1, timeoutMs: 3500 });
+    expect(res).toMatchObject({ ok: false, error: { code: ErrorCode.InvokeTimeout } });
   });
 
   it('lists a connection’s subscriptions', async () => {

@@ -11,7 +11,7 @@ import type { CallName, CallOutput, EventName } from '../../../protocol/console/
 export const OPERATOR = 'operator-token-0123456789abcdef';
 export const VIEWER = 'viewer-token-0123456789abcdef';
 
-export async function startTestServer(dir: string, clients: number): Promise<{ server: RunningServer; swarm: DemoSwarm; channelUrl: string }> {
+export async function startTestServer(dir: string, clients: number, silentClientIds: string[] = []): Promise<{ server: RunningServer; swarm: DemoSwarm; channelUrl: string }> {
   const server = await startServer({
     name: 'itest',
     dataDir: join(dir, 'server'),
@@ -22,7 +22,7 @@ export async function startTestServer(dir: string, clients: number): Promise<{ s
     pubsub: { topics: [{ name: 'news' }] },
   });
   const channelUrl = server.channelUrl('demo');
-  const swarm = await startDemoSwarm({ url: channelUrl, clients, subscribe: ['news'], reconnect: false });
+  const swarm = await startDemoSwarm({ url: channelUrl, clients, subscribe: ['news'], reconnect: false, silentClientIds });
   return { server, swarm, channelUrl };
 }
 
