@@ -40,6 +40,11 @@ export function ChannelChart() {
     <div className="chart" data-testid="channel-chart" title="Open connections per channel, last 2 minutes">
       <svg width={CHART_W} height={CHART_H} role="img" aria-label="Connections per channel">
         <rect x={0} y={0} width={CHART_W} height={CHART_H} fill="none" stroke="var(--border)" />
+        {samples.length < 2 ? (
+          <text x={CHART_W / 2} y={CHART_H / 2 + 3} textAnchor="middle" fontSize={10} fill="var(--muted)">
+            collecting…
+          </text>
+        ) : null}
         {channels.map((c, i) => (
           <polyline key={c} points={linePoints(samples, c, maxY)} fill="none" stroke={PALETTE[i % PALETTE.length]} strokeWidth={1.5} />
         ))}

@@ -2,7 +2,7 @@ import { memo, useCallback, useMemo, useRef, useState, type CSSProperties } from
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { closeCodeNames } from '../../../../protocol/close-codes';
 import type { Row } from '../../store/connection-table';
-import { formatTime, timeTitle, type TimeMode } from '../../lib/time';
+import { formatClock, formatTime, timeTitle, type TimeMode } from '../../lib/time';
 import { useStore } from '../../store';
 import { groupRuns, visibleColumns, type ColumnDef } from './columns';
 
@@ -47,7 +47,7 @@ const TableRow = memo(function TableRow({ row, cols, template, mode, selected, t
     >
       {cols.map((col, i) => {
         const v = col.value(c);
-        if (col.kind === 'time') {
+        if (col.kind === 'time' || col.kind === 'clock') {
           const iso = typeof v === 'string' ? v : null;
           return (
             <div
@@ -61,7 +61,7 @@ const TableRow = memo(function TableRow({ row, cols, template, mode, selected, t
                 onToggleTime();
               }}
             >
-              {formatTime(iso, mode)}
+              {col.kind === 'clock' ? formatClock(iso, mode) : formatTime(iso, mode)}
             </div>
           );
         }
