@@ -38,13 +38,17 @@ export interface RunningServer extends ServerControl {
   close(): Promise<void>;
 }
 
+/** Our package.json's version; the nearest one named switchboard, since bundles live deeper (out/main/). */
 function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'switchboard' && pkg.version) return pkg.version;
+    } catch {
+      // not there; try the next candidate
+    }
   }
+  return '0.0.0';
 }
 
 export const SERVER_VERSION = readVersion();
