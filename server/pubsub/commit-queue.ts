@@ -26,6 +26,8 @@ interface Job {
 export class CommitQueue {
   private jobs: Job[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  /** The batch being written; the next batch is prepared only after it finished (store order = arrival order). */
+  private inFlight: Promise<void> | null = null;
 
   constructor(
     private readonly store: PubSubStore,
@@ -38,18 +40,29 @@ export class CommitQueue {
   run<T>(prepare: () => Prepared<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.jobs.push({ prepare, resolve: resolve as (v: unknown) => void, reject });
-      this.scheduled ??= setImmediate(() => this.flush());
+      this.schedule();
     });
   }
 
-  /** Commits whatever is queued now (used at close). */
-  close(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.flush();
+  private schedule(): void {
+    if (this.inFlight || this.jobs.length === 0) return;
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = null;
+      this.inFlight = this.flush().finally(() => {
+        this.inFlight = null;
+        this.schedule();
+      });
+    });
   }
 
-  private flush(): void {
+  /** Commits whatever is queued now (used at close; synchronous stores finish before it returns). */
+  close(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
+    if (!this.inFlight) this.flush().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
     const batch = this.jobs;
     this.jobs = [];
     if (batch.length === 0) return;
@@ -67,9 +80,14 @@ export class CommitQueue {
     }
     ops.push(...this.extraOps());
     try {
-      this.store.apply(dedupeTopicWrites(ops));
+      const pending = this.store.apply(dedupeTopicWrites(ops));
+      if (pending) await pending;
     } catch (err) {
-      this.onFailure();
+      try {
+        this.onFailure();
+      } catch {
+        // The store is gone (closing): nothing left to rebuild from; callers still get the error below.
+      }
       const error = new SbError(ErrorCode.Unavailable, `not stored: ${err instanceof Error ? err.message : String(err)}`);
       batch.forEach((job, i) => prepared[i] && job.reject(error));
       return;

@@ -6,6 +6,9 @@ import type { PubSubStore } from '../store/pubsub-store';
 interface Attached {
   session: PubSubSession;
   pumpScheduled: boolean;
+  /** A pump is running (it may await the store); a new request re-runs it once it is done. */
+  pumping: boolean;
+  pumpAgain: boolean;
   /** Set while the socket buffers more than maxBufferedBytes; a timer checks again. */
   throttleTimer: NodeJS.Timeout | null;
   closed: boolean;
@@ -43,7 +46,7 @@ export class Delivery {
       list.push(previous);
       this.standby.set(session.clientId, list);
     }
-    const a: Attached = { session, pumpScheduled: false, throttleTimer: null, closed: false };
+    const a: Attached = { session, pumpScheduled: false, pumping: false, pumpAgain: false, throttleTimer: null, closed: false };
     this.byConnection.set(session.connectionId, a);
     this.activate(a);
   }
@@ -114,12 +117,29 @@ export class Delivery {
   }
 
   private schedulePump(a: Attached): void {
-    if (a.pumpScheduled || a.closed || a.throttleTimer) return;
+    if (a.closed || a.throttleTimer) return;
+    if (a.pumping) {
+      a.pumpAgain = true;
+      return;
+    }
+    if (a.pumpScheduled) return;
     a.pumpScheduled = true;
     setImmediate(() => {
       a.pumpScheduled = false;
-      if (!a.closed) this.pump(a);
+      this.runPump(a);
     });
+  }
+
+  private runPump(a: Attached): void {
+    if (a.closed || a.pumping) return;
+    a.pumping = true;
+    a.pumpAgain = false;
+    this.pump(a)
+      .catch(() => undefined) // a failed read leaves the cursor where it was; the next ack or attach retries
+      .finally(() => {
+        a.pumping = false;
+        if (a.pumpAgain) this.schedulePump(a);
+      });
   }
 
   private throttle(a: Attached): void {
@@ -128,11 +148,11 @@ export class Delivery {
       a.throttleTimer = null;
       if (a.closed) return;
       if (a.session.bufferedAmount() > this.opts.maxBufferedBytes) this.throttle(a);
-      else this.pump(a);
+      else this.runPump(a);
     }, this.opts.resumeCheckMs);
   }
 
-  private pump(a: Attached): void {
+  private async pump(a: Attached): Promise<void> {
     const { windowPerSubscription: window, batchSize, maxBufferedBytes } = this.opts;
     const session = a.session;
     if (session.bufferedAmount() > maxBufferedBytes) return this.throttle(a);
@@ -143,13 +163,17 @@ export class Delivery {
       const topicJson = JSON.stringify(topic.name);
       while (s.delivered < topic.head && s.delivered - s.acked < window) {
         const limit = Math.min(batchSize, window - (s.delivered - s.acked), topic.head - s.delivered);
-        const rows = this.store.readMessages(topic.name, s.delivered, limit);
+        const read = this.store.readMessages(topic.name, s.delivered, limit);
+        const rows = Array.isArray(read) ? read : await read;
+        if (a.closed) return;
         if (rows.length === 0) {
           // Nothing stored up to head (trimmed after acks/expiry): nothing left to deliver.
           s.delivered = topic.head;
           break;
         }
         for (const m of rows) {
+          // An asynchronous read may overlap a drop that moved the cursor past these rows.
+          if (m.pos <= s.delivered) continue;
           s.delivered = m.pos;
           if (s.sent < m.pos) s.sent = m.pos;
           const seq = m.pos - s.base;

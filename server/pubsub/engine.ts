@@ -63,7 +63,7 @@ export class PubSubEngine implements PubSubControl {
       onTopicCreated: (t) => this.events.emit({ type: 'topic.changed', name: t.name, topic: toTopic(t) }),
       touchTopic: (name) => this.touchTopic(name),
     };
-    this.sweepTimer = setInterval(() => this.sweep(), this.config.sweepIntervalMs);
+    this.sweepTimer = setInterval(() => void this.sweep().catch(() => undefined), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
   }
 
@@ -213,12 +213,11 @@ export class PubSubEngine implements PubSubControl {
     }, this.config.ackFlushMs);
   }
 
+  /** Acks ride with the next commit-queue batch (a batch of only acks when nothing else is queued). */
   private flushAcks(): void {
-    try {
-      this.store.apply(this.takeCursorOps());
-    } catch {
-      // Losing acks only causes redelivery; memory still holds them and later cursor writes carry them.
-    }
+    if (this.dirtyCursors.size === 0) return;
+    // Losing acks only causes redelivery; memory still holds them and later cursor writes carry them.
+    this.queue.run(() => ({ ops: [], after: () => undefined })).catch(() => undefined);
   }
 
   /** Coalesces topic.changed events caused by traffic (publish/ack) to one per topic per topicEventMs. */
@@ -236,16 +235,20 @@ export class PubSubEngine implements PubSubControl {
     this.topicEventTimer.unref();
   }
 
-  /** Expires messages older than maxAgeSeconds (counted as dropped) and deletes fully acked ones. */
-  sweep(now = Date.now()): void {
-    const cursors = this.takeCursorOps();
-    const { ops, changed } = this.reg.sweep(now, (topic, cutoff) => this.store.lastPosBefore(topic, cutoff));
-    try {
-      this.store.apply([...cursors, ...ops]);
-    } catch {
-      this.reload();
-      return;
+  /**
+   * Expires messages older than maxAgeSeconds (counted as dropped) and deletes fully acked ones.
+   * Runs as a commit-queue job so its writes are ordered with publishes.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    const expired = new Map<string, number | null>();
+    for (const t of [...this.reg.topics.values()]) {
+      const r = this.store.lastPosBefore(t.name, new Date(now - t.maxAgeSeconds * 1000).toISOString());
+      expired.set(t.name, typeof r === 'object' && r !== null ? await r : r);
     }
+    const changed = await this.queue.run(() => {
+      const r = this.reg.sweep(expired);
+      return { ops: r.ops, after: () => r.changed };
+    });
     for (const name of changed) this.touchTopic(name);
   }
 
@@ -262,8 +265,8 @@ export class PubSubEngine implements PubSubControl {
     if (this.topicEventTimer) clearTimeout(this.topicEventTimer);
     this.ackTimer = null;
     this.topicEventTimer = null;
-    this.queue.close();
     this.flushAcks();
+    this.queue.close();
     this.delivery.close();
   }
 
@@ -287,40 +290,55 @@ export class PubSubEngine implements PubSubControl {
   async createTopic(input: TopicCreate): Promise<Topic> {
     const p = parseOrThrow(TopicCreateSchema, input);
     if (this.reg.topics.has(p.name)) throw new SbError(ErrorCode.TopicExists, `topic ${p.name} already exists`, { field: 'name' });
-    const t = this.reg.newTopic(p);
-    try {
-      this.store.apply([{ kind: 'putTopic', topic: storedTopic(t) }]);
-    } catch (err) {
-      this.reg.topics.delete(p.name);
-      throw err;
-    }
-    const topic = toTopic(t);
-    this.events.emit({ type: 'topic.changed', name: t.name, topic });
-    return topic;
+    return this.queue.run(() => {
+      if (this.reg.topics.has(p.name)) throw new SbError(ErrorCode.TopicExists, `topic ${p.name} already exists`, { field: 'name' });
+      const t = this.reg.newTopic(p);
+      return {
+        ops: [{ kind: 'putTopic', topic: storedTopic(t) }],
+        after: () => {
+          const topic = toTopic(t);
+          this.events.emit({ type: 'topic.changed', name: t.name, topic });
+          return topic;
+        },
+      };
+    });
   }
 
   async updateTopic(name: string, patch: TopicPatch): Promise<Topic> {
-    const t = this.requireTopic(name);
+    this.requireTopic(name);
     const p = parseOrThrow(TopicPatchSchema, patch);
-    const next = { ...storedTopic(t), ...p, updatedAt: new Date().toISOString() };
-    this.store.apply([{ kind: 'putTopic', topic: next }]);
-    Object.assign(t, next);
-    const topic = toTopic(t);
-    this.events.emit({ type: 'topic.changed', name, topic });
-    return topic;
+    return this.queue.run(() => {
+      const t = this.requireTopic(name);
+      Object.assign(t, p, { updatedAt: new Date().toISOString() });
+      return {
+        ops: [{ kind: 'putTopic', topic: storedTopic(t) }],
+        after: () => {
+          const topic = toTopic(t);
+          this.events.emit({ type: 'topic.changed', name, topic });
+          return topic;
+        },
+      };
+    });
   }
 
   async removeTopic(name: string): Promise<void> {
-    const t = this.requireTopic(name);
-    this.store.apply([{ kind: 'deleteTopic', name }]);
-    const subs = [...t.subs.values()];
-    for (const s of subs) {
-      this.reg.unindex(s);
-      this.dirtyCursors.delete(s);
-    }
-    this.reg.topics.delete(name);
-    for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
-    this.events.emit({ type: 'topic.changed', name, topic: null });
+    this.requireTopic(name);
+    await this.queue.run(() => {
+      const t = this.requireTopic(name);
+      const subs = [...t.subs.values()];
+      for (const s of subs) {
+        this.reg.unindex(s);
+        this.dirtyCursors.delete(s);
+      }
+      this.reg.topics.delete(name);
+      return {
+        ops: [{ kind: 'deleteTopic', name }],
+        after: () => {
+          for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
+          this.events.emit({ type: 'topic.changed', name, topic: null });
+        },
+      };
+    });
   }
 
   async publish(topic: string, data: unknown, _source: PublishSource): Promise<PublishResult> {
@@ -348,21 +366,30 @@ export class PubSubEngine implements PubSubControl {
   }
 
   async removeSubscription(subscriptionKey: string): Promise<void> {
-    const s = this.requireSubscription(subscriptionKey);
-    await this.queue.run(() => ({ ...this.prepareDelete(s), after: () => this.announceDeleted(s) }));
+    this.requireSubscription(subscriptionKey);
+    await this.queue.run(() => {
+      const s = this.requireSubscription(subscriptionKey);
+      return { ...this.prepareDelete(s), after: () => this.announceDeleted(s) };
+    });
   }
 
   /** Acknowledges everything queued for the subscription on its behalf; returns how many. */
   async purgeSubscription(subscriptionKey: string): Promise<{ purged: number }> {
-    const s = this.requireSubscription(subscriptionKey);
-    const t = this.requireTopic(s.topic);
-    const purged = t.head - s.acked;
-    if (purged === 0) return { purged };
-    this.store.apply([{ kind: 'updateCursor', key: s.key, acked: t.head, dropped: s.dropped }]);
-    s.acked = t.head;
-    if (s.delivered < s.acked) s.delivered = s.acked;
-    this.dirtyCursors.delete(s);
-    this.touchTopic(t.name);
-    return { purged };
+    this.requireSubscription(subscriptionKey);
+    return this.queue.run(() => {
+      const s = this.requireSubscription(subscriptionKey);
+      const t = this.requireTopic(s.topic);
+      const purged = t.head - s.acked;
+      s.acked = t.head;
+      if (s.delivered < s.acked) s.delivered = s.acked;
+      this.dirtyCursors.delete(s);
+      return {
+        ops: purged === 0 ? [] : [{ kind: 'updateCursor', key: s.key, acked: s.acked, dropped: s.dropped }],
+        after: () => {
+          this.touchTopic(t.name);
+          return { purged };
+        },
+      };
+    });
   }
 }

@@ -47,7 +47,9 @@ export class PubSubRegistry {
       ops.push({ kind: 'putTopic', topic: storedTopic(this.newTopic(input)) });
     }
     ops.push({ kind: 'setMeta', key: 'pubsub.seeded', value: new Date().toISOString() });
-    this.store.apply(ops);
+    const pending = this.store.apply(ops);
+    // An asynchronous store: topics are usable at once; a failed seed write is retried next start.
+    if (pending) pending.catch(() => undefined);
   }
 
   /** Creates the in-memory topic (callers persist it). */
@@ -87,11 +89,11 @@ export class PubSubRegistry {
    * Expires messages older than maxAgeSeconds (advancing cursors, counted as dropped) and deletes
    * messages every subscription has passed. Returns the ops and the topics whose counters changed.
    */
-  sweep(now: number, lastPosBefore: (topic: string, cutoffIso: string) => number | null): { ops: PubSubStoreOp[]; changed: string[] } {
+  sweep(expiredUpTo: ReadonlyMap<string, number | null>): { ops: PubSubStoreOp[]; changed: string[] } {
     const ops: PubSubStoreOp[] = [];
     const changed: string[] = [];
     for (const t of this.topics.values()) {
-      const expired = lastPosBefore(t.name, new Date(now - t.maxAgeSeconds * 1000).toISOString());
+      const expired = expiredUpTo.get(t.name) ?? null;
       let dropped = false;
       if (expired !== null) {
         for (const s of t.subs.values()) {

@@ -48,16 +48,23 @@ export type PubSubStoreOp =
   | { kind: 'deleteSubscription'; key: string }
   | { kind: 'setMeta'; key: string; value: string };
 
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * Durable pub/sub state behind one small interface, so a clustered store (e.g. Redis with
- * MULTI/EXEC) can provide the same semantics: `apply` is atomic and durable when it returns.
+ * MULTI/EXEC) can provide the same semantics: `apply` is atomic and durable when it (or its
+ * promise) completes, and the engine never starts the next apply before the previous finished.
+ * SQLite answers synchronously; an asynchronous store returns promises. `load` and `getMeta` are
+ * called while the engine is constructed and must answer synchronously (an asynchronous store
+ * reads its snapshot when it is opened, before the engine is built). PubSubEngine.close() issues a
+ * last apply (pending acks); an asynchronous store is closed by its owner only after that settled.
  */
 export interface PubSubStore {
   load(): { topics: StoredTopic[]; subscriptions: StoredSubscription[] };
-  apply(ops: readonly PubSubStoreOp[]): void;
+  apply(ops: readonly PubSubStoreOp[]): MaybePromise<void>;
   /** Messages of `topic` with pos > afterPos, ascending, at most `limit`. */
-  readMessages(topic: string, afterPos: number, limit: number): StoredMessage[];
+  readMessages(topic: string, afterPos: number, limit: number): MaybePromise<StoredMessage[]>;
   /** The highest pos of a message of `topic` published before `cutoffIso`, or null. */
-  lastPosBefore(topic: string, cutoffIso: string): number | null;
+  lastPosBefore(topic: string, cutoffIso: string): MaybePromise<number | null>;
   getMeta(key: string): string | undefined;
 }

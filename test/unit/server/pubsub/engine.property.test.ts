@@ -39,12 +39,12 @@ afterEach(() => {
   h = undefined;
 });
 
-describe('PubSubEngine against a model', () => {
-  it('keeps queues, seqs, depth and drop counts consistent with the model', async () => {
+function modelTest(label: string, asyncStore: boolean, numRuns: number): void {
+  it(`keeps queues, seqs, depth and drop counts consistent with the model (${label})`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 40 }), async (cmds) => {
         h?.dispose();
-        h = makeHarness({ topics: TOPICS.map((name) => ({ name, maxDepth: MAX_DEPTH })) });
+        h = makeHarness({ topics: TOPICS.map((name) => ({ name, maxDepth: MAX_DEPTH })) }, undefined, { asyncStore });
         const heads = new Map<string, number>(TOPICS.map((t) => [t, 0]));
         const model = new Map<string, ModelSub>(); // `${client}|${topic}`
         const sessions = new Map<string, RecordingSession>();
@@ -115,7 +115,7 @@ describe('PubSubEngine against a model', () => {
               sessions.clear();
               break;
           }
-          await settle();
+          await settle(asyncStore ? 30 : 5);
 
           for (const topicName of TOPICS) {
             const listed = new Map(h.engine.listTopicSubscriptions(topicName).map((l) => [l.clientId, l]));
@@ -137,7 +137,12 @@ describe('PubSubEngine against a model', () => {
           }
         }
       }),
-      { numRuns: 60 },
+      { numRuns },
     );
   });
+}
+
+describe('PubSubEngine against a model', () => {
+  modelTest('SQLite store', false, 60);
+  modelTest('asynchronous store', true, 25);
 });

@@ -138,7 +138,7 @@ describe('PubSubEngine', () => {
     await h.engine.handleFrame(a, { type: 'subscribe', id: 1, topic: 't' });
     h.engine.detach(a.connectionId);
     await h.engine.publish('t', 1, { kind: 'admin', id: 't' });
-    h.engine.sweep(Date.now() + 5000);
+    await h.engine.sweep(Date.now() + 5000);
     expect(h.engine.getTopic('t')).toMatchObject({ dropped: 1, depth: 0 });
     expect(h.db.prepare('SELECT COUNT(*) AS n FROM pubsub_messages').get()).toEqual({ n: 0 });
   });

@@ -8,6 +8,46 @@ import { PubSubEngine } from '../../../../server/pubsub/engine';
 import { PubSubConfigSchema, type PubSubConfigInput } from '../../../../server/pubsub/options';
 import type { PubSubSession } from '../../../../server/pubsub/session-port';
 import { openDatabase, type Db } from '../../../../server/store/db';
+import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
+import type { PubSubStore, PubSubStoreOp, StoredMessage } from '../../../../server/store/pubsub-store';
+
+/**
+ * The SQLite store answering through promises one event-loop turn later, as a networked store
+ * (Redis) would: exercises the engine's asynchronous store path with real data.
+ */
+export class AsyncSqliteStore implements PubSubStore {
+  private readonly inner: SqlitePubSubStore;
+  constructor(db: Db) {
+    this.inner = new SqlitePubSubStore(db);
+  }
+  private later<T>(fn: () => T): Promise<T> {
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          resolve(fn());
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      }),
+    );
+  }
+  load(): ReturnType<PubSubStore['load']> {
+    return this.inner.load();
+  }
+  getMeta(key: string): string | undefined {
+    return this.inner.getMeta(key);
+  }
+  apply(ops: readonly PubSubStoreOp[]): Promise<void> {
+    const copy = ops.map((o) => structuredClone(o));
+    return this.later(() => this.inner.apply(copy));
+  }
+  readMessages(topic: string, afterPos: number, limit: number): Promise<StoredMessage[]> {
+    return this.later(() => this.inner.readMessages(topic, afterPos, limit));
+  }
+  lastPosBefore(topic: string, cutoffIso: string): Promise<number | null> {
+    return this.later(() => this.inner.lastPosBefore(topic, cutoffIso));
+  }
+}
 
 /** A session that records what the engine sends (the engine is the unit under test, this is its port). */
 export class RecordingSession implements PubSubSession {
@@ -63,14 +103,20 @@ export interface Harness {
   dispose(): void;
 }
 
-export function makeHarness(config: PubSubConfigInput = {}, dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-'))): Harness {
+export function makeHarness(config: PubSubConfigInput = {}, dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-')), opts: { asyncStore?: boolean } = {}): Harness {
   const file = join(dir, 'switchboard.db');
   const db = openDatabase(file);
   const bus = new EventBus();
   const events: AdminEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const connections = new Map<string, { clientId: string | null; connectedAt: string }>();
-  const engine = new PubSubEngine({ db, events: bus, config: PubSubConfigSchema.parse(config), lookupConnection: (id) => connections.get(id) });
+  const engine = new PubSubEngine({
+    db,
+    events: bus,
+    config: PubSubConfigSchema.parse(config),
+    lookupConnection: (id) => connections.get(id),
+    ...(opts.asyncStore ? { store: new AsyncSqliteStore(db) } : {}),
+  });
   const h: Harness = {
     dir,
     file,
@@ -81,7 +127,7 @@ export function makeHarness(config: PubSubConfigInput = {}, dir = mkdtempSync(jo
     restart() {
       engine.close();
       db.close();
-      return makeHarness(config, dir);
+      return makeHarness(config, dir, opts);
     },
     dispose() {
       engine.close();

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../../server/store/db';
 import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
 import type { PubSubStore, StoredTopic } from '../../../../server/store/pubsub-store';
+import { AsyncSqliteStore } from './harness';
 
 /**
  * The PubSubStore contract, written against the interface so another store (e.g. a Redis
@@ -30,9 +31,9 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
       ...over,
     });
 
-    it('persists topics, subscriptions and messages across reopen', () => {
+    it('persists topics, subscriptions and messages across reopen', async () => {
       env = open();
-      env.store.apply([
+      await env.store.apply([
         { kind: 'putTopic', topic: topic({ head: 2, published: 2 }) },
         { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0 } },
         { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:02.000Z', data: '{"a":1}' } },
@@ -44,40 +45,40 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
       const { topics, subscriptions } = again.load();
       expect(topics).toEqual([topic({ head: 2, published: 2 })]);
       expect(subscriptions).toMatchObject([{ key: 'k1', acked: 1 }]);
-      expect(again.readMessages('t', 0, 10).map((m) => [m.pos, m.data])).toEqual([[1, '{"a":1}'], [2, '2']]);
-      expect(again.readMessages('t', 1, 10).map((m) => m.pos)).toEqual([2]);
-      expect(again.readMessages('t', 0, 1).map((m) => m.pos)).toEqual([1]);
-      expect(again.lastPosBefore('t', '2026-01-01T00:00:02.500Z')).toBe(1);
-      expect(again.lastPosBefore('t', '2000-01-01T00:00:00.000Z')).toBeNull();
+      expect((await again.readMessages('t', 0, 10)).map((m) => [m.pos, m.data])).toEqual([[1, '{"a":1}'], [2, '2']]);
+      expect((await again.readMessages('t', 1, 10)).map((m) => m.pos)).toEqual([2]);
+      expect((await again.readMessages('t', 0, 1)).map((m) => m.pos)).toEqual([1]);
+      expect(await again.lastPosBefore('t', '2026-01-01T00:00:02.500Z')).toBe(1);
+      expect(await again.lastPosBefore('t', '2000-01-01T00:00:00.000Z')).toBeNull();
       expect(again.getMeta('x')).toBe('y');
     });
 
-    it('applies a batch atomically: a failing op leaves nothing of the batch behind', () => {
+    it('applies a batch atomically: a failing op leaves nothing of the batch behind', async () => {
       env = open();
-      env.store.apply([{ kind: 'putTopic', topic: topic() }, { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:02.000Z', data: '1' } }]);
-      expect(() =>
+      await env.store.apply([{ kind: 'putTopic', topic: topic() }, { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:02.000Z', data: '1' } }]);
+      await expect(async () =>
         env!.store.apply([
           { kind: 'putTopic', topic: topic({ head: 5 }) },
           // Same position twice: the log refuses it, so the whole batch must roll back.
           { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:04.000Z', data: 'dup' } },
         ]),
-      ).toThrow();
+      ).rejects.toThrow();
       expect(env.store.load().topics[0]?.head).toBe(0);
-      expect(env.store.readMessages('t', 0, 10).map((m) => m.data)).toEqual(['1']);
+      expect((await env.store.readMessages('t', 0, 10)).map((m) => m.data)).toEqual(['1']);
     });
 
-    it('trims messages and deletes topics with their subscriptions and messages', () => {
+    it('trims messages and deletes topics with their subscriptions and messages', async () => {
       env = open();
-      env.store.apply([
+      await env.store.apply([
         { kind: 'putTopic', topic: topic() },
         { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0 } },
         ...[1, 2, 3].map((pos) => ({ kind: 'appendMessage' as const, topic: 't', message: { pos, publishedAt: '2026-01-01T00:00:02.000Z', data: String(pos) } })),
         { kind: 'deleteMessagesUpTo', topic: 't', pos: 2 },
       ]);
-      expect(env.store.readMessages('t', 0, 10).map((m) => m.pos)).toEqual([3]);
-      env.store.apply([{ kind: 'deleteTopic', name: 't' }]);
+      expect((await env.store.readMessages('t', 0, 10)).map((m) => m.pos)).toEqual([3]);
+      await env.store.apply([{ kind: 'deleteTopic', name: 't' }]);
       expect(env.store.load()).toEqual({ topics: [], subscriptions: [] });
-      expect(env.store.readMessages('t', 0, 10)).toEqual([]);
+      expect(await env.store.readMessages('t', 0, 10)).toEqual([]);
     });
   });
 }
@@ -93,6 +94,25 @@ contract('SqlitePubSubStore', () => {
       const db = openDatabase(file);
       dbs.push(db);
       return new SqlitePubSubStore(db);
+    },
+    dispose() {
+      for (const db of dbs) if (db.open) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+contract('an asynchronous store (AsyncSqliteStore)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-store-async-'));
+  const file = join(dir, 'switchboard.db');
+  const dbs: Db[] = [openDatabase(file)];
+  return {
+    store: new AsyncSqliteStore(dbs[0]!),
+    reopen() {
+      dbs[dbs.length - 1]!.close();
+      const db = openDatabase(file);
+      dbs.push(db);
+      return new AsyncSqliteStore(db);
     },
     dispose() {
       for (const db of dbs) if (db.open) db.close();
