@@ -30,11 +30,11 @@ export const ServerId = z.string().min(1).max(64);
 export const AdminUrl = z.string().max(2048).refine((s) => {
   try {
     const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.search === '' && u.hash === '' && u.username === '' && u.password === '';
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && u.search === '' && u.hash === '' && u.username === '' && u.password === '';
   } catch {
     return false;
   }
-}, 'expected http(s)://host:port');
+}, 'expected http(s)://host:port (the admin API root, no path)');
 
 export const TlsOptionsSchema = z.object({
   /** PEM file with extra CA certificates to trust for this server. */
