@@ -2,6 +2,8 @@ import { useStore as useZustand } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { api, errorInfoOf } from '../api';
 import { createConsoleStore, type StoreState } from './create-store';
+import { ALL_COLUMN_IDS } from '../features/connections/columns';
+import { parsePrefs, PREFS_KEY } from '../lib/prefs';
 
 export type { StoreState } from './create-store';
 
@@ -13,6 +15,27 @@ export const store: StoreApi<StoreState> = createConsoleStore({
   scheduleFrame: (cb) => requestAnimationFrame(() => cb()),
   now: () => Date.now(),
 });
+
+/** Restores the table layout and keeps saving it (a stored layout that no longer parses is ignored). */
+function persistTablePrefs() {
+  if (typeof localStorage === 'undefined') return;
+  const saved = parsePrefs(localStorage.getItem(PREFS_KEY));
+  if (saved) {
+    const known = new Set(ALL_COLUMN_IDS);
+    const columns = saved.columns.filter((c) => known.has(c));
+    store.setState((s) => ({ ui: { ...s.ui, columns: columns.length > 0 ? columns : s.ui.columns, widths: saved.widths } }));
+    store.getState().setSort(saved.sort);
+    store.getState().setFilter({ field: saved.filterField, text: '' });
+  }
+  let last = '';
+  store.subscribe((s) => {
+    const text = JSON.stringify({ columns: s.ui.columns, widths: s.ui.widths, sort: s.conns.table.sort, filterField: s.conns.table.filter.field });
+    if (text === last) return;
+    last = text;
+    localStorage.setItem(PREFS_KEY, text);
+  });
+}
+persistTablePrefs();
 
 export function useStore<T>(selector: (s: StoreState) => T): T {
   return useZustand(store, selector);

@@ -13,6 +13,8 @@ export interface SettingsSlice {
   applySettings(settings: Settings): void;
   /** Flips local/UTC everywhere at once, optimistically; the core persists it. */
   setTimeMode(mode: TimeMode): void;
+  /** Starts/stops the embedded sandbox server (the core adds/removes its "Local sandbox" cluster). */
+  setSandbox(on: boolean): Promise<void>;
 }
 
 export const initialSettings: SettingsState = { timeMode: 'local', sandbox: false, loaded: false };
@@ -22,6 +24,13 @@ export const settingsFromCore = (_prev: SettingsState, s: Settings): SettingsSta
 export const toggledTimeMode = (mode: TimeMode): TimeMode => (mode === 'local' ? 'utc' : 'local');
 
 export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, deps) => ({
+  async setSandbox(on) {
+    try {
+      get().applySettings(await deps.api.call('setSettings', { sandbox: on }));
+    } catch (err) {
+      get().notify('error', `Could not ${on ? 'start' : 'stop'} the sandbox: ${deps.errorMessage(err)}`);
+    }
+  },
   settings: initialSettings,
   applySettings: (s) => set((st) => ({ settings: settingsFromCore(st.settings, s) })),
   setTimeMode: (mode) => {

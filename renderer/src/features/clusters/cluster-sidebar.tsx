@@ -58,6 +58,9 @@ export function ClusterSidebar() {
   const select = useStore((s) => s.selectCluster);
   const remove = useStore((s) => s.removeCluster);
   const notify = useStore((s) => s.notify);
+  const sandbox = useStore((s) => s.settings.sandbox);
+  const settingsLoaded = useStore((s) => s.settings.loaded);
+  const setSandbox = useStore((s) => s.setSandbox);
   const [editing, setEditing] = useState<ClusterProfile | 'new' | null>(null);
   const [removing, setRemoving] = useState<ClusterProfile | null>(null);
 
@@ -99,6 +102,11 @@ export function ClusterSidebar() {
           </div>
         );
       })}
+      <div style={{ flex: 1 }} />
+      <label className="side-foot" title="A local Switchboard server with demo clients, started by the console, appears as the “Local sandbox” cluster">
+        <input type="checkbox" checked={sandbox} disabled={!settingsLoaded} onChange={(e) => void setSandbox(e.target.checked)} data-testid="sandbox-toggle" />
+        Run local sandbox server
+      </label>
       {editing !== null ? <ClusterForm profile={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {removing ? (
         <Modal

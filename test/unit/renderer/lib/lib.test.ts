@@ -48,3 +48,14 @@ describe('form errors', () => {
     expect(Number.isNaN(parseNumber('x'))).toBe(true);
   });
 });
+
+describe('table prefs', () => {
+  it('round-trips a valid layout and ignores junk', async () => {
+    const { parsePrefs } = await import('../../../../renderer/src/lib/prefs');
+    const p = { columns: ['clientId'], widths: { clientId: 200 }, sort: { key: 'msgsIn', dir: 'desc' }, filterField: 'channel' };
+    expect(parsePrefs(JSON.stringify(p))).toEqual(p);
+    expect(parsePrefs('{not json')).toBeNull();
+    expect(parsePrefs(JSON.stringify({ ...p, sort: { key: 'password', dir: 'asc' } }))).toBeNull();
+    expect(parsePrefs(null)).toBeNull();
+  });
+});
