@@ -140,6 +140,16 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   expect(((await res.json()) as { tokenTtl: number }).tokenTtl).toBe(7200);
   await shot(page, 'channels');
 
+  // A server-side error lands next to the field it names (ErrorInfo.field).
+  await page.getByTestId('new-channel').click();
+  await page.getByTestId('ch-name').fill('demo');
+  await page.getByTestId('ch-address').fill('ws://127.0.0.1:0/another');
+  await page.getByTestId('save-channel').click();
+  const nameError = page.locator('.field', { has: page.locator('#ch-name') }).locator('.err');
+  await expect(nameError).toContainText('already exists');
+  await shot(page, 'channel-server-error');
+  await page.getByTestId('channel-form').getByRole('button', { name: 'Cancel' }).click();
+
   await page.getByTestId('tab-connections').click();
   await page.getByTestId('column-chooser').click();
   await shot(page, 'column-chooser');
