@@ -69,6 +69,17 @@ describe('connection table', () => {
     expect(t.liveInView).toBe(0);
   });
 
+  it('narrowing the filter keeps the order without a re-sort, widening re-sorts', () => {
+    let t = setSort(loadRows(emptyTable(), [conn({ clientId: 'ab2', msgsIn: 1 }), conn({ clientId: 'ab1', msgsIn: 3 }), conn({ clientId: 'b', msgsIn: 2 })]), { key: 'msgsIn', dir: 'desc' });
+    t = setFilter(t, { field: 'clientId', text: 'a' });
+    expect(ids(t)).toEqual(['ab1', 'ab2']);
+    t = setFilter(t, { field: 'clientId', text: 'ab2' });
+    expect(ids(t)).toEqual(['ab2']);
+    expect(t.liveInView).toBe(1);
+    t = setFilter(t, { field: 'clientId', text: '' });
+    expect(ids(t)).toEqual(['ab1', 'b', 'ab2']);
+  });
+
   it('stays equal to a full sort+filter after any sequence of deltas (property)', () => {
     const op = fc.record({
       id: fc.integer({ min: 0, max: 15 }),
