@@ -6,7 +6,7 @@ import { useEffect, useReducer, useRef } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ConnectionRow, ConnectionsDelta } from '../../protocol/console/clusters';
+import { ConnectionsDeltaSchema, type ConnectionRow, type ConnectionsDelta } from '../../protocol/console/clusters';
 import { ConnectionsTable } from '../src/features/connections/connections-table';
 import { store } from '../src/store';
 import { loadRows } from '../src/store/connection-table';
@@ -173,7 +173,8 @@ const bench = {
   async streamTable(n: number, perSecond: number, seconds: number) {
     await bench.renderTable(n);
     await settle();
-    return watchStalls(() => stream(perSecond, seconds, (d) => store.getState().receiveDelta(d), n));
+    // Parsed with the contract schema, as api.on does for every real event.
+    return watchStalls(() => stream(perSecond, seconds, (d) => store.getState().receiveDelta(ConnectionsDeltaSchema.parse(d)), n));
   },
   async streamBare(n: number, perSecond: number, seconds: number) {
     await bench.renderBare(n);
