@@ -23,7 +23,8 @@ export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit'> &
     onInvalid: (event, err) => console.error(`console core: dropped invalid ${event} event`, err),
   });
   const clusters = createClusterService({ ...opts, emit: events.emit });
-  const probe = createProbeService({ emit: events.emit, dataDir: opts.dataDir });
+  // Probe secrets (auth, client keys) go to the same store as cluster tokens (safeStorage under Electron).
+  const probe = createProbeService({ emit: events.emit, dataDir: opts.dataDir, secrets: opts.secrets });
   const handlers = { ...clusters.handlers, ...probe.handlers };
   const missing = missingHandlers(consoleCalls, handlers);
   if (missing.length > 0) console.warn(`console core: no handler yet for ${missing.join(', ')}`);
