@@ -44,6 +44,16 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await page.locator('.th[data-col="clientId"]').click();
   await expect.poll(firstRowClient).toBe('back-0001');
 
+  // Keyboard: focus the grid, ↓ selects the first row and opens its details, Esc closes them.
+  await page.getByTestId('connections-table').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(row(page, 'back-0001')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(row(page, 'demo-0001')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('drawer')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('drawer')).toHaveCount(0);
+
   // Resize a column by dragging its edge.
   const header = page.locator('.th[data-col="clientName"]');
   const before = (await header.boundingBox())!;

@@ -7,12 +7,25 @@ import { parsePrefs, PREFS_KEY } from '../lib/prefs';
 
 export type { StoreState } from './create-store';
 
+/** Longest wait for buffered events when no animation frame comes (hidden or minimised window). */
+export const FRAME_FALLBACK_MS = 250;
+
 /** The app's single store, bound to the real transport. Tests build their own with createConsoleStore. */
 export const store: StoreApi<StoreState> = createConsoleStore({
   api,
   errorMessage: (err) => errorInfoOf(err).message,
   errorInfo: errorInfoOf,
-  scheduleFrame: (cb) => requestAnimationFrame(() => cb()),
+  scheduleFrame: (cb) => {
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      cb();
+    };
+    requestAnimationFrame(run);
+    // Hidden windows get no animation frames; deltas still land this often, so the buffer stays bounded.
+    setTimeout(run, FRAME_FALLBACK_MS);
+  },
   now: () => Date.now(),
 });
 

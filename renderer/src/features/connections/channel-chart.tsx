@@ -50,7 +50,7 @@ export function ChannelChart() {
         ))}
       </svg>
       <div className="legend">
-        <span title="Highest count in the window">max {peak}</span>
+        {samples.length >= 2 ? <span title="Highest count in the window">max {peak}</span> : null}
         {channels.map((c, i) => (
           <span key={c}>
             <i style={{ background: PALETTE[i % PALETTE.length] }} />

@@ -120,6 +120,9 @@ export function ConnectionsTable() {
   const setTimeMode = useStore((s) => s.setTimeMode);
   const loading = useStore((s) => s.conns.loading);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const theadRef = useRef<HTMLDivElement>(null);
+  // Rows start below the sticky header; telling the virtualizer keeps its range and scrollToIndex exact.
+  const headerHeight = theadRef.current?.offsetHeight ?? 45;
 
   // Stable identities, so memoized rows re-render only when their own data changes.
   const cols = useMemo(() => visibleColumns(columnIds), [columnIds]);
@@ -143,6 +146,7 @@ export function ConnectionsTable() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
+    scrollMargin: headerHeight,
     // No getItemKey: rows have one fixed height, and a key function that changes with every
     // update would make the virtualizer re-measure all 100k items per frame. React keys below
     // come from the view itself.
@@ -151,14 +155,35 @@ export function ConnectionsTable() {
   const onSelect = useCallback((key: string) => selectRow(key), [selectRow]);
   const onToggleTime = useCallback(() => setTimeMode(mode === 'local' ? 'utc' : 'local'), [setTimeMode, mode]);
 
+  // Keyboard: ↑/↓ (and PageUp/PageDown, Home/End) move the selection, Esc closes the details.
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const view = table.view;
+    if (view.length === 0) return;
+    const at = selectedKey ? view.indexOf(selectedKey) : -1;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 240) / ROW_HEIGHT) - 2);
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    if (e.key === 'Escape') {
+      selectRow(null);
+      return;
+    }
+    const step = steps[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(view.length - 1, at < 0 ? 0 : at + step));
+    const key = view[next];
+    if (key === undefined) return;
+    selectRow(key);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
   const sortBy = (col: ColumnDef) => {
     const same = table.sort.key === col.sortKey;
     setSort({ key: col.sortKey, dir: same && table.sort.dir === 'asc' ? 'desc' : 'asc' });
   };
 
   return (
-    <div className="table" ref={scrollRef} role="grid" aria-rowcount={table.view.length + 1} data-testid="connections-table">
-      <div className="thead" style={{ width: totalWidth, minWidth: '100%' }}>
+    <div className="table" ref={scrollRef} role="grid" tabIndex={0} onKeyDown={onKeyDown} aria-rowcount={table.view.length + 1} data-testid="connections-table">
+      <div className="thead" ref={theadRef} style={{ width: totalWidth, minWidth: '100%' }}>
         <div className="tgroup" style={{ gridTemplateColumns: groupTemplate }}>
           {runs.map((g, i) => (
             <div key={`${g.group}-${i}`}>{g.group}</div>
@@ -183,7 +208,7 @@ export function ConnectionsTable() {
               template={template}
               mode={mode}
               selected={key === selectedKey}
-              top={item.start}
+              top={item.start - headerHeight}
               index={item.index}
               onSelect={onSelect}
               onToggleTime={onToggleTime}
