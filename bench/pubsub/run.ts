@@ -54,10 +54,11 @@ class Worker {
   }
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const split = (n: number, k: number): number[] => Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 
-async function withSubscribers(url: string, mode: 'raw' | 'sb', fire: () => Promise<void> | void): Promise<number[]> {
+async function withSubscribers(url: string, mode: 'raw' | 'sb', fire: () => Promise<void> | void, between: () => Promise<void>): Promise<number[]> {
   const workers = split(N, WORKERS).map(() => new Worker());
   const counts = split(N, WORKERS);
   const ready = workers.map((w) => w.next((m) => m.ready !== undefined));
@@ -74,7 +75,7 @@ async function withSubscribers(url: string, mode: 'raw' | 'sb', fire: () => Prom
     // Wall clock of the last receiver (other process), bounded below by our own elapsed time.
     const elapsed = Math.max(...replies.map((x) => x.at! - t0), performance.now() - p0);
     if (r > 0) times.push(elapsed);
-    await new Promise((res) => setTimeout(res, 300)); // let acks drain between rounds
+    await between();
   }
   for (const w of workers) w.close();
   return times;
@@ -95,7 +96,7 @@ async function fanOutBaseline(): Promise<number[]> {
     const text = JSON.stringify({ type: 'message', topic: TOPIC, seq: round + 1, data: frameFor(round), publishedAt: new Date().toISOString() });
     round++;
     for (const ws of socks) ws.send(text);
-  });
+  }, () => sleep(300));
   for (const ws of socks) ws.terminate();
   await new Promise((r) => wss.close(r));
   return times;
@@ -113,11 +114,20 @@ async function fanOutSwitchboard(dir: string): Promise<number[]> {
   let round = 0;
   const inServer: number[] = [];
   try {
-    const times = await withSubscribers(server.channelUrl('bench'), 'sb', async () => {
-      const t0 = performance.now();
-      await server.pubsub.publish(TOPIC, frameFor(round++), { kind: 'admin', id: 'bench' });
-      inServer.push(performance.now() - t0);
-    });
+    const times = await withSubscribers(
+      server.channelUrl('bench'),
+      'sb',
+      async () => {
+        const t0 = performance.now();
+        await server.pubsub.publish(TOPIC, frameFor(round++), { kind: 'admin', id: 'bench' });
+        inServer.push(performance.now() - t0);
+      },
+      // Next round only once every subscriber's ack was processed, so acks do not overlap a measurement.
+      async () => {
+        await sleep(300);
+        for (let i = 0; i < 200 && (server.pubsub.getTopic(TOPIC)?.depth ?? 0) > 0; i++) await sleep(50);
+      },
+    );
     console.log(`  (switchboard: commit + fan-out loop in the server process, median ${median(inServer).toFixed(1)} ms)`);
     return times;
   } finally {

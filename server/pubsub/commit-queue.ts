@@ -48,10 +48,12 @@ export class CommitQueue {
     if (this.inFlight || this.jobs.length === 0) return;
     this.scheduled ??= setImmediate(() => {
       this.scheduled = null;
-      this.inFlight = this.flush().finally(() => {
-        this.inFlight = null;
-        this.schedule();
-      });
+      this.inFlight = this.flush()
+        .catch(() => undefined) // flush answers every job itself; nothing may escape as unhandled
+        .finally(() => {
+          this.inFlight = null;
+          this.schedule();
+        });
     });
   }
 
@@ -59,7 +61,19 @@ export class CommitQueue {
   close(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
-    if (!this.inFlight) this.flush().catch(() => undefined);
+    if (this.inFlight) return;
+    this.inFlight = this.flush()
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight = null;
+      });
+  }
+
+  /** Resolves once nothing is queued or being written (an asynchronous store has settled). */
+  async idle(): Promise<void> {
+    while (this.inFlight || this.scheduled || this.jobs.length > 0) {
+      await (this.inFlight ?? new Promise<void>((r) => setImmediate(r)));
+    }
   }
 
   private async flush(): Promise<void> {

@@ -195,7 +195,9 @@ export class PubSubEngine implements PubSubControl {
     this.dirtyCursors.add(s);
     this.scheduleAckFlush();
     this.touchTopic(topicName);
-    this.delivery.kick(clientId);
+    // Only a subscription with more to send needs its window refilled.
+    const head = this.reg.topics.get(topicName)?.head ?? 0;
+    if (Math.max(s.delivered, s.acked) < head) this.delivery.kick(clientId);
   }
 
   private takeCursorOps(): PubSubStoreOp[] {
@@ -254,6 +256,11 @@ export class PubSubEngine implements PubSubControl {
 
   async publishFromService(topic: string, data: unknown, connectionId: string): Promise<PublishResult> {
     return this.publish(topic, data, { kind: 'service', id: connectionId });
+  }
+
+  /** After close(): resolves once the last writes settled (only asynchronous stores need to wait). */
+  whenClosed(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Commits queued work, writes pending acks and stops timers. */

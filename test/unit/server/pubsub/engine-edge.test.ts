@@ -103,7 +103,7 @@ describe('PubSubEngine edges', () => {
     await h.engine.publish('t', 1, { kind: 'admin', id: 'test' });
     await h.engine.removeTopic('t');
     expect(h.events.slice(-2).map((e) => e.type)).toEqual(['subscription.deleted', 'topic.changed']);
-    h = h.restart();
+    h = await h.restart();
     expect(h.engine.listTopics()).toEqual([]);
     expect(h.engine.subscriptionCount('x')).toBe(0);
     expect(h.db.prepare('SELECT COUNT(*) AS n FROM pubsub_messages').get()).toEqual({ n: 0 });

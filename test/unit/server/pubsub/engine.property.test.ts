@@ -111,7 +111,7 @@ function modelTest(label: string, asyncStore: boolean, numRuns: number): void {
               connect(client);
               break;
             case 'restart':
-              h = h.restart();
+              h = await h.restart();
               sessions.clear();
               break;
           }

@@ -40,7 +40,7 @@ describe('PubSubEngine', () => {
     await h.engine.handleFrame(a, { type: 'subscribe', id: 1, topic: 'jobs' });
     h.engine.detach(a.connectionId);
     for (let i = 1; i <= 5; i++) await h.engine.publish('jobs', i, { kind: 'admin', id: 't' });
-    h = h.restart();
+    h = await h.restart();
     expect(h.engine.getTopic('jobs')).toMatchObject({ subscribers: 1, depth: 5, published: 5 });
     const b = attach('w1');
     await settle();

@@ -99,7 +99,7 @@ export interface Harness {
   engine: PubSubEngine;
   connections: Map<string, { clientId: string | null; connectedAt: string }>;
   /** Closes engine and db and opens both again on the same file (a graceful restart). */
-  restart(): Harness;
+  restart(): Promise<Harness>;
   dispose(): void;
 }
 
@@ -124,8 +124,9 @@ export function makeHarness(config: PubSubConfigInput = {}, dir = mkdtempSync(jo
     events,
     engine,
     connections,
-    restart() {
+    async restart() {
       engine.close();
+      await engine.whenClosed();
       db.close();
       return makeHarness(config, dir, opts);
     },
