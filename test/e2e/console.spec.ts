@@ -161,6 +161,14 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await page.getByTestId('channel-form').getByRole('button', { name: 'Cancel' }).click();
 
   await page.getByTestId('tab-connections').click();
+  // Operator-only action on a subscription: unsubscribe removes it on the server.
+  await row(page, RETURNING_CLIENT).click();
+  await page.getByTestId('drawer-tab-subscriptions').click();
+  await page.getByTestId('subscription').filter({ hasText: 'news' }).getByTestId('unsubscribe').click();
+  await expect(page.getByTestId('subscription')).toHaveCount(0);
+  const subs = await fetch(`${env.adminUrl}/admin/v1/topics/news/subscriptions`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+  expect(((await subs.json()) as { items: { clientId: string }[] }).items.some((x) => x.clientId === RETURNING_CLIENT)).toBe(false);
+
   await page.getByTestId('column-chooser').click();
   await shot(page, 'column-chooser');
   await page.getByTestId('column-chooser').click();
