@@ -140,8 +140,14 @@ describe('pub/sub over real sockets', () => {
     c.ack('public.news', 99);
     await c.until(() => c.frames.some((f) => f.type === 'error'));
     expect(c.frames.find((f) => f.type === 'error')).toMatchObject({ error: { code: ErrorCode.Validation, field: 'seq' } });
+    // A malformed frame (invalid topic name) is refused by the frame parser: Close 1008 naming the problem.
     c.sendRaw(JSON.stringify({ type: 'subscribe', id: 7, topic: 'bad topic!' }));
-    await c.until(() => c.frames.some((f) => (f.type === 'error' || f.type === 'response') && f.inReplyTo === 7) || c.ws.readyState !== 1);
+    const closed = await c.whenClosed();
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toMatch(/topic/);
+    const d = await client('limited-2', 'limited');
+    d.sendRaw(JSON.stringify({ type: 'ack', topic: 'public.news' }));
+    expect((await d.whenClosed()).code).toBe(1008);
     expect(s.pubsub.getTopic('orders')).toMatchObject({ published: 0, subscribers: 0 });
     expect(s.pubsub.listTopics().map((t) => t.name)).not.toContain('bad topic!');
     expect(s.pubsub.listTopicSubscriptions('public.news')[0]).toMatchObject({ lastAckedSeq: 0 });
