@@ -92,7 +92,10 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       return existing.state();
     }
     const servers = await sessionServers(clusterId);
-    const session = new ClusterSession(clusterId, servers, (d) => opts.emit('connections.delta', d), (s) => opts.emit('cluster.status', s), opts.session);
+    const session = new ClusterSession(clusterId, servers, (d) => opts.emit('connections.delta', d), (s) => opts.emit('cluster.status', s), {
+      ...opts.session,
+      onConfigChanged: (c) => opts.emit('config.changed', c),
+    });
     sessions.set(clusterId, session);
     session.start();
     return session.state();
@@ -167,6 +170,11 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
         platform: process.platform,
         secretStorage: opts.secrets.describe(),
         sandbox: sandbox ? { clusterId: SANDBOX_CLUSTER_ID, adminUrl: sandbox.info.adminUrl, channelUrl: sandbox.info.channelUrl } : null,
+        sandboxUnavailable: opts.sandboxAllowed === false
+          ? 'the console was started with --no-sandbox-server'
+          : !opts.sandbox
+            ? 'this console was started without an embedded sandbox'
+            : null,
       };
     },
     async listClusters() {

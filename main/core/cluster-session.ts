@@ -1,4 +1,4 @@
-import type { ClusterState, ConnectionsDelta, TlsOptions } from '../../protocol/console/clusters';
+import type { ClusterState, ConfigChanged, ConnectionsDelta, TlsOptions } from '../../protocol/console/clusters';
 import { ErrorCode } from '../../protocol/errors';
 import { ConnectionTable } from './connection-table';
 import { ConsoleError } from './errors';
@@ -20,6 +20,8 @@ export interface ClusterSessionOptions {
   stream?: Partial<Omit<EventStreamOptions, 'url' | 'connectOptions'>>;
   requestTimeoutMs?: number;
   pageLimit?: number;
+  /** Receives channel/security/topic change notices of every server (config.changed). */
+  onConfigChanged?: (change: ConfigChanged) => void;
 }
 
 /** An open cluster: one ServerLink per server feeding one merged ConnectionTable. */
@@ -43,6 +45,7 @@ export class ClusterSession {
       this.links.set(s.id, new ServerLink({
         serverId: s.id, url: s.url, tls: s.tls, token: s.token, table: this.table,
         onChange: () => this.scheduleStatus(),
+        onConfigChanged: (c) => opts.onConfigChanged?.({ clusterId, serverId: s.id, ...c }),
         ...(opts.stream ? { stream: opts.stream } : {}),
         ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
         ...(opts.pageLimit !== undefined ? { pageLimit: opts.pageLimit } : {}),

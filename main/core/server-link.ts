@@ -17,6 +17,8 @@ export interface ServerLinkOptions {
   table: ConnectionTable;
   /** Called whenever anything in statusSnapshot() changed. */
   onChange: () => void;
+  /** A channel, security definition or topic changed on this server (from the events stream). */
+  onConfigChanged?: (change: { kind: 'channel' | 'security' | 'topic'; name: string; at: string }) => void;
   /** Rows per page of the initial GET /connections. Default 5000 (the API's maximum). */
   pageLimit?: number;
   /** Admin HTTP timeout. Default 10 000 ms. */
@@ -195,9 +197,12 @@ export class ServerLink {
       case 'channel.changed':
       case 'security.changed':
       case 'topic.changed':
+        // Config lists are fetched on demand by the UI; it is told to refetch.
+        this.opts.onConfigChanged?.({ kind: e.type === 'channel.changed' ? 'channel' : e.type === 'security.changed' ? 'security' : 'topic', name: e.name, at: e.at });
+        return;
       case 'subscription.created':
       case 'subscription.deleted':
-        // Config lists are fetched on demand by the UI; nothing to merge here.
+        // Subscriptions are fetched on demand by the drawer; nothing to merge here.
         return;
       default: {
         const never: never = e;

@@ -199,8 +199,24 @@ export const AppInfoSchema = z.object({
   secretStorage: z.object({ backend: z.string(), secure: z.boolean(), warning: z.string().nullable() }),
   /** Running sandbox, if any. */
   sandbox: z.object({ clusterId: ClusterId, adminUrl: z.string(), channelUrl: z.string() }).nullable(),
+  /**
+   * Why this console cannot run the sandbox at all (e.g. started with --no-sandbox-server), so the
+   * on/off setting is moot; null or absent when it can.
+   */
+  sandboxUnavailable: z.string().nullable().optional(),
 });
 export type AppInfo = z.output<typeof AppInfoSchema>;
+
+// ---------------------------------------------------------------- config change notices
+
+export const ConfigChangedSchema = z.object({
+  clusterId: ClusterId,
+  serverId: ServerId,
+  kind: z.enum(['channel', 'security', 'topic']),
+  name: z.string(),
+  at: IsoTime,
+});
+export type ConfigChanged = z.output<typeof ConfigChangedSchema>;
 
 // ---------------------------------------------------------------- calls
 
@@ -278,5 +294,10 @@ export const clusterEvents = defineEvents({
   /** Profiles were added, changed or removed. The full list. */
   'clusters.changed': z.object({ items: z.array(ClusterProfileSchema) }),
   'settings.changed': SettingsSchema,
+  /**
+   * A channel, security definition or topic of a server of an open cluster was created, changed or
+   * deleted (forwarded from the admin event stream), so config screens refetch instead of polling.
+   */
+  'config.changed': ConfigChangedSchema,
 });
 

@@ -200,6 +200,22 @@ test('viewer token: sees everything, can act on nothing', async ({ page }) => {
   await page.getByTestId('tab-channels').click();
   await expect(page.getByTestId('edit-channel').first()).toBeDisabled();
   await expect(page.getByTestId('new-channel')).toBeDisabled();
+
+  // Someone else changes a channel: the list follows the server's config.changed notice, no polling.
+  const ops = page.getByTestId('channel').filter({ hasText: 'ops' });
+  await expect(ops).toContainText('listening');
+  const patch = (active: boolean) =>
+    fetch(`${env.adminUrl}/admin/v1/channels/ops`, { method: 'PATCH', headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ active }) });
+  expect((await patch(false)).ok).toBe(true);
+  await expect(ops).toContainText('inactive', { timeout: 3000 });
+  expect((await patch(true)).ok).toBe(true);
+  await expect(ops).toContainText('listening', { timeout: 3000 });
+
+  // This host was started without a sandbox: the toggle says off and why, whatever the stored setting.
+  const toggle = page.getByTestId('sandbox-toggle');
+  await expect(toggle).not.toBeChecked();
+  await expect(toggle).toBeDisabled();
+  await expect(page.locator('label', { has: toggle })).toHaveAttribute('title', /--no-sandbox-server/);
 });
 
 test('server status: a wrong token shows auth failed, a dead address unreachable, each with the reason', async ({ page }) => {

@@ -85,6 +85,15 @@ describe('console core against a real server', () => {
     if (!dup.ok) expect(dup.error.field).toBe('channel.name');
   });
 
+  it('forwards channel and security changes of an open cluster as config.changed', async () => {
+    const serverId = probe.status.get(clusterId)!.servers[0]!.serverId;
+    await probe.call('updateChannel', { clusterId, name: 'dup', patch: { active: false } });
+    await probe.until(() => probe.configChanges.some((c) => c.kind === 'channel' && c.name === 'dup'), 'channel change notice');
+    expect(probe.configChanges.find((c) => c.name === 'dup')).toMatchObject({ clusterId, serverId, kind: 'channel' });
+    await probe.call('createSecurity', { clusterId, security: { name: 'keys', type: 'apikey', key: 'k-0123456789abcdef' } });
+    await probe.until(() => probe.configChanges.some((c) => c.kind === 'security' && c.name === 'keys'), 'security change notice');
+  });
+
   it('names an unreadable CA file by its field when saving', async () => {
     const res = await probe.core.dispatch('saveCluster', { name: 'tls', servers: [{ url: 'https://127.0.0.1:1', tls: { caFile: '/nonexistent/ca.pem', allowSelfSigned: false } }] });
     expect(res).toMatchObject({ ok: false, error: { code: ErrorCode.Validation, field: 'servers.0.tls.caFile' } });

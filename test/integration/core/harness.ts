@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from '../../../server/server';
 import { startDemoSwarm, type DemoSwarm } from '../../../client/demo-swarm';
 import { createConsoleCore, type ConsoleCore } from '../../../main/core/console-core';
 import { FileSecretStore } from '../../../main/core/secret-store';
-import type { ConnectionRow, ConnectionsDelta, ClusterState } from '../../../protocol/console/clusters';
+import type { ConnectionRow, ConnectionsDelta, ClusterState, ConfigChanged } from '../../../protocol/console/clusters';
 import type { CallName, CallOutput, EventName } from '../../../protocol/console/contract';
 
 export const OPERATOR = 'operator-token-0123456789abcdef';
@@ -32,6 +32,7 @@ export class CoreProbe {
   private readonly owner = new Map<string, string>();
   readonly removals: Array<{ rowKey: string; code: number; reason: string }> = [];
   readonly deltas: ConnectionsDelta[] = [];
+  readonly configChanges: ConfigChanged[] = [];
   status = new Map<string, ClusterState>();
   private waiters: Array<() => void> = [];
 
@@ -51,6 +52,7 @@ export class CoreProbe {
           this.owner.set(u.rowKey, d.clusterId);
         }
       }
+      if (event === 'config.changed') this.configChanges.push(payload as ConfigChanged);
       if (event === 'cluster.status') {
         const s = payload as ClusterState;
         this.status.set(s.clusterId, s);

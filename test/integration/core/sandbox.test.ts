@@ -67,3 +67,18 @@ describe('embedded sandbox', () => {
     expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox')).toBe(true);
   });
 });
+
+describe('sandbox not allowed (--no-sandbox-server)', () => {
+  it('says why in getAppInfo, starts nothing, and keeps the stored preference', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sb-nosandbox-'));
+    const core = await createConsoleCore({ dataDir: dir, secrets: new MemorySecretStore(), host: 'web', version: 't', sandbox: sandboxController({ dataDir: dir, clients: 1, ephemeral: true }), sandboxAllowed: false });
+    try {
+      const r = await core.dispatch('getAppInfo', {});
+      expect(r).toMatchObject({ ok: true, value: { sandbox: null, sandboxUnavailable: expect.stringContaining('--no-sandbox-server') } });
+      expect(await core.dispatch('listClusters', {})).toMatchObject({ ok: true, value: { items: [] } });
+    } finally {
+      await core.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,8 +7,11 @@ import { useStore } from '../../store';
 import { ChannelForm } from './channel-form';
 import { SecurityForm } from './security-form';
 
-/** The contract has no channel events, so the lists refresh on this period while the screen is open. */
-const REFRESH_MS = 5000;
+/**
+ * The lists refetch when the core forwards a `config.changed` notice for the shown server (from
+ * the admin events stream); notices arriving together are coalesced into one refetch.
+ */
+const REFETCH_DEBOUNCE_MS = 100;
 
 type Confirm = { title: string; text: string; run: () => Promise<void> } | null;
 
@@ -26,6 +29,9 @@ export function ChannelsScreen() {
   const [editSecurity, setEditSecurity] = useState<Security | 'new' | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
 
+  // Live per-channel counts come from the merged connections table (it is the shown server's own
+  // when the cluster has one server); otherwise the count fetched with the list is shown.
+  const livePerChannel = useStore((s) => (s.conns.clusterId === clusterId && (state?.servers.length ?? 0) === 1 ? s.conns.table.perChannel : null));
   const [tick, setTick] = useState(0);
   const load = () => setTick((t) => t + 1);
 
@@ -44,10 +50,18 @@ export function ChannelsScreen() {
       }
     };
     void fetchAll();
-    const t = setInterval(() => void fetchAll(), REFRESH_MS);
+    let t: ReturnType<typeof setTimeout> | null = null;
+    const off = api.on('config.changed', (c) => {
+      if (c.clusterId !== clusterId || c.serverId !== target || c.kind === 'topic' || t) return;
+      t = setTimeout(() => {
+        t = null;
+        void fetchAll();
+      }, REFETCH_DEBOUNCE_MS);
+    });
     return () => {
       stopped = true;
-      clearInterval(t);
+      off();
+      if (t) clearTimeout(t);
     };
   }, [clusterId, target, tick]);
 
@@ -119,7 +133,7 @@ export function ChannelsScreen() {
                     </td>
                     <td className="mono">{c.service}</td>
                     <td className="mono">{c.security ?? <span className="muted">none</span>}</td>
-                    <td className="num">{c.connections}</td>
+                    <td className="num">{livePerChannel ? (livePerChannel[c.name] ?? 0) : c.connections}</td>
                     <td>
                       <TimeText iso={c.updatedAt} />
                     </td>

@@ -61,6 +61,7 @@ export function ClusterSidebar() {
   const sandbox = useStore((s) => s.settings.sandbox);
   const settingsLoaded = useStore((s) => s.settings.loaded);
   const setSandbox = useStore((s) => s.setSandbox);
+  const sandboxUnavailable = useStore((s) => s.app.info?.sandboxUnavailable ?? null);
   const [editing, setEditing] = useState<ClusterProfile | 'new' | null>(null);
   const [removing, setRemoving] = useState<ClusterProfile | null>(null);
 
@@ -103,9 +104,20 @@ export function ClusterSidebar() {
         );
       })}
       <div style={{ flex: 1 }} />
-      <label className="side-foot" title="A local Switchboard server with demo clients, started by the console, appears as the “Local sandbox” cluster">
-        <input type="checkbox" checked={sandbox} disabled={!settingsLoaded} onChange={(e) => void setSandbox(e.target.checked)} data-testid="sandbox-toggle" />
+      <label
+        className="side-foot"
+        title={sandboxUnavailable ? `Unavailable: ${sandboxUnavailable}` : 'A local Switchboard server with demo clients, started by the console, appears as the “Local sandbox” cluster'}
+      >
+        {/* The setting is a preference; when this console cannot run a sandbox it shows off, not the preference. */}
+        <input
+          type="checkbox"
+          checked={sandbox && !sandboxUnavailable}
+          disabled={!settingsLoaded || sandboxUnavailable !== null}
+          onChange={(e) => void setSandbox(e.target.checked)}
+          data-testid="sandbox-toggle"
+        />
         Run local sandbox server
+        {sandboxUnavailable ? <span className="muted"> (unavailable)</span> : null}
       </label>
       {editing !== null ? <ClusterForm profile={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {removing ? (
