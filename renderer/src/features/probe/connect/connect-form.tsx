@@ -13,6 +13,8 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
   const [f, setF] = useState<Form>(() => (existing ? formFromView(existing.config) : newForm()));
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
+  // The embedded sandbox's channel is the obvious first thing to poke; offer it on a new session.
+  const sandboxChannel = useStore((s) => s.app.info?.sandbox?.channelUrl ?? null);
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setF((prev) => ({ ...prev, [k]: v }));
     if (k === 'url') {
@@ -69,6 +71,22 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
         <section>
           <h3>Endpoint</h3>
           {text('url', 'URL', { placeholder: 'wss://example.com/socket', hint: 'ws:// or wss:// only' })}
+          {!existing && sandboxChannel && f.url !== sandboxChannel ? (
+            <Row label="">
+              <button
+                type="button"
+                className="btn small"
+                data-testid="probe-use-sandbox"
+                title={`Fill in the local sandbox's demo channel (${sandboxChannel}) with the Switchboard helper`}
+                onClick={() => {
+                  set('url', sandboxChannel);
+                  setF((prev) => ({ ...prev, name: prev.name || 'Local sandbox demo', helper: 'switchboard' }));
+                }}
+              >
+                Use local sandbox channel
+              </button>
+            </Row>
+          ) : null}
           {text('name', 'Name', { placeholder: 'defaults to the host' })}
           {text('query', 'Query params', { area: true, placeholder: 'name=value, one per line' })}
           {text('headers', 'Headers', { area: true, placeholder: 'Name: value, one per line' })}

@@ -1,0 +1,57 @@
+import { test, expect } from '@playwright/test';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWebHost, type RunningWebHost } from '../../main/web-host/web-host';
+import { sandboxController } from '../../main/embedded/sandbox';
+import { shot } from './helpers/console-page';
+
+/**
+ * What `npm start` gives a new user: the web host with the embedded sandbox (a real server and a
+ * small demo swarm). The sandbox cluster is there and connected, the toggle says on, and the probe
+ * offers the sandbox's channel: hello and a request, paired with a latency.
+ */
+let dir: string;
+let host: RunningWebHost;
+
+test.beforeAll(async () => {
+  await mkdir('test-results/screenshots', { recursive: true });
+  dir = await mkdtemp(join(tmpdir(), 'switchboard-sandbox-e2e-'));
+  host = await startWebHost({ port: 0, dataDir: join(dir, 'console'), sandbox: sandboxController({ dataDir: dir, clients: 2, ephemeral: true }) });
+});
+test.afterAll(async () => {
+  await host?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('sandbox: connected cluster, toggle on, probe the sandbox channel with hello and a paired request', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.locator('[data-testid="cluster"][data-name="Local sandbox"]')).toBeVisible();
+  await expect(page.getByTestId('server-status')).toHaveAttribute('data-status', 'connected');
+  const toggle = page.getByTestId('sandbox-toggle');
+  await expect(toggle).toBeChecked();
+  await expect(toggle).toBeEnabled();
+
+  await page.getByTestId('tab-probe').click();
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByTestId('probe-use-sandbox').click();
+  await expect(page.getByLabel('URL', { exact: true })).toHaveValue(/^ws:\/\/127\.0\.0\.1:\d+\/demo$/);
+  await page.getByRole('button', { name: 'Save & connect' }).click();
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+
+  const editor = page.locator('[data-testid="probe-editor"] .cm-content');
+  await page.getByLabel('client id').fill('e2e-probe');
+  await page.getByRole('button', { name: 'hello', exact: true }).click();
+  await editor.click();
+  await page.keyboard.press('Control+Enter');
+  const entries = page.locator('.probe-list .probe-entry');
+  await expect(entries.filter({ hasText: '"type":"welcome"' })).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'request', exact: true }).click();
+  await editor.click();
+  await page.keyboard.press('Control+Enter');
+  const reply = entries.filter({ hasText: '"type":"response"' });
+  await expect(reply).toHaveCount(1);
+  await expect(reply.getByTestId('probe-pair')).toHaveText(/request \d+(\.\d)? ms/);
+  await shot(page, 'probe-sandbox');
+});
