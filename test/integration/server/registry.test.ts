@@ -75,6 +75,36 @@ describe('registry', () => {
   });
 });
 
+describe('registry times', () => {
+  it('keeps lastSeenAt and expiresAt current (formatted ISO strings are reused only while unchanged)', async () => {
+    const t = await startTestServer({ channels: [channel('one', { tokenTtl: 600 })] });
+    const c = await connectAndLogin(t.server.channelUrl('one'), 'talker');
+    try {
+      const get = () => t.server.connections.list({ clientId: 'talker', limit: 1 }).items[0]!;
+      const before = get();
+      expect(get()).toEqual(before);
+      expect(Date.parse(before.expiresAt!) - Date.parse(before.lastSeenAt)).toBe(600_000);
+      const seen = Date.parse(before.lastSeenAt);
+      while (Date.now() <= seen) {
+        // lastSeen has millisecond resolution: let the clock tick before the client talks again.
+      }
+      c.send({ type: 'request', id: 'r1', data: 1 });
+      await c.next('response');
+      const after = get();
+      expect(Date.parse(after.lastSeenAt)).toBeGreaterThan(seen);
+      expect(Date.parse(after.expiresAt!) - Date.parse(after.lastSeenAt)).toBe(600_000);
+      expect(after.loggedInAt).toBe(before.loggedInAt);
+      await t.server.channels.update('one', { tokenTtl: 900 });
+      const longer = get();
+      expect(longer.lastSeenAt).toBe(after.lastSeenAt);
+      expect(Date.parse(longer.expiresAt!) - Date.parse(longer.lastSeenAt)).toBe(900_000);
+    } finally {
+      c.close();
+      await t.stop();
+    }
+  });
+});
+
 describe('untrusted proxies', () => {
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const t = await startTestServer({ channels: [channel('one')], trustedProxies: ['10.9.9.9'] });
