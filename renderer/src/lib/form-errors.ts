@@ -8,9 +8,18 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.') || '_';
-    out[path] ??= issue.message;
+    out[path] ??= friendlyMessage(issue);
   }
   return out;
+}
+
+/**
+ * zod's generic wording for an empty required string ("Too small: expected string to have >=1
+ * characters") reads like a bug report; a form says "Required". Schema-specific messages stay.
+ */
+function friendlyMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1 && issue.message.startsWith('Too small')) return 'Required';
+  return issue.message;
 }
 
 /**

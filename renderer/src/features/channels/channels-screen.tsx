@@ -138,7 +138,7 @@ export function ChannelsScreen() {
                       <TimeText iso={c.updatedAt} />
                     </td>
                     <td>
-                      <div className="row-line" style={{ flexWrap: 'nowrap' }}>
+                      <div className="row-line actions">
                         <ActionButton className="small" blocked={blocked} onClick={() => setEditChannel(c)} testId="edit-channel">
                           Edit
                         </ActionButton>
@@ -201,7 +201,7 @@ export function ChannelsScreen() {
                     </td>
                     <td className="mono">{s.usedBy.join(', ') || <span className="muted">—</span>}</td>
                     <td>
-                      <div className="row-line" style={{ flexWrap: 'nowrap' }}>
+                      <div className="row-line actions">
                         <ActionButton className="small" blocked={blocked} onClick={() => setEditSecurity(s)}>
                           Edit
                         </ActionButton>

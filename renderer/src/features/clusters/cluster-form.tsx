@@ -18,13 +18,21 @@ interface ServerDraft {
 const blankServer = (): ServerDraft => ({ url: 'http://127.0.0.1:7070', token: '', hasToken: false, allowSelfSigned: false, caFile: '' });
 
 /** Turns the drafts into the saveCluster input (pure; unit tested through the schema). */
+/**
+ * The server prints its admin URL with the API prefix (`http://host:7070/admin/v1`); the profile
+ * wants the API root, so a pasted prefix (and a trailing slash) is dropped instead of refused.
+ */
+export function adminRootOf(url: string): string {
+  return url.trim().replace(/\/admin\/v1\/?$/, '').replace(/\/$/, '');
+}
+
 export function toClusterSave(id: string | undefined, name: string, servers: ServerDraft[]): ClusterSave {
   return {
     ...(id ? { id } : {}),
     name,
     servers: servers.map((s) => ({
       ...(s.id ? { id: s.id } : {}),
-      url: s.url.trim(),
+      url: adminRootOf(s.url),
       // Omitted token = keep the stored one; a typed one replaces it.
       ...(s.token !== '' ? { token: s.token } : s.hasToken ? {} : { token: null }),
       tls: { allowSelfSigned: s.allowSelfSigned, ...(s.caFile.trim() ? { caFile: s.caFile.trim() } : {}) },

@@ -3,7 +3,7 @@ import { ChannelCreateSchema, ChannelPatchSchema, SecurityCreateSchema, type Cha
 import { ClusterSaveSchema } from '../../../../protocol/console/clusters';
 import { channelInputOf, channelPatchOf, draftOf } from '../../../../renderer/src/features/channels/channel-form';
 import { securityCreateOf, securityPatchOf } from '../../../../renderer/src/features/channels/security-form';
-import { toClusterSave } from '../../../../renderer/src/features/clusters/cluster-form';
+import { adminRootOf, toClusterSave } from '../../../../renderer/src/features/clusters/cluster-form';
 
 const channel: Channel = {
   name: 'ops', active: true, address: 'ws://127.0.0.1:0/ops', service: 'echo', security: null, newTokenWaitTime: 5, tokenTtl: 3600,
@@ -54,5 +54,17 @@ describe('cluster form', () => {
     const r = ClusterSaveSchema.safeParse(toClusterSave(undefined, 'X', [{ url: 'ftp://x', token: 'short', hasToken: false, allowSelfSigned: false, caFile: '' }]));
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['servers.0.token', 'servers.0.url']);
+  });
+});
+
+describe('cluster form admin URL', () => {
+  it('accepts the admin URL as the server prints it (with /admin/v1) by saving the API root', () => {
+    expect(adminRootOf(' http://127.0.0.1:7070/admin/v1 ')).toBe('http://127.0.0.1:7070');
+    expect(adminRootOf('https://edge:7070/admin/v1/')).toBe('https://edge:7070');
+    expect(adminRootOf('http://127.0.0.1:7070/')).toBe('http://127.0.0.1:7070');
+    const save = toClusterSave(undefined, 'edge', [{ url: 'http://127.0.0.1:7070/admin/v1', token: 'x'.repeat(16), hasToken: false, allowSelfSigned: false, caFile: '' }]);
+    expect(ClusterSaveSchema.safeParse(save).success).toBe(true);
+    // Any other path is still refused by the schema, next to the field.
+    expect(ClusterSaveSchema.safeParse(toClusterSave(undefined, 'edge', [{ url: 'http://127.0.0.1:7070/other', token: '', hasToken: true, allowSelfSigned: false, caFile: '' }])).success).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ChannelCreateSchema } from '../../../../protocol/admin-config';
+import { ChannelCreateSchema, SecurityCreateSchema } from '../../../../protocol/admin-config';
 import { formatClock, formatTime, relativeAge, timeTitle } from '../../../../renderer/src/lib/time';
 import { parseList, parseNumber, serverFieldErrors, zodFieldErrors } from '../../../../renderer/src/lib/form-errors';
 
@@ -35,6 +35,9 @@ describe('form errors', () => {
     expect(r.success).toBe(false);
     const errs = zodFieldErrors((r as { error: z.ZodError }).error);
     expect(Object.keys(errs).sort()).toEqual(['address', 'name', 'tokenTtl']);
+    // An empty required string reads "Required", not zod's generic "Too small…".
+    const sec = SecurityCreateSchema.safeParse({ name: 'staff', type: 'basic', username: '', password: '' });
+    expect(zodFieldErrors((sec as { error: z.ZodError }).error)).toMatchObject({ username: 'Required', password: 'Required' });
   });
   it('strips the call input wrapper from server fields', () => {
     expect(serverFieldErrors({ code: 'SB_ERR_VALIDATION', message: 'bad', field: 'channel.address' }, ['channel', 'patch'])).toEqual({ address: 'bad' });
