@@ -8,7 +8,15 @@ import { useStore } from '../../store';
 import { InvokePanel } from './invoke-panel';
 import { SubscriptionsPanel } from './subscriptions-panel';
 
-type FieldKind = 'text' | 'time' | 'num';
+/** 'id' numbers (ports, PIDs) are identifiers: shown as typed, never grouped ("57,730"). */
+type FieldKind = 'text' | 'time' | 'num' | 'id';
+
+/** Text of a non-time field; null when there is no value. */
+export function detailText(kind: Exclude<FieldKind, 'time'>, v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' && kind === 'num') return v.toLocaleString();
+  return String(v);
+}
 /** Every registry field, in reading order. */
 const FIELDS: { key: keyof ConnectionRow; label: string; kind: FieldKind }[] = [
   { key: 'clientId', label: 'Client ID', kind: 'text' },
@@ -17,13 +25,13 @@ const FIELDS: { key: keyof ConnectionRow; label: string; kind: FieldKind }[] = [
   { key: 'state', label: 'State', kind: 'text' },
   { key: 'channel', label: 'Channel', kind: 'text' },
   { key: 'remoteAddress', label: 'Remote address', kind: 'text' },
-  { key: 'remotePort', label: 'Remote port', kind: 'num' },
+  { key: 'remotePort', label: 'Remote port', kind: 'id' },
   { key: 'remoteFqdn', label: 'Remote FQDN', kind: 'text' },
   { key: 'forwardedFor', label: 'Forwarded for', kind: 'text' },
   { key: 'localAddress', label: 'Local address', kind: 'text' },
-  { key: 'localPort', label: 'Local port', kind: 'num' },
+  { key: 'localPort', label: 'Local port', kind: 'id' },
   { key: 'serverName', label: 'Server name', kind: 'text' },
-  { key: 'pid', label: 'Server PID', kind: 'num' },
+  { key: 'pid', label: 'Server PID', kind: 'id' },
   { key: 'serverId', label: 'Server profile', kind: 'text' },
   { key: 'serverUrl', label: 'Admin URL', kind: 'text' },
   { key: 'connectedAt', label: 'Connected at', kind: 'time' },
@@ -45,8 +53,8 @@ function Details({ c }: { c: ConnectionRow }) {
         return (
           <div key={f.key} style={{ display: 'contents' }}>
             <dt>{f.label}</dt>
-            <dd className={f.kind === 'text' ? 'mono' : f.kind === 'num' ? 'num' : ''} style={{ textAlign: 'left' }}>
-              {f.kind === 'time' ? <TimeText iso={typeof v === 'string' ? v : null} /> : v === null || v === undefined ? <span className="muted">—</span> : typeof v === 'number' ? v.toLocaleString() : String(v)}
+            <dd className={f.kind === 'text' || f.kind === 'id' ? 'mono' : f.kind === 'num' ? 'num' : ''} style={{ textAlign: 'left' }}>
+              {f.kind === 'time' ? <TimeText iso={typeof v === 'string' ? v : null} /> : (detailText(f.kind, v) ?? <span className="muted">—</span>)}
             </dd>
           </div>
         );

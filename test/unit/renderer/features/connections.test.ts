@@ -4,6 +4,7 @@ import { columnById, groupRuns, visibleColumns } from '../../../../renderer/src/
 import type { ChannelSample } from '../../../../renderer/src/store/connections-slice';
 import { chartChannels, linePoints } from '../../../../renderer/src/features/connections/channel-chart';
 import { jsonProblem } from '../../../../renderer/src/features/connections/invoke-panel';
+import { detailText } from '../../../../renderer/src/features/connections/details-drawer';
 import { emptyTable, loadRows, viewRows, applyDeltas } from '../../../../renderer/src/store/connection-table';
 import { conn } from '../fixtures';
 
@@ -59,5 +60,14 @@ describe('invoke body', () => {
     expect(jsonProblem('{"a": 1}')).toBeNull();
     expect(jsonProblem('  ')).toMatch(/Enter/);
     expect(jsonProblem('{a:1}')).toMatch(/^Invalid JSON/);
+  });
+});
+
+describe('details drawer values', () => {
+  it('shows ports and PIDs as typed, counters grouped, missing as null', () => {
+    expect(detailText('id', 57730)).toBe('57730');
+    expect(detailText('num', 1234567)).toBe((1234567).toLocaleString());
+    expect(detailText('text', 'demo')).toBe('demo');
+    expect(detailText('id', null)).toBeNull();
   });
 });
