@@ -13,6 +13,19 @@ import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { chromium } from '@playwright/test';
 
+/** The page API of renderer/bench/bench-main.tsx (built with the web config, so declared here too). */
+interface StreamStats { longestTaskMs: number; maxFrameGapMs: number }
+declare global {
+  interface Window {
+    bench: {
+      renderTable(n: number): Promise<number>;
+      renderBare(n: number): Promise<number>;
+      streamTable(n: number, perSecond: number, seconds: number): Promise<StreamStats>;
+      streamBare(n: number, perSecond: number, seconds: number): Promise<StreamStats>;
+    };
+  }
+}
+
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../..');
 const outDir = join(repo, 'out/bench-console');
