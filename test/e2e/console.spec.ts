@@ -82,6 +82,8 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   // Same instant, rendered in UTC: 2026-11-22T10:00:00.123Z → 2026-11-22 10:00:00.123 UTC.
   await expect(firstTime).toHaveText(`${iso!.slice(0, 10)} ${iso!.slice(11, 23)} UTC`);
   await expect(page.getByTestId('time-utc')).toHaveAttribute('aria-pressed', 'true');
+  // The full UTC timestamp fits its default column width (no ellipsis).
+  expect(await firstTime.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
   // Subscriptions of the returning client: one predating its connection.
   await row(page, RETURNING_CLIENT).click();

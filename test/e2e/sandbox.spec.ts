@@ -54,4 +54,15 @@ test('sandbox: connected cluster, toggle on, probe the sandbox channel with hell
   await expect(reply).toHaveCount(1);
   await expect(reply.getByTestId('probe-pair')).toHaveText(/request \d+(\.\d)? ms/);
   await shot(page, 'probe-sandbox');
+
+  // Turning the sandbox off: the toggle follows at once, the cluster leaves, the probe stops offering it.
+  await page.getByTestId('tab-connections').click();
+  await toggle.uncheck();
+  await expect(page.locator('[data-testid="cluster"][data-name="Local sandbox"]')).toHaveCount(0);
+  await expect(toggle).toBeEnabled();
+  await expect(toggle).not.toBeChecked();
+  await page.getByTestId('tab-probe').click();
+  await page.getByRole('button', { name: '+ New' }).click();
+  await expect(page.getByLabel('URL', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('probe-use-sandbox')).toHaveCount(0);
 });

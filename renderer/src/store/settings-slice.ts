@@ -6,6 +6,8 @@ export interface SettingsState {
   sandbox: boolean;
   /** True once the core's settings arrived (until then we show local time). */
   loaded: boolean;
+  /** A sandbox start/stop is under way (the toggle shows the wanted state, disabled, until it ends). */
+  sandboxPending?: boolean;
 }
 
 export interface SettingsSlice {
@@ -25,11 +27,19 @@ export const toggledTimeMode = (mode: TimeMode): TimeMode => (mode === 'local' ?
 
 export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, deps) => ({
   async setSandbox(on) {
+    // Starting a server takes a moment: show the wanted state at once, and refuse a second click.
+    const before = get().settings.sandbox;
+    set((st) => ({ settings: { ...st.settings, sandbox: on, sandboxPending: true } }));
     try {
       get().applySettings(await deps.api.call('setSettings', { sandbox: on }));
     } catch (err) {
+      set((st) => ({ settings: { ...st.settings, sandbox: before } }));
       get().notify('error', `Could not ${on ? 'start' : 'stop'} the sandbox: ${deps.errorMessage(err)}`);
+    } finally {
+      set((st) => ({ settings: { ...st.settings, sandboxPending: false } }));
     }
+    // A restarted sandbox listens on new ports: refresh what the app knows about it.
+    await get().loadAppInfo();
   },
   settings: initialSettings,
   applySettings: (s) => set((st) => ({ settings: settingsFromCore(st.settings, s) })),

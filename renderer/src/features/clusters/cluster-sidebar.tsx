@@ -60,6 +60,7 @@ export function ClusterSidebar() {
   const notify = useStore((s) => s.notify);
   const sandbox = useStore((s) => s.settings.sandbox);
   const settingsLoaded = useStore((s) => s.settings.loaded);
+  const sandboxPending = useStore((s) => s.settings.sandboxPending ?? false);
   const setSandbox = useStore((s) => s.setSandbox);
   const sandboxUnavailable = useStore((s) => s.app.info?.sandboxUnavailable ?? null);
   const [editing, setEditing] = useState<ClusterProfile | 'new' | null>(null);
@@ -112,12 +113,12 @@ export function ClusterSidebar() {
         <input
           type="checkbox"
           checked={sandbox && !sandboxUnavailable}
-          disabled={!settingsLoaded || sandboxUnavailable !== null}
+          disabled={!settingsLoaded || sandboxPending || sandboxUnavailable !== null}
           onChange={(e) => void setSandbox(e.target.checked)}
           data-testid="sandbox-toggle"
         />
         Run local sandbox server
-        {sandboxUnavailable ? <span className="muted"> (unavailable)</span> : null}
+        {sandboxUnavailable ? <span className="muted"> (unavailable)</span> : sandboxPending ? <span className="muted"> ({sandbox ? 'starting' : 'stopping'}…)</span> : null}
       </label>
       {editing !== null ? <ClusterForm profile={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {removing ? (

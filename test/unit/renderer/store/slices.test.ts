@@ -72,6 +72,26 @@ describe('settings slice', () => {
     expect(bad.store.getState().settings.timeMode).toBe('local');
     expect(bad.store.getState().ui.toasts[0]?.text).toMatch(/disk full/);
   });
+
+  it('shows the sandbox toggle in its wanted state while pending, then refreshes the app info', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = testStore({
+      setSettings: async (i) => (await gate, { timeMode: 'local', sandbox: i.sandbox ?? false }),
+      getAppInfo: () => ({ version: 't', host: 'web', platform: 'linux', secretStorage: { backend: 'file', secure: false, warning: null }, sandbox: null }),
+    });
+    const done = t.store.getState().setSandbox(true);
+    expect(t.store.getState().settings).toMatchObject({ sandbox: true, sandboxPending: true });
+    release();
+    await done;
+    expect(t.store.getState().settings).toMatchObject({ sandbox: true, sandboxPending: false });
+    expect(t.calls.map((c) => c.method)).toEqual(['setSettings', 'getAppInfo']);
+
+    const bad = testStore({ setSettings: () => Promise.reject(new Error('port in use')), getAppInfo: () => { throw new Error('x'); } });
+    await bad.store.getState().setSandbox(true);
+    expect(bad.store.getState().settings).toMatchObject({ sandbox: false, sandboxPending: false });
+    expect(bad.store.getState().ui.toasts[0]?.text).toMatch(/port in use/);
+  });
 });
 
 describe('invoke slice', () => {
