@@ -117,8 +117,10 @@ export function ClusterSidebar() {
           onChange={(e) => void setSandbox(e.target.checked)}
           data-testid="sandbox-toggle"
         />
-        Run local sandbox server
-        {sandboxUnavailable ? <span className="muted"> (unavailable)</span> : sandboxPending ? <span className="muted"> ({sandbox ? 'starting' : 'stopping'}…)</span> : null}
+        <span>
+          Run local sandbox server
+          {sandboxUnavailable ? ' (unavailable)' : sandboxPending ? ` (${sandbox ? 'starting' : 'stopping'}…)` : ''}
+        </span>
       </label>
       {editing !== null ? <ClusterForm profile={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {removing ? (
