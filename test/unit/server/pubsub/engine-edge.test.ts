@@ -8,6 +8,8 @@ import { PubSubEngine } from '../../../../server/pubsub/engine';
 import { PubSubConfigSchema } from '../../../../server/pubsub/options';
 import { openDatabase, type Db } from '../../../../server/store/db';
 import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
+import { RedisPubSubStore } from '../../../../server/store/pubsub-redis-store';
+import { Redis } from 'ioredis';
 import type { PubSubStoreOp } from '../../../../server/store/pubsub-store';
 import { makeHarness, RecordingSession, settle, type Harness } from './harness';
 
@@ -148,5 +150,42 @@ describe('several connections of one clientId', () => {
     await h.engine.publish('t', 2, { kind: 'admin', id: 'test' });
     await settle();
     expect(older.messages().map((m) => m.data)).toEqual([1, 2]);
+  });
+});
+
+describe('on the Redis store (real Redis at 127.0.0.1:6379)', () => {
+  it('keeps subscriptions and queues across an engine restart and delivers them', async () => {
+    const namespace = `sb-engine-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-redis-'));
+    const db = openDatabase(join(dir, 'unused.db'));
+    cleanups.push(() => {
+      void redis.keys(`{${namespace}}:*`).then((keys) => (keys.length ? redis.del(...keys) : 0)).finally(() => redis.quit());
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const config = PubSubConfigSchema.parse({ topics: [{ name: 'jobs' }] });
+    const build = async (): Promise<PubSubEngine> =>
+      new PubSubEngine({ db, store: await RedisPubSubStore.open(redis, namespace), events: new EventBus(), config, lookupConnection: () => undefined });
+
+    const first = await build();
+    const a = new RecordingSession('c1', 'worker');
+    first.attach(a);
+    await first.handleFrame(a, { type: 'subscribe', id: 1, topic: 'jobs' });
+    expect(a.lastResponse().ok).toBe(true);
+    first.detach('c1');
+    for (let i = 1; i <= 50; i++) await first.publish('jobs', i, { kind: 'admin', id: 'test' });
+    first.close();
+    await first.whenClosed();
+
+    const second = await build();
+    cleanups.push(() => second.close());
+    expect(second.getTopic('jobs')).toMatchObject({ subscribers: 1, depth: 50, published: 50 });
+    const b = new RecordingSession('c2', 'worker');
+    second.attach(b);
+    for (let i = 0; i < 200 && b.messages().length < 50; i++) await settle();
+    expect(b.messages().map((m) => m.data)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await second.handleFrame(b, { type: 'ack', topic: 'jobs', seq: 50 });
+    expect(second.getTopic('jobs')?.depth).toBe(0);
   });
 });

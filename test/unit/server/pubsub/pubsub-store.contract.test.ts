@@ -6,15 +6,22 @@ import { openDatabase, type Db } from '../../../../server/store/db';
 import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
 import type { PubSubStore, StoredTopic } from '../../../../server/store/pubsub-store';
 import { AsyncSqliteStore } from './harness';
+import { Redis } from 'ioredis';
+import { RedisPubSubStore } from '../../../../server/store/pubsub-redis-store';
 
 /**
  * The PubSubStore contract, written against the interface so another store (e.g. a Redis
  * cluster store) can run the same cases: atomic apply, durable across reopen, ordered reads.
  */
-function contract(name: string, open: () => { store: PubSubStore; reopen(): PubSubStore; dispose(): void }): void {
+type Env = { store: PubSubStore; reopen(): PubSubStore | Promise<PubSubStore>; dispose(): void | Promise<void> };
+
+function contract(name: string, open: () => Env | Promise<Env>): void {
   describe(`${name} satisfies the PubSubStore contract`, () => {
-    let env: ReturnType<typeof open> | undefined;
-    afterEach(() => env?.dispose());
+    let env: Env | undefined;
+    afterEach(async () => {
+      await env?.dispose();
+      env = undefined;
+    });
 
     const topic = (over: Partial<StoredTopic> = {}): StoredTopic => ({
       name: 't',
@@ -32,7 +39,7 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
     });
 
     it('persists topics, subscriptions and messages across reopen', async () => {
-      env = open();
+      env = await open();
       await env.store.apply([
         { kind: 'putTopic', topic: topic({ head: 2, published: 2 }) },
         { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0 } },
@@ -41,7 +48,7 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
         { kind: 'updateCursor', key: 'k1', acked: 1, dropped: 0 },
         { kind: 'setMeta', key: 'x', value: 'y' },
       ]);
-      const again = env.reopen();
+      const again = await env.reopen();
       const { topics, subscriptions } = again.load();
       expect(topics).toEqual([topic({ head: 2, published: 2 })]);
       expect(subscriptions).toMatchObject([{ key: 'k1', acked: 1 }]);
@@ -54,7 +61,7 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
     });
 
     it('applies a batch atomically: a failing op leaves nothing of the batch behind', async () => {
-      env = open();
+      env = await open();
       await env.store.apply([{ kind: 'putTopic', topic: topic() }, { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:02.000Z', data: '1' } }]);
       await expect(async () =>
         env!.store.apply([
@@ -63,12 +70,13 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
           { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:04.000Z', data: 'dup' } },
         ]),
       ).rejects.toThrow();
-      expect(env.store.load().topics[0]?.head).toBe(0);
+      // load() is the snapshot the engine starts from: read it through a fresh open.
+      expect((await env.reopen()).load().topics[0]?.head).toBe(0);
       expect((await env.store.readMessages('t', 0, 10)).map((m) => m.data)).toEqual(['1']);
     });
 
     it('trims messages and deletes topics with their subscriptions and messages', async () => {
-      env = open();
+      env = await open();
       await env.store.apply([
         { kind: 'putTopic', topic: topic() },
         { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0 } },
@@ -77,7 +85,7 @@ function contract(name: string, open: () => { store: PubSubStore; reopen(): PubS
       ]);
       expect((await env.store.readMessages('t', 0, 10)).map((m) => m.pos)).toEqual([3]);
       await env.store.apply([{ kind: 'deleteTopic', name: 't' }]);
-      expect(env.store.load()).toEqual({ topics: [], subscriptions: [] });
+      expect((await env.reopen()).load()).toEqual({ topics: [], subscriptions: [] });
       expect(await env.store.readMessages('t', 0, 10)).toEqual([]);
     });
   });
@@ -90,7 +98,6 @@ contract('SqlitePubSubStore', () => {
   return {
     store: new SqlitePubSubStore(dbs[0]!),
     reopen() {
-      dbs[dbs.length - 1]!.close();
       const db = openDatabase(file);
       dbs.push(db);
       return new SqlitePubSubStore(db);
@@ -109,7 +116,6 @@ contract('an asynchronous store (AsyncSqliteStore)', () => {
   return {
     store: new AsyncSqliteStore(dbs[0]!),
     reopen() {
-      dbs[dbs.length - 1]!.close();
       const db = openDatabase(file);
       dbs.push(db);
       return new AsyncSqliteStore(db);
@@ -117,6 +123,26 @@ contract('an asynchronous store (AsyncSqliteStore)', () => {
     dispose() {
       for (const db of dbs) if (db.open) db.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+contract('RedisPubSubStore (real Redis at 127.0.0.1:6379)', async () => {
+  const namespace = `sb-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const clients: Redis[] = [];
+  const connect = (): Redis => {
+    const r = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
+    clients.push(r);
+    return r;
+  };
+  const first = connect();
+  return {
+    store: await RedisPubSubStore.open(first, namespace),
+    reopen: () => RedisPubSubStore.open(connect(), namespace),
+    async dispose() {
+      const keys = await first.keys(`{${namespace}}:*`);
+      if (keys.length > 0) await first.del(...keys);
+      await Promise.all(clients.map((c) => c.quit()));
     },
   };
 });
