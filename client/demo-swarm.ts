@@ -44,7 +44,8 @@ export async function startDemoSwarm(opts: DemoSwarmOptions): Promise<DemoSwarm>
       onRequest: (data) => (silent.has(clientId) ? NO_REPLY : { echo: data, at: new Date().toISOString() }),
     });
     client.on('welcome', () => {
-      for (const topic of opts.subscribe ?? []) client.sendFrame({ type: 'subscribe', id: `sub-${topic}`, topic });
+      // Subscriptions are durable per clientId: re-subscribing after each login is a no-op that confirms them.
+      for (const topic of opts.subscribe ?? []) client.subscribe(topic).catch(() => undefined);
     });
     // Deliveries are acknowledged by the client's autoAck (default on).
     clients.push(client);

@@ -89,6 +89,7 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
   private closeWaiters: (() => void)[] = [];
   /** Highest seq emitted per topic: redeliveries (at-least-once) are acked again but not emitted twice. */
   private readonly lastSeq = new Map<string, number>();
+  private readonly subscriptionKeys = new Map<string, string>();
 
   constructor(readonly options: SwitchboardClientOptions) {
     super();
@@ -133,11 +134,20 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
 
   /** Subscribes this clientId to a topic (durable: it outlives this connection); resolves with the Subscription. */
   subscribe(topic: string, opts: { timeoutMs?: number } = {}): Promise<unknown> {
-    return this.call({ type: 'subscribe', topic }, opts.timeoutMs);
+    return this.call({ type: 'subscribe', topic }, opts.timeoutMs).then((data) => {
+      // seq is per subscription: a new subscription (e.g. after an admin removed the old one) numbers from 1 again.
+      const key = typeof data === 'object' && data !== null && 'subscriptionKey' in data ? data.subscriptionKey : undefined;
+      if (typeof key === 'string' && this.subscriptionKeys.get(topic) !== key) {
+        this.subscriptionKeys.set(topic, key);
+        this.lastSeq.delete(topic);
+      }
+      return data;
+    });
   }
 
   unsubscribe(topic: string, opts: { timeoutMs?: number } = {}): Promise<unknown> {
     this.lastSeq.delete(topic);
+    this.subscriptionKeys.delete(topic);
     return this.call({ type: 'unsubscribe', topic }, opts.timeoutMs);
   }
 

@@ -48,6 +48,9 @@ function modelTest(label: string, asyncStore: boolean, numRuns: number): void {
         const heads = new Map<string, number>(TOPICS.map((t) => [t, 0]));
         const model = new Map<string, ModelSub>(); // `${client}|${topic}`
         const sessions = new Map<string, RecordingSession>();
+        const since = new Map<string, number>(); // `${connectionId}|${topic}` → frame index where the current subscription began
+        const current = (sess: RecordingSession, topic: string) =>
+          sess.frames.slice(since.get(`${sess.connectionId}|${topic}`) ?? 0).filter((f) => f.type === 'message' && f.topic === topic) as ReturnType<RecordingSession['messages']>;
         let connSeq = 0;
         const connect = (c: string): RecordingSession => {
           const s = new RecordingSession(`conn-${++connSeq}`, c);
@@ -67,7 +70,11 @@ function modelTest(label: string, asyncStore: boolean, numRuns: number): void {
               if (!s) break;
               await h.engine.handleFrame(s, { type: 'subscribe', id: 1, topic });
               expect(s.lastResponse().ok).toBe(true);
-              if (!model.has(key)) model.set(key, { queue: [], dropped: 0, base: heads.get(topic)! });
+              if (!model.has(key)) {
+                model.set(key, { queue: [], dropped: 0, base: heads.get(topic)! });
+                // seq numbering is per subscription: a new one starts again after the topic's head.
+                since.set(`${s.connectionId}|${topic}`, s.frames.length);
+              }
               break;
             case 'unsub':
               if (!s) break;
@@ -94,7 +101,7 @@ function modelTest(label: string, asyncStore: boolean, numRuns: number): void {
             }
             case 'ack': {
               if (!s) break;
-              const last = s.messages(topic).at(-1);
+              const last = current(s, topic).at(-1);
               const m = model.get(key);
               if (!last || !m) break;
               await h.engine.handleFrame(s, { type: 'ack', topic, seq: last.seq });
@@ -129,7 +136,7 @@ function modelTest(label: string, asyncStore: boolean, numRuns: number): void {
               const sess = sessions.get(c);
               if (!sess) continue;
               // A connected session has received every queued message, in order, seqs increasing.
-              const got = sess.messages(topicName);
+              const got = current(sess, topicName);
               for (let i = 1; i < got.length; i++) expect(got[i]!.seq).toBeGreaterThan(got[i - 1]!.seq);
               const bySeq = new Map(got.map((g) => [g.seq, g.data]));
               for (const q of m.queue) expect(bySeq.get(q.seq)).toBe(q.v);
