@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Channel, ChannelCreate, SecurityCreate, Security } from '../../../../protocol/admin-config';
 import { api, errorInfoOf } from '../../api';
 import { ActionButton, Modal, TimeText } from '../../components/ui';
 import { actionBlockedReason } from '../../store/clusters-slice';
 import { useStore } from '../../store';
+import type { TableState } from '../../store/connection-table';
 import { ChannelForm } from './channel-form';
 import { SecurityForm } from './security-form';
 
@@ -12,6 +13,16 @@ import { SecurityForm } from './security-form';
  * the admin events stream); notices arriving together are coalesced into one refetch.
  */
 const REFETCH_DEBOUNCE_MS = 100;
+
+/** Open connections per channel of one server of the merged table (closed rows still lingering excluded). */
+export function openPerChannel(table: TableState, serverId: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of table.rows.values()) {
+    if (r.closed || r.c.serverId !== serverId) continue;
+    out[r.c.channel] = (out[r.c.channel] ?? 0) + 1;
+  }
+  return out;
+}
 
 type Confirm = { title: string; text: string; run: () => Promise<void> } | null;
 
@@ -29,9 +40,10 @@ export function ChannelsScreen() {
   const [editSecurity, setEditSecurity] = useState<Security | 'new' | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
 
-  // Live per-channel counts come from the merged connections table (it is the shown server's own
-  // when the cluster has one server); otherwise the count fetched with the list is shown.
-  const livePerChannel = useStore((s) => (s.conns.clusterId === clusterId && (state?.servers.length ?? 0) === 1 ? s.conns.table.perChannel : null));
+  // Live per-channel counts of the shown server come from the merged connections table (kept
+  // current by connections.delta); until that table is the selected cluster's, the fetched count.
+  const table = useStore((s) => (s.conns.clusterId === clusterId ? s.conns.table : null));
+  const livePerChannel = useMemo(() => (table && target ? openPerChannel(table, target) : null), [table, target]);
   const [tick, setTick] = useState(0);
   const load = () => setTick((t) => t + 1);
 

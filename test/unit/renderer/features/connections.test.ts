@@ -5,6 +5,7 @@ import type { ChannelSample } from '../../../../renderer/src/store/connections-s
 import { chartChannels, linePoints } from '../../../../renderer/src/features/connections/channel-chart';
 import { jsonProblem } from '../../../../renderer/src/features/connections/invoke-panel';
 import { detailText } from '../../../../renderer/src/features/connections/details-drawer';
+import { openPerChannel } from '../../../../renderer/src/features/channels/channels-screen';
 import { emptyTable, loadRows, viewRows, applyDeltas } from '../../../../renderer/src/store/connection-table';
 import { conn } from '../fixtures';
 
@@ -69,5 +70,20 @@ describe('details drawer values', () => {
     expect(detailText('num', 1234567)).toBe((1234567).toLocaleString());
     expect(detailText('text', 'demo')).toBe('demo');
     expect(detailText('id', null)).toBeNull();
+  });
+});
+
+describe('channels screen live counts', () => {
+  it('counts open connections per channel of one server only', () => {
+    const a = conn({ serverId: 's1', channel: 'demo' });
+    const b = conn({ serverId: 's1', channel: 'ops' });
+    const c = conn({ serverId: 's2', channel: 'demo' });
+    const d = conn({ serverId: 's1', channel: 'demo' });
+    let t = loadRows(emptyTable(), [a, b, c, d]);
+    expect(openPerChannel(t, 's1')).toEqual({ demo: 2, ops: 1 });
+    // A closed row lingering in the table no longer counts.
+    t = applyDeltas(t, [{ upserts: [], removals: [{ rowKey: d.rowKey, code: 4005, reason: 'x', initiator: 'server' }] }], 0);
+    expect(openPerChannel(t, 's1')).toEqual({ demo: 1, ops: 1 });
+    expect(openPerChannel(t, 's2')).toEqual({ demo: 1 });
   });
 });
