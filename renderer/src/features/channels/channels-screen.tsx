@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Channel, ChannelCreate, SecurityCreate, Security } from '../../../../protocol/admin-config';
 import { api, errorInfoOf } from '../../api';
 import { ActionButton, Modal, TimeText } from '../../components/ui';
@@ -43,7 +43,7 @@ export function ChannelsScreen() {
   // Live per-channel counts of the shown server come from the merged connections table (kept
   // current by connections.delta); until that table is the selected cluster's, the fetched count.
   const table = useStore((s) => (s.conns.clusterId === clusterId ? s.conns.table : null));
-  const livePerChannel = useMemo(() => (table && target ? openPerChannel(table, target) : null), [table, target]);
+  const livePerChannel = table && target ? openPerChannel(table, target) : null;
   const [tick, setTick] = useState(0);
   const load = () => setTick((t) => t + 1);
 
