@@ -45,6 +45,9 @@ export class SessionPort implements PubSubSession {
   send(frame: ServerFrame): boolean {
     return this.session.send(frame);
   }
+  sendText(json: string): boolean {
+    return this.session.sendText(json);
+  }
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
   }

@@ -213,8 +213,12 @@ export class Session implements RegistryEntry {
 
   /** Sends one frame; false when the socket is no longer open. */
   send(frame: ServerFrame): boolean {
+    return this.sendText(JSON.stringify(frame));
+  }
+
+  /** Sends an already serialized frame (pub/sub fan-out serializes a message once for all subscribers). */
+  sendText(text: string): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
-    const text = JSON.stringify(frame);
     if (!this.corked) {
       // Coalesce every frame sent in this turn of the event loop into one write (one syscall):
       // ws's own cork/uncork per frame nests inside ours.
