@@ -17,6 +17,11 @@ export class EventBus {
     return this.seq;
   }
 
+  /** False when nobody listens: callers may skip building events that are expensive to make. */
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
   emit(event: AdminEventInput): void {
     if (this.listeners.size === 0) {
       this.seq++;

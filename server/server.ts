@@ -254,6 +254,11 @@ class SwitchboardServer implements RunningServer, SessionHost {
 
   private flushStats(): void {
     if (this.dirty.size === 0) return;
+    if (!this.events.hasListeners) {
+      // Nobody watches (no admin event stream open): building 19k infos after a fan-out would be waste.
+      this.dirty.clear();
+      return;
+    }
     const batch = [...this.dirty];
     this.dirty.clear();
     for (const s of batch) if (s.isOpen) this.events.emit({ type: 'connection.updated', connection: s.info() });

@@ -46,7 +46,7 @@ export class SessionPort implements PubSubSession {
     return this.session.send(frame);
   }
   sendText(json: string): boolean {
-    return this.session.sendText(json);
+    return this.session.sendText(json, false);
   }
   bufferedAmount(): number {
     return this.ws.bufferedAmount;

@@ -216,10 +216,14 @@ export class Session implements RegistryEntry {
     return this.sendText(JSON.stringify(frame));
   }
 
-  /** Sends an already serialized frame (pub/sub fan-out serializes a message once for all subscribers). */
-  sendText(text: string): boolean {
+  /**
+   * Sends an already serialized frame (pub/sub fan-out serializes a message once for all subscribers).
+   * `coalesce: false` writes at once: a fan-out sends one frame to each of many sockets, where
+   * corking would only hold every byte back until the whole loop has run.
+   */
+  sendText(text: string, coalesce = true): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
-    if (!this.corked) {
+    if (coalesce && !this.corked) {
       // Coalesce every frame sent in this turn of the event loop into one write (one syscall):
       // ws's own cork/uncork per frame nests inside ours.
       this.corked = true;

@@ -22,4 +22,13 @@ describe('EventBus', () => {
     expect(seen).toEqual([1, 2]);
     expect(bus.lastSeq).toBe(3);
   });
+
+  it('says whether anyone listens, so callers can skip building costly events', () => {
+    const bus = new EventBus();
+    expect(bus.hasListeners).toBe(false);
+    const un = bus.subscribe(() => undefined);
+    expect(bus.hasListeners).toBe(true);
+    un();
+    expect(bus.hasListeners).toBe(false);
+  });
 });
