@@ -11,19 +11,12 @@ import { SbError } from '../errors';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import { clampReason, ServiceCtx, SessionPort, uncork } from './session-adapters';
+import { PendingInvokes } from './pending-invokes';
 import type { RegistryEntry } from './registry';
 import { closeCodeOfWsError, WS_DEFAULT_REASONS, type SbSocket } from './sb-socket';
 import type { SessionHost } from './session-host';
 
 type State = 'awaiting-login' | 'authenticating' | 'logged-in' | 'closing' | 'closed';
-
-interface PendingInvoke {
-  resolve(r: InvokeResult): void;
-  reject(e: SbError): void;
-  timer: NodeJS.Timeout;
-  sentAt: string;
-  t0: number;
-}
 
 export { clampReason };
 
@@ -81,9 +74,8 @@ export class Session implements RegistryEntry {
   private closeTimer: NodeJS.Timeout | null = null;
   private awaitingPong = false;
   private pingsMissed = 0;
-  private invokeSeq = 0;
   /** Created on the first invoke: most connections never get one. */
-  private pending: Map<string, PendingInvoke> | null = null;
+  private pending: PendingInvokes | null = null;
   private closeSent: { code: number; reason: string } | null = null;
   private terminated = false;
   private closedResult: CloseResult | null = null;
@@ -358,40 +350,13 @@ export class Session implements RegistryEntry {
   invoke(data: unknown, timeoutMs: number): Promise<InvokeResult> {
     if (!this.isOpen) return Promise.reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} is closing`));
     if (this.state !== 'logged-in') return Promise.reject(new SbError(ErrorCode.ConnectionNotReady, `connection ${this.connectionId} has not logged in yet`));
-    const id = `s${++this.invokeSeq}`;
-    return new Promise<InvokeResult>((resolve, reject) => {
-      const pending = (this.pending ??= new Map());
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new SbError(ErrorCode.InvokeTimeout, `connection ${this.connectionId} did not answer within ${timeoutMs} ms`, { details: { timeoutMs } }));
-      }, timeoutMs);
-      pending.set(id, { resolve, reject, timer, sentAt: new Date().toISOString(), t0: performance.now() });
-      if (!this.send({ type: 'request', id, data })) {
-        clearTimeout(timer);
-        pending.delete(id);
-        reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} closed before the request was sent`));
-      }
-    });
+    this.pending ??= new PendingInvokes(this.connectionId);
+    return this.pending.start(timeoutMs, (id) => this.send({ type: 'request', id, data }));
   }
 
   private onInvokeResponse(inReplyTo: string | number, ok: boolean, data: unknown, error: ErrorInfo | undefined): void {
-    const key = String(inReplyTo);
-    const p = this.pending?.get(key);
-    if (!p) {
-      this.send({ type: 'error', inReplyTo, error: { code: ErrorCode.BadRequest, message: `no pending server request with id ${key}` } });
-      return;
-    }
-    this.pending!.delete(key);
-    clearTimeout(p.timer);
-    p.resolve({
-      connectionId: this.connectionId,
-      ok,
-      ...(data !== undefined ? { data } : {}),
-      ...(error !== undefined ? { error } : {}),
-      latencyMs: Math.round((performance.now() - p.t0) * 1000) / 1000,
-      sentAt: p.sentAt,
-      respondedAt: new Date().toISOString(),
-    });
+    if (this.pending?.answer(inReplyTo, ok, data, error)) return;
+    this.send({ type: 'error', inReplyTo, error: { code: ErrorCode.BadRequest, message: `no pending server request with id ${String(inReplyTo)}` } });
   }
 
   /**
@@ -425,10 +390,7 @@ export class Session implements RegistryEntry {
     const finalReason = this.closeSent?.reason ?? reason;
     this.state = 'closed';
     this.stopTimers();
-    for (const p of this.pending?.values() ?? []) {
-      clearTimeout(p.timer);
-      p.reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} closed (${finalCode}) before answering`, { details: { code: finalCode, reason: finalReason } }));
-    }
+    this.pending?.closeAll(finalCode, finalReason);
     this.pending = null;
     if (this.pubsubPort) this.host.pubsub.detach(this.connectionId);
     this.pubsubPort = null;
