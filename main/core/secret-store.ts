@@ -14,6 +14,13 @@ export interface SecretStore {
 
 const FileSchema = z.object({ version: z.literal(1), secrets: z.record(z.string(), z.string()) });
 
+/** How a secret is stored in the file; decode returns null when it cannot be read back. */
+export interface SecretCodec {
+  encode(plain: string): string;
+  decode(stored: string): string | null;
+}
+const PLAIN: SecretCodec = { encode: (v) => v, decode: (s) => s };
+
 /**
  * Secrets in a JSON file only the current user can read (mode 0600) — the web host's store, and the
  * fallback when no OS keychain is available. Plain text on disk: describe() says so.
@@ -22,7 +29,8 @@ export class FileSecretStore implements SecretStore {
   private readonly path: string;
   private readonly queue = new WriteQueue();
 
-  constructor(dataDir: string, fileName = 'secrets.json') {
+  /** `codec` turns a secret into what is written to the file and back (Electron: safeStorage). */
+  constructor(dataDir: string, fileName = 'secrets.json', private readonly codec: SecretCodec = PLAIN) {
     this.path = join(dataDir, fileName);
   }
 
@@ -38,13 +46,14 @@ export class FileSecretStore implements SecretStore {
   }
 
   async get(key: string): Promise<string | null> {
-    return (await this.load())[key] ?? null;
+    const stored = (await this.load())[key];
+    return stored === undefined ? null : this.codec.decode(stored);
   }
 
   set(key: string, value: string): Promise<void> {
     return this.queue.run(async () => {
       const secrets = await this.load();
-      secrets[key] = value;
+      secrets[key] = this.codec.encode(value);
       await writeJsonAtomic(this.path, { version: 1, secrets }, 0o600);
     });
   }

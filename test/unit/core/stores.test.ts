@@ -38,6 +38,19 @@ describe('profile store + secrets', () => {
     expect((await stat(secrets.filePath)).mode & 0o777).toBe(0o600);
   });
 
+  it('stores secrets through its codec and reads back null for what the codec cannot decode', async () => {
+    const codec = { encode: (v: string) => `enc:${[...v].reverse().join('')}`, decode: (s: string) => (s.startsWith('enc:') ? [...s.slice(4)].reverse().join('') : null) };
+    const store = new FileSecretStore(dir, 'coded.json', codec);
+    await store.set('a', 'token-123');
+    const onDisk = await readFile(join(dir, 'coded.json'), 'utf8');
+    expect(onDisk).not.toContain('token-123');
+    expect(onDisk).toContain('enc:321-nekot');
+    expect(await store.get('a')).toBe('token-123');
+    const plain = new FileSecretStore(dir, 'coded.json');
+    await plain.set('b', 'not-encoded');
+    expect(await store.get('b')).toBeNull();
+  });
+
   it('keeps the token when omitted, forgets it on null, and drops removed servers’ tokens', async () => {
     const c = await store.save(save({ name: 'a', servers: [{ url: 'http://h1:1', token: TOKEN }, { url: 'http://h2:1', token: TOKEN }] }));
     const [s1, s2] = c.servers;
