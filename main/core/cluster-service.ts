@@ -45,27 +45,31 @@ export interface ClusterService {
 }
 
 export const SANDBOX_CLUSTER_ID = 'sandbox';
+/** The same sandbox seen through its viewer token, so a new user can try the read-only console. */
+export const SANDBOX_VIEWER_CLUSTER_ID = 'sandbox-viewer';
 const SANDBOX_SERVER_ID = 'sandbox-server';
+const isSandboxCluster = (id: string | undefined): boolean => id === SANDBOX_CLUSTER_ID || id === SANDBOX_VIEWER_CLUSTER_ID;
 
 export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
   const profiles = new ProfileStore(opts.dataDir, opts.secrets);
   const settings = new SettingsStore(opts.dataDir);
   const sessions = new Map<string, ClusterSession>();
   const log = opts.log ?? ((m: string) => console.warn(m));
-  let sandbox: { info: SandboxInfo; profile: StoredCluster } | null = null;
+  let sandbox: { info: SandboxInfo; profiles: StoredCluster[] } | null = null;
   let sandboxBusy: Promise<void> = Promise.resolve();
 
   async function allProfiles(): Promise<ClusterProfile[]> {
     const stored = (await profiles.list()).map((c) => toProfile(c));
-    return sandbox ? [toProfile(sandbox.profile, 'sandbox'), ...stored] : stored;
+    return sandbox ? [...sandbox.profiles.map((p) => toProfile(p, 'sandbox')), ...stored] : stored;
   }
   async function announceClusters(): Promise<void> {
     opts.emit('clusters.changed', { items: await allProfiles() });
   }
 
   async function sessionServers(clusterId: string): Promise<SessionServer[]> {
-    if (sandbox && clusterId === SANDBOX_CLUSTER_ID) {
-      return [{ id: SANDBOX_SERVER_ID, url: sandbox.info.adminUrl, tls: { allowSelfSigned: false }, token: sandbox.info.operatorToken }];
+    if (sandbox && isSandboxCluster(clusterId)) {
+      const token = clusterId === SANDBOX_VIEWER_CLUSTER_ID ? sandbox.info.viewerToken : sandbox.info.operatorToken;
+      return [{ id: SANDBOX_SERVER_ID, url: sandbox.info.adminUrl, tls: { allowSelfSigned: false }, token }];
     }
     const c = await profiles.get(clusterId);
     if (!c) throw ConsoleError.of(ErrorCode.NotFound, `no cluster profile ${clusterId}`, { field: 'clusterId' });
@@ -137,19 +141,20 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
     try {
       const info = await opts.sandbox.start();
       const now = nowIso();
-      sandbox = {
-        info,
-        profile: { id: SANDBOX_CLUSTER_ID, name: 'Local sandbox', servers: [{ id: SANDBOX_SERVER_ID, url: info.adminUrl, hasToken: true, tls: { allowSelfSigned: false } }], createdAt: now, updatedAt: now },
-      };
+      const profile = (id: string, name: string): StoredCluster => ({
+        id, name, servers: [{ id: SANDBOX_SERVER_ID, url: info.adminUrl, hasToken: true, tls: { allowSelfSigned: false } }], createdAt: now, updatedAt: now,
+      });
+      sandbox = { info, profiles: [profile(SANDBOX_CLUSTER_ID, 'Local sandbox'), profile(SANDBOX_VIEWER_CLUSTER_ID, 'Local sandbox (viewer)')] };
       // Already connected when the window opens: the sandbox is there to be looked at.
       await open(SANDBOX_CLUSTER_ID);
+      await open(SANDBOX_VIEWER_CLUSTER_ID);
     } catch (err) {
       log(`sandbox server did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   async function stopSandbox(): Promise<void> {
     if (!sandbox || !opts.sandbox) return;
-    await close(SANDBOX_CLUSTER_ID);
+    await Promise.all([close(SANDBOX_CLUSTER_ID), close(SANDBOX_VIEWER_CLUSTER_ID)]);
     sandbox = null;
     await opts.sandbox.stop();
   }
@@ -159,7 +164,7 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
   }
 
   const notBuiltin = (id: string | undefined, field: string) => {
-    if (id === SANDBOX_CLUSTER_ID) throw ConsoleError.of(ErrorCode.NotPermitted, 'the Local sandbox is managed by the console; turn it off in Settings instead', { field });
+    if (isSandboxCluster(id)) throw ConsoleError.of(ErrorCode.NotPermitted, 'the Local sandbox is managed by the console; turn it off in Settings instead', { field });
   };
 
   const handlers: Handlers<typeof clusterCalls> = {
@@ -192,11 +197,10 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
         }
       }
       const saved = await profiles.save(input);
-      // An open cluster picks up new servers/tokens by reopening.
-      if (sessions.has(saved.id)) {
-        await close(saved.id);
-        await open(saved.id);
-      }
+      // Every saved cluster is open (its live status shows in the sidebar); an open one picks up new
+      // servers/tokens by reopening.
+      await close(saved.id);
+      await open(saved.id);
       await announceClusters();
       return toProfile(saved);
     },
@@ -246,6 +250,14 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
     async init() {
       const s = await settings.get();
       if (s.sandbox && opts.sandboxAllowed !== false) await serialSandbox(startSandbox);
+      // Several clusters are open at once: connect every saved one now, not when first selected.
+      for (const c of await profiles.list()) {
+        try {
+          await open(c.id);
+        } catch (err) {
+          log(`cluster ${c.name} did not open: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
     },
     async dispose() {
       await Promise.all([...sessions.keys()].map((id) => close(id)));

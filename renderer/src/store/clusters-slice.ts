@@ -69,7 +69,20 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
     const { items } = await deps.api.call('listClusters', {});
     get().applyProfiles(items);
     const { selectedId, profiles } = get().clusters;
+    // The core keeps every cluster open; fetch each one's state so the sidebar shows live dots for
+    // clusters that changed before this renderer attached (their cluster.status events were missed).
+    const others = profiles.filter((p) => p.id !== selectedId && (selectedId !== null || p.id !== profiles[0]?.id));
+    const fetched = Promise.all(
+      others.map(async (p) => {
+        try {
+          get().applyClusterState(await deps.api.call('getClusterState', { clusterId: p.id }));
+        } catch {
+          // Only a dot: the cluster's own screen reports its errors when selected.
+        }
+      }),
+    );
     if (selectedId === null && profiles[0]) await get().selectCluster(profiles[0].id);
+    await fetched;
   },
   async saveCluster(input) {
     const saved = await deps.api.call('saveCluster', input);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { RunningServer } from '../../../server/server';
 import type { DemoSwarm } from '../../../client/demo-swarm';
+import { createConsoleCore } from '../../../main/core/console-core';
+import { FileSecretStore } from '../../../main/core/secret-store';
+import type { ClusterState } from '../../../protocol/console/clusters';
 import { CoreProbe, OPERATOR, startTestServer } from './harness';
 
 describe('a cluster of two servers', () => {
@@ -34,6 +37,38 @@ describe('a cluster of two servers', () => {
     expect([...probe.rows.values()].filter((r) => r.clientId === 'demo-0001')).toHaveLength(2);
     const state = await probe.call('getClusterState', { clusterId: saved.id });
     expect(state.servers.map((s) => s.status)).toEqual(['connected', 'connected']);
+  });
+
+  it('connects every saved cluster when a core starts, none selected or opened by a renderer', async () => {
+    const dataDir = join(probe.dir, 'restart');
+    const secrets = () => new FileSecretStore(dataDir);
+    const first = await createConsoleCore({ dataDir, secrets: secrets(), host: 'web', version: 'test' });
+    const ids = [
+      (await first.dispatch('saveCluster', { name: 'one', servers: [{ url: servers[0]!.adminUrl!, token: OPERATOR }] })),
+      (await first.dispatch('saveCluster', { name: 'two', servers: [{ url: servers[1]!.adminUrl!, token: OPERATOR }] })),
+    ].map((r) => (r.ok ? (r.value as { id: string }).id : ''));
+    await first.dispose();
+
+    const restarted = await createConsoleCore({ dataDir, secrets: secrets(), host: 'web', version: 'test' });
+    try {
+      const connected = new Set<string>();
+      await new Promise<void>((resolve) => {
+        const check = async () => {
+          for (const id of ids) {
+            const r = await restarted.dispatch('getClusterState', { clusterId: id });
+            if (r.ok && (r.value as ClusterState).open && (r.value as ClusterState).servers.every((s) => s.status === 'connected')) connected.add(id);
+          }
+          if (connected.size === ids.length) resolve();
+        };
+        restarted.events.subscribe((e) => {
+          if (e === 'cluster.status') void check();
+        });
+        void check();
+      });
+      expect([...connected].sort()).toEqual([...ids].sort());
+    } finally {
+      await restarted.dispose();
+    }
   });
 
   it('keeps the other server’s rows when one server goes away, and says which is unreachable', async () => {

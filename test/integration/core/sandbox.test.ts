@@ -7,6 +7,7 @@ import { MemorySecretStore } from '../../../main/core/secret-store';
 import { sandboxController } from '../../../main/embedded/sandbox';
 import type { CallName, CallOutput } from '../../../protocol/console/contract';
 import type { ConnectionsDelta } from '../../../protocol/console/clusters';
+import { ErrorCode } from '../../../protocol/errors';
 
 describe('embedded sandbox', () => {
   let dir: string;
@@ -33,10 +34,12 @@ describe('embedded sandbox', () => {
   it('is pre-added as "Local sandbox" with a token, and cannot be edited or removed', async () => {
     const { items } = await call('listClusters', {});
     expect(items[0]).toMatchObject({ id: 'sandbox', name: 'Local sandbox', builtin: 'sandbox', servers: [{ hasToken: true }] });
+    expect(items[1]).toMatchObject({ id: 'sandbox-viewer', name: 'Local sandbox (viewer)', builtin: 'sandbox', servers: [{ hasToken: true }] });
     const info = await call('getAppInfo', {});
     expect(info.sandbox?.channelUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/demo$/);
     const res = await core.dispatch('removeCluster', { clusterId: 'sandbox' });
     expect(res).toMatchObject({ ok: false, error: { field: 'clusterId' } });
+    expect(await core.dispatch('removeCluster', { clusterId: 'sandbox-viewer' })).toMatchObject({ ok: false, error: { field: 'clusterId' } });
   });
 
   it('serves its demo clients to the console with operator rights', async () => {
@@ -59,9 +62,28 @@ describe('embedded sandbox', () => {
     expect(topics.items.map((t) => t.name).sort()).toEqual(['alerts', 'news', 'prices']);
   });
 
+  it('is also there, already connected, through its viewer token: the console can look but not act', async () => {
+    let state = await call('getClusterState', { clusterId: 'sandbox-viewer' });
+    if (state.servers[0]!.status !== 'connected') {
+      state = await new Promise((resolve) => {
+        const off = core.events.subscribe((e, p) => {
+          const s = p as { clusterId: string; servers: { status: string }[] };
+          if (e === 'cluster.status' && s.clusterId === 'sandbox-viewer' && s.servers[0]?.status === 'connected') {
+            off();
+            resolve(p as typeof state);
+          }
+        });
+      });
+    }
+    expect(state).toMatchObject({ open: true, servers: [{ status: 'connected', role: 'viewer', tokenName: 'console-viewer' }] });
+    const ids = (await call('getConnections', { clusterId: 'sandbox-viewer' })).rows.map((r) => r.connectionId);
+    const res = await core.dispatch('disconnect', { clusterId: 'sandbox-viewer', serverId: 'sandbox-server', connectionId: ids[0] ?? 'none' });
+    expect(res).toMatchObject({ ok: false, error: { code: ErrorCode.Forbidden } });
+  });
+
   it('turns off and on with the sandbox setting', async () => {
     await call('setSettings', { sandbox: false });
-    expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox')).toBe(false);
+    expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox' || c.id === 'sandbox-viewer')).toBe(false);
     expect((await call('getAppInfo', {})).sandbox).toBeNull();
     await call('setSettings', { sandbox: true });
     expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox')).toBe(true);
