@@ -8,7 +8,7 @@ import { shot } from './helpers/console-page';
 
 /**
  * What `npm start` gives a new user: the web host with the embedded sandbox (a real server and a
- * small demo swarm). The sandbox cluster is there and connected, the toggle says on, and the probe
+ * small demo swarm). The sandbox cluster is there and connected (also as a read-only viewer cluster), the toggle says on, and the probe
  * offers the sandbox's channel: hello and a request, paired with a latency.
  */
 let dir: string;
@@ -31,6 +31,17 @@ test('sandbox: connected cluster, toggle on, probe the sandbox channel with hell
   const toggle = page.getByTestId('sandbox-toggle');
   await expect(toggle).toBeChecked();
   await expect(toggle).toBeEnabled();
+
+  // The same sandbox through its viewer token: connected before it is ever selected (every cluster
+  // opens at start), and read-only once selected.
+  const viewer = page.locator('[data-testid="cluster"][data-name="Local sandbox (viewer)"]');
+  await expect(viewer.locator('.dot')).toHaveClass(/\bok\b/);
+  await expect(page.getByTestId('read-only')).toHaveCount(0);
+  await viewer.getByRole('button').first().click();
+  await expect(page.getByTestId('server-status')).toHaveAttribute('data-status', 'connected');
+  await expect(page.getByTestId('read-only')).toBeVisible();
+  await page.locator('[data-testid="cluster"][data-name="Local sandbox"]').getByRole('button').first().click();
+  await expect(page.getByTestId('read-only')).toHaveCount(0);
 
   await page.getByTestId('tab-probe').click();
   await page.getByRole('button', { name: '+ New' }).click();
@@ -59,6 +70,7 @@ test('sandbox: connected cluster, toggle on, probe the sandbox channel with hell
   await page.getByTestId('tab-connections').click();
   await toggle.uncheck();
   await expect(page.locator('[data-testid="cluster"][data-name="Local sandbox"]')).toHaveCount(0);
+  await expect(viewer).toHaveCount(0);
   await expect(toggle).toBeEnabled();
   await expect(toggle).not.toBeChecked();
   await page.getByTestId('tab-probe').click();

@@ -107,7 +107,7 @@ export function ClusterSidebar() {
       <div style={{ flex: 1 }} />
       <label
         className="side-foot"
-        title={sandboxUnavailable ? `Unavailable: ${sandboxUnavailable}` : 'A local Switchboard server with demo clients, started by the console, appears as the “Local sandbox” cluster'}
+        title={sandboxUnavailable ? `Unavailable: ${sandboxUnavailable}` : 'A local Switchboard server with demo clients, started by the console, appears as the “Local sandbox” cluster (and, read-only, as “Local sandbox (viewer)”)'}
       >
         {/* The setting is a preference; when this console cannot run a sandbox it shows off, not the preference. */}
         <input
