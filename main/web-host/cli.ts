@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../core/paths';
@@ -37,7 +36,6 @@ export async function runWebHostCli(argv: string[] = process.argv.slice(2)): Pro
     ...(values['renderer-dir'] ? { rendererDir: values['renderer-dir'] } : {}),
     sandbox: sandboxController({ dataDir, clients }),
     sandboxAllowed: !values['no-sandbox-server'],
-    version: readVersion(),
   });
   console.log(`Switchboard console (web): ${host.url}`);
   console.log(`data dir: ${dataDir}`);
@@ -50,15 +48,6 @@ export async function runWebHostCli(argv: string[] = process.argv.slice(2)): Pro
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-/** main/web-host/cli.ts and the bundled out/main/web-host.cjs both sit two levels below package.json. */
-function readVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 const invokedDirectly = process.argv[1] !== undefined && /web-host[\\/]cli\.(ts|js|cjs|mjs)$/.test(process.argv[1]);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -61,7 +62,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     dataDir: opts.dataDir,
     secrets: opts.secrets ?? new FileSecretStore(opts.dataDir),
     host: 'web',
-    version: opts.version ?? '0.0.0',
+    version: opts.version ?? readVersion(),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
     ...(opts.sandboxAllowed !== undefined ? { sandboxAllowed: opts.sandboxAllowed } : {}),
     ...(opts.session ? { session: opts.session } : {}),
@@ -187,4 +188,13 @@ function tokenMatches(given: string | null, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** main/web-host/web-host.ts and the bundled out/main/web-host.cjs both sit two levels below package.json. */
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }
