@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { ChannelCreateSchema, ChannelPatchSchema, type Channel, type Security } from '../../../../protocol/admin-config';
-import { errorInfoOf } from '../../api';
 import { Field, Modal } from '../../components/ui';
-import { parseList, parseNumber, serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
+import { parseList, parseNumber } from '../../lib/form-errors';
+import { useSaveForm } from './use-save-form';
 
 export interface ChannelDraft {
   name: string;
@@ -69,35 +69,18 @@ type Submit = (input: { create: ReturnType<typeof channelInputOf> } | { name: st
 
 export function ChannelForm({ channel, security, onSubmit, onClose }: { channel: Channel | null; security: Security[]; onSubmit: Submit; onClose: () => void }) {
   const [d, setD] = useState<ChannelDraft>(() => draftOf(channel));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
   const set = (p: Partial<ChannelDraft>) => setD((x) => ({ ...x, ...p }));
 
-  const submit = async () => {
-    let payload: Parameters<Submit>[0];
-    if (channel) {
-      const patch = channelPatchOf(channel, d);
-      const parsed = ChannelPatchSchema.safeParse(patch);
-      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-      if (Object.keys(patch).length === 0) return onClose();
-      payload = { name: channel.name, patch };
-    } else {
-      const input = channelInputOf(d);
-      const parsed = ChannelCreateSchema.safeParse(input);
-      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-      payload = { create: input };
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(payload);
-      onClose();
-    } catch (err) {
-      setErrors(serverFieldErrors(errorInfoOf(err), ['channel', 'patch']));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSaveForm({
+    existingName: channel?.name ?? null,
+    buildCreate: () => channelInputOf(d),
+    createSchema: ChannelCreateSchema,
+    buildPatch: () => (channel ? channelPatchOf(channel, d) : {}),
+    patchSchema: ChannelPatchSchema,
+    onSubmit,
+    onClose,
+    errorRoots: ['channel', 'patch'],
+  });
 
   const num = (key: keyof ChannelDraft, label: string, hint: string) => (
     <Field label={label} error={errors[key]} hint={hint} htmlFor={`ch-${key}`}>

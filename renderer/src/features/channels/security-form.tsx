@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { SecurityCreateSchema, SecurityPatchSchema, type Security } from '../../../../protocol/admin-config';
-import { errorInfoOf } from '../../api';
 import { Field, Modal } from '../../components/ui';
-import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
+import { useSaveForm } from './use-save-form';
 
 type Kind = 'basic' | 'apikey' | 'jwt';
 interface Draft {
@@ -66,37 +65,20 @@ type Submit = (input: { create: Record<string, unknown> } | { name: string; patc
 
 export function SecurityForm({ security, onSubmit, onClose }: { security: Security | null; onSubmit: Submit; onClose: () => void }) {
   const [d, setD] = useState<Draft>(() => blank(security));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
   const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
   const editing = security !== null;
   const keepHint = editing && security.hasSecret ? 'Leave empty to keep the stored secret' : undefined;
 
-  const submit = async () => {
-    let payload: Parameters<Submit>[0];
-    if (security) {
-      const patch = securityPatchOf(security, d);
-      const parsed = SecurityPatchSchema.safeParse(patch);
-      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-      if (Object.keys(patch).length === 0) return onClose();
-      payload = { name: security.name, patch };
-    } else {
-      const input = securityCreateOf(d);
-      const parsed = SecurityCreateSchema.safeParse(input);
-      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-      payload = { create: input };
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSubmit(payload);
-      onClose();
-    } catch (err) {
-      setErrors(serverFieldErrors(errorInfoOf(err), ['security', 'patch']));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSaveForm({
+    existingName: security?.name ?? null,
+    buildCreate: () => securityCreateOf(d),
+    createSchema: SecurityCreateSchema,
+    buildPatch: () => (security ? securityPatchOf(security, d) : {}),
+    patchSchema: SecurityPatchSchema,
+    onSubmit,
+    onClose,
+    errorRoots: ['security', 'patch'],
+  });
 
   const text = (key: keyof Draft, label: string, opts: { secret?: boolean; hint?: string; area?: boolean } = {}) => (
     <Field label={label} error={errors[key]} hint={opts.hint} htmlFor={`sec-${key}`}>
