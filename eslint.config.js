@@ -40,6 +40,27 @@ export default tseslint.config(
     },
   },
   {
+    // common/ is pure and shared by every layer: it imports nothing of ours but itself and protocol/.
+    files: ['common/**'],
+    ignores: ['common/node/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['**/server/**', '**/main/**', '**/renderer/**', '**/preload/**', '**/client/**', '**/common/node/**', './node/*', '../node/*'], 'common/ imports only common/ and protocol/.'),
+        group([...NODE_BUILTINS, 'ws', 'react', 'react-dom', 'electron', 'zustand', 'better-sqlite3', 'ioredis'], 'common/ is pure: no Node, DOM-only, ws or Electron modules (Node pieces go to common/node/).'),
+      ] }],
+    },
+  },
+  {
+    // common/node/ adds Node (and ws) to common/: still nothing from server/, main/, client/ or the UI.
+    files: ['common/node/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        group(['**/server/**', '**/main/**', '**/renderer/**', '**/preload/**', '**/client/**'], 'common/node/ imports only common/, protocol/, Node and ws.'),
+        group(['react', 'react-dom', 'electron', 'zustand'], 'common/node/ runs in plain Node.'),
+      ] }],
+    },
+  },
+  {
     files: ['renderer/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
@@ -50,7 +71,7 @@ export default tseslint.config(
       'react-hooks/incompatible-library': 'off',
       'no-restricted-imports': ['error', { patterns: [
         group([...NODE_BUILTINS, 'ws', 'electron', 'better-sqlite3', 'ioredis'], 'renderer/ runs in a browser sandbox: no Node, ws or electron.'),
-        group(['**/server/**', '**/main/**', '**/preload/**', '**/client/**', '**/server', '**/main', '**/preload'], 'renderer/ imports only protocol/ from our code; talk to the core through the contract.'),
+        group(['**/server/**', '**/main/**', '**/preload/**', '**/client/**', '**/server', '**/main', '**/preload', '**/common/node/**'], 'renderer/ imports only protocol/ and common/ from our code; talk to the core through the contract.'),
       ] }],
     },
   },
@@ -60,7 +81,7 @@ export default tseslint.config(
       'no-restricted-syntax': 'off',
       'no-restricted-imports': ['error', { patterns: [
         group([...NODE_BUILTINS, 'ws'], 'preload/ is sandboxed: electron + protocol/ only.'),
-        group(['**/server/**', '**/main/**', '**/renderer/**', '**/client/**'], 'preload/ imports only protocol/ from our code.'),
+        group(['**/server/**', '**/main/**', '**/renderer/**', '**/client/**', '**/common/node/**'], 'preload/ imports only protocol/ and common/ from our code.'),
       ] }],
     },
   },

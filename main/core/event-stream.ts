@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import WebSocket from 'ws';
 import { AdminEventFrameSchema, type AdminEventFrame } from '../../protocol/admin-events';
-import { BACKOFF_DEFAULTS, fullJitterDelay, type BackoffOptions } from './backoff';
+import { BACKOFF_DEFAULTS, fullJitterDelay, type BackoffOptions } from '../../common/backoff';
 import { describeNetError } from './admin-client';
-import { Emitter } from './emitter';
+import { Emitter } from '../../common/emitter';
 
 export type StreamState = 'disconnected' | 'connecting' | 'connected' | 'closing';
 

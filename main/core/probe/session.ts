@@ -2,7 +2,7 @@ import WebSocket, { type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { ProbeLogEntry, ProbeLogRow, ProbeMessage, ProbeSessionConfig, ProbeSessionState, ProbeLogFilter } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { fullJitterDelay } from '../backoff';
+import { fullJitterDelay } from '../../../common/backoff';
 import { ConsoleError } from '../errors';
 import { buildConnect, redactHeaders, type SessionSecrets } from './connect-options';
 import { encodeMessage, parseStompFrame, switchboardAutoAnswer } from './frames';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildStompFrame, buildSwitchboardFrame, decodeBinary, parseStompFrame } from '../../../../main/core/probe/frames';
 import { BoundedMap, Pairing, readPath } from '../../../../main/core/probe/pairing';
-import { fullJitterDelay } from '../../../../main/core/backoff';
+import { fullJitterDelay } from '../../../../common/backoff';
 
 describe('probe frame helpers', () => {
   it('decodes hex and base64 and names the field on malformed input', async () => {

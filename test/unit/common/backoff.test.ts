@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullJitterDelay } from '../../../main/core/backoff';
+import { fullJitterDelay } from '../../../common/backoff';
 
 describe('fullJitterDelay', () => {
   const opts = { initialDelayMs: 100, maxDelayMs: 1000 };
