@@ -4,7 +4,7 @@ import type { ServerConfig } from './config';
 import { SbError } from './errors';
 import type { SecurityManager } from './security/security-manager';
 import type { ConfigStore } from './store/config-store';
-import type { MetaStore } from './store/meta-store';
+import type { MetaStore } from './store/sqlite/meta-store';
 
 const SEEDED_KEY = 'config.seededAt';
 

@@ -11,21 +11,21 @@ import { startAdminServer, type RunningAdminServer } from './admin/index';
 import { ChannelManager, type ChannelRuntime } from './channels/channel-manager';
 import { ListenerPool } from './channels/listener-pool';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config';
-import type { ServerControl } from './control';
+import type { ServerControl } from './control/control';
 import { SbError } from './errors';
 import { EventBus } from './event-bus';
 import { createLogger, type Logger } from './logger';
 import { PubSubEngine } from './pubsub/engine';
 import { SecurityManager } from './security/security-manager';
 import { loadServices, type ServiceHandler } from './services/services';
-import { Registry } from './sessions/registry';
-import { ReverseDns } from './sessions/reverse-dns';
-import type { SbSocket } from './sessions/sb-socket';
-import { Session } from './sessions/session';
-import type { SessionHost } from './sessions/session-host';
+import { Registry } from './connections/registry';
+import { ReverseDns } from './connections/reverse-dns';
+import type { SbSocket } from './connections/sb-socket';
+import { InboundConnection } from './connections/inbound-connection';
+import type { ConnectionHost } from './connections/connection-host';
 import { SqliteConfigStore } from './store/config-store';
-import { openDatabase, type Db } from './store/db';
-import { MetaStore } from './store/meta-store';
+import { openDatabase, type Db } from './store/sqlite/db';
+import { MetaStore } from './store/sqlite/meta-store';
 import { seedStore } from './seed';
 
 export interface RunningServer extends ServerControl {
@@ -70,10 +70,10 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   return server;
 }
 
-class SwitchboardServer implements RunningServer, SessionHost {
+class SwitchboardServer implements RunningServer, ConnectionHost {
   readonly events = new EventBus();
   readonly store: SqliteConfigStore;
-  readonly registry = new Registry<Session>();
+  readonly registry = new Registry<InboundConnection>();
   readonly reverseDns: ReverseDns;
   readonly pubsub: PubSubEngine;
   readonly serverName: string;
@@ -83,7 +83,7 @@ class SwitchboardServer implements RunningServer, SessionHost {
   private readonly channelMgr: ChannelManager;
   private readonly pool = new ListenerPool();
   private readonly trusted: Set<string>;
-  private readonly dirty = new Set<Session>();
+  private readonly dirty = new Set<InboundConnection>();
   private readonly serviceLoggers = new Map<string, Logger>();
   private readonly startedAt = new Date().toISOString();
   private statsTimer: NodeJS.Timeout | null = null;
@@ -198,7 +198,7 @@ class SwitchboardServer implements RunningServer, SessionHost {
     return this.channelMgr.url(name);
   }
 
-  // ---- SessionHost
+  // ---- ConnectionHost
 
   isTrustedProxy(address: string): boolean {
     return this.trusted.has(address);
@@ -222,16 +222,16 @@ class SwitchboardServer implements RunningServer, SessionHost {
     return this.pubsub.subscriptionCount(clientId);
   }
 
-  emitUpdated(session: Session): void {
+  emitUpdated(session: InboundConnection): void {
     this.dirty.delete(session);
     this.events.emit({ type: 'connection.updated', connection: session.info() });
   }
 
-  markDirty(session: Session): void {
+  markDirty(session: InboundConnection): void {
     this.dirty.add(session);
   }
 
-  onSessionClosed(session: Session, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void {
+  onSessionClosed(session: InboundConnection, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void {
     this.registry.remove(session);
     (session.channel as ChannelRuntime).removeSession(session);
     this.dirty.delete(session);
@@ -245,7 +245,7 @@ class SwitchboardServer implements RunningServer, SessionHost {
       ws.close(CloseCode.GoingAway, this.closing ? 'server shutting down' : 'channel deactivated');
       return;
     }
-    const session = new Session(ws, req, rt, this);
+    const session = new InboundConnection(ws, req, rt, this);
     this.registry.add(session);
     rt.addSession(session);
     this.events.emit({ type: 'connection.opened', connection: session.info() });

@@ -1,7 +1,7 @@
 import { consoleCalls } from '../../protocol/console/contract';
-import { createClusterService, type ConsoleCoreOptions } from './cluster-service';
-import { createDispatcher, missingHandlers, type Dispatch } from './dispatcher';
-import { EventHub } from './event-hub';
+import { createClusterService, type ConsoleCoreOptions } from './clusters/cluster-service';
+import { createDispatcher, missingHandlers, type Dispatch } from './contract/dispatcher';
+import { EventHub } from './contract/event-hub';
 import { createProbeService } from './probe/handlers';
 
 export interface ConsoleCore {

@@ -1,7 +1,7 @@
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core';
-import { FileSecretStore, type SecretStore } from '../core/secret-store';
+import { FileSecretStore, type SecretStore } from '../core/storage/secret-store';
 import { sandboxController } from '../embedded/sandbox';
 import { sandboxProcessController } from '../embedded/sandbox-process';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';

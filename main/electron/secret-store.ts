@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron';
-import { FileSecretStore, type SecretCodec } from '../core/secret-store';
+import { FileSecretStore, type SecretCodec } from '../core/storage/secret-store';
 
 const safeStorageCodec: SecretCodec = {
   encode: (plain) => safeStorage.encryptString(plain).toString('base64'),

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { z } from 'zod';
-import type { SandboxController, SandboxInfo } from '../core/cluster-service';
+import type { SandboxController, SandboxInfo } from '../core/clusters/cluster-service';
 import type { SandboxOptions } from './sandbox';
 
 const InfoSchema = z.object({ adminUrl: z.string(), operatorToken: z.string(), viewerToken: z.string(), channelUrl: z.string() });

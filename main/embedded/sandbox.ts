@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../server/server';
 import { startDemoSwarm } from '../../client/demo-swarm';
-import type { SandboxController, SandboxInfo } from '../core/cluster-service';
+import type { SandboxController, SandboxInfo } from '../core/clusters/cluster-service';
 
 export interface SandboxOptions {
   /** The console's data dir; the sandbox keeps its SQLite under `<dataDir>/sandbox-server`. */

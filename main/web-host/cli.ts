@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { defaultDataDir } from '../core/paths';
+import { defaultDataDir } from '../core/storage/paths';
 import { sandboxController } from '../embedded/sandbox';
 import { startWebHost } from './web-host';
 

@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WebClientFrameSchema, type WebServerFrame } from '../../protocol/console/contract';
 import { ErrorCode } from '../../protocol/errors';
-import type { SandboxController } from '../core/cluster-service';
-import type { ClusterSessionOptions } from '../core/cluster-session';
+import type { SandboxController } from '../core/clusters/cluster-service';
+import type { OpenClusterOptions } from '../core/clusters/open-cluster';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core';
-import { FileSecretStore, type SecretStore } from '../core/secret-store';
+import { FileSecretStore, type SecretStore } from '../core/storage/secret-store';
 import { contentSecurityPolicy } from './csp';
 import { contentType, readStatic, resolveStatic } from './static-files';
 
@@ -31,7 +31,7 @@ export interface WebHostOptions {
   maxFrameBytes?: number;
   /** A socket whose unsent backlog passes this is closed (1013) rather than buffering without bound. Default 256 MiB. */
   maxBufferedBytes?: number;
-  session?: ClusterSessionOptions;
+  session?: OpenClusterOptions;
 }
 
 export interface RunningWebHost {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AdminEvent, AdminEventFrame } from '../../protocol/admin-events';
 import { CloseCode } from '../../protocol/close-codes';
-import type { ServerControl } from '../control';
+import type { ServerControl } from '../control/control';
 
 export interface EventStreamOptions {
   /** Batches are flushed at most this often (ms). */

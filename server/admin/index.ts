@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { INVOKE_MAX_TIMEOUT_MS } from '../../protocol/admin-connections';
 import { ErrorCode } from '../../protocol/errors';
 import { SbError } from '../errors';
-import type { ServerControl } from '../control';
+import type { ServerControl } from '../control/control';
 import { TokenAuthenticator } from './auth';
 import { AdminEventStream } from './events-stream';
 import { errorInfoForResponse } from './http-util';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AdminRole } from '../../protocol/admin-config';
-import type { ServerControl } from '../control';
+import type { ServerControl } from '../control/control';
 import type { Caller } from './auth';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ErrorCode, validationError, type ErrorInfo } from '../../protocol/errors';
 import { SbError } from '../errors';
-import type { ServerControl } from '../control';
+import type { ServerControl } from '../control/control';
 import { requireRole, type Caller, type TokenAuthenticator } from './auth';
 import { recordAudit } from './audit';
 import { errorInfoForResponse, readJsonBody, sendError, sendJson } from './http-util';

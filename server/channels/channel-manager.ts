@@ -7,15 +7,15 @@ import { ErrorCode } from '../../protocol/errors';
 import { SbError } from '../errors';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
-import { SbSocket } from '../sessions/sb-socket';
-import type { ChannelRef, Session } from '../sessions/session';
+import { SbSocket } from '../connections/sb-socket';
+import type { ChannelRef, InboundConnection } from '../connections/inbound-connection';
 import type { ConfigStore } from '../store/config-store';
 import { parseInput } from '../validate';
 import { parseAddress, type Listener, type ListenerPool, type Route } from './listener-pool';
 
 /** A channel while the server runs: its config, its WebSocket server, listener and sessions. */
 export class ChannelRuntime implements ChannelRef, Route {
-  readonly sessions = new Set<Session>();
+  readonly sessions = new Set<InboundConnection>();
   listener: Listener | null = null;
   private wss: WebSocketServer;
   private ticker: NodeJS.Timeout | null = null;
@@ -31,12 +31,12 @@ export class ChannelRuntime implements ChannelRef, Route {
     this.wss = this.makeWss();
   }
 
-  addSession(s: Session): void {
+  addSession(s: InboundConnection): void {
     this.sessions.add(s);
     this.ticker ??= setInterval(() => this.tick(), this.tickMs);
   }
 
-  removeSession(s: Session): void {
+  removeSession(s: InboundConnection): void {
     this.sessions.delete(s);
     if (this.sessions.size === 0 && this.ticker) {
       clearInterval(this.ticker);
@@ -68,7 +68,7 @@ export class ChannelRuntime implements ChannelRef, Route {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(this, ws as SbSocket, req));
   }
 
-  async closeSessions(code: number, reason: string, only: readonly Session[] = [...this.sessions]): Promise<void> {
+  async closeSessions(code: number, reason: string, only: readonly InboundConnection[] = [...this.sessions]): Promise<void> {
     await Promise.all(only.map((s) => s.close(code, reason)));
   }
 }

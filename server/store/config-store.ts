@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Db } from './sqlite/db';
 import type { ChannelConfig } from '../../protocol/admin-config';
 import type { AuditEntry } from '../../protocol/admin-audit';
 

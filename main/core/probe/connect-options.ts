@@ -5,7 +5,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { ClientOptions } from 'ws';
 import type { ProbeSessionConfig } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { ConsoleError } from '../errors';
+import { ConsoleError } from '../contract/errors';
 
 /** Secret values of a session, resolved from the secret store just before connecting. */
 export interface SessionSecrets {

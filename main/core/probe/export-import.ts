@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ProbeLogEntrySchema, type ProbeLogEntry } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { ConsoleError } from '../errors';
+import { ConsoleError } from '../contract/errors';
 import type { ProbeSession } from './session';
 
 /** Largest HAR file import reads (HAR is one JSON document, so it is parsed whole). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ProbeMessage } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { ConsoleError } from '../errors';
+import { ConsoleError } from '../contract/errors';
 
 type SwitchboardFrame = Extract<ProbeMessage, { type: 'switchboard' }>['frame'];
 type StompFrame = Extract<ProbeMessage, { type: 'stomp' }>['frame'];

@@ -4,13 +4,13 @@ import { basename, join } from 'node:path';
 import type { probeCalls, ProbeLogSummary, ProbeSessionConfig, ProbeSessionView, ProbeTemplate } from '../../../protocol/console/probe';
 import { ProbeSessionConfigInput } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { ConsoleError } from '../errors';
-import type { Emit, Handlers } from '../handlers';
+import { ConsoleError } from '../contract/errors';
+import type { Emit, Handlers } from '../contract/handler-types';
 import { encodeMessage } from './frames';
 import { exportHar, exportNdjson, readExport } from './export-import';
 import { summarize } from './log-text';
 import { loadSessions, loadTemplates, saveSessions, saveTemplates, stripSecrets, type SavedSession, type SecretFlags, type SecretName } from './persist';
-import { FileSecretStore, type SecretStore } from '../secret-store';
+import { FileSecretStore, type SecretStore } from '../storage/secret-store';
 import { ProbeSession, type SessionOptions } from './session';
 
 export interface ProbeContext {

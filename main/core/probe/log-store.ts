@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { ProbeLogEntry, ProbeLogFilter } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { ConsoleError } from '../errors';
+import { ConsoleError } from '../contract/errors';
 import { directionCode, kindCode, searchText } from './log-text';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

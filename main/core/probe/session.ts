@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ProbeLogEntry, ProbeLogRow, ProbeMessage, ProbeSessionConfig, ProbeSessionState, ProbeLogFilter } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
 import { fullJitterDelay } from '../../../common/backoff';
-import { ConsoleError } from '../errors';
+import { ConsoleError } from '../contract/errors';
 import { buildConnect, redactHeaders, type SessionSecrets } from './connect-options';
 import { encodeMessage, parseStompFrame, switchboardAutoAnswer } from './frames';
 import { LogStore, type LogStoreOptions, type NewLogEntry } from './log-store';

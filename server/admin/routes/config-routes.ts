@@ -4,7 +4,7 @@ import {
 } from '../../../protocol/admin-config';
 import { ErrorCode } from '../../../protocol/errors';
 import { SbError } from '../../errors';
-import type { ServerControl } from '../../control';
+import type { ServerControl } from '../../control/control';
 import { route, type AnyRoute } from '../route';
 
 /** Parsing through SecuritySchema strips anything that is not a declared public field: secrets never leave. */

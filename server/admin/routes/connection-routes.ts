@@ -5,7 +5,7 @@ import {
 import { SubscriptionListSchema } from '../../../protocol/admin-pubsub';
 import { ErrorCode } from '../../../protocol/errors';
 import { SbError } from '../../errors';
-import type { ServerControl } from '../../control';
+import type { ServerControl } from '../../control/control';
 import { route, type AnyRoute } from '../route';
 
 function connectionOr404(control: ServerControl, id: string) {

@@ -4,7 +4,7 @@ import {
 } from '../../../protocol/admin-pubsub';
 import { ErrorCode } from '../../../protocol/errors';
 import { SbError } from '../../errors';
-import type { ServerControl } from '../../control';
+import type { ServerControl } from '../../control/control';
 import { route, type AnyRoute } from '../route';
 
 function topicOr404(control: ServerControl, name: string) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../../server/server';
 import { startDemoSwarm, type DemoSwarm } from '../../../client/demo-swarm';
 import { createConsoleCore, type ConsoleCore } from '../../../main/core/console-core';
-import { FileSecretStore } from '../../../main/core/secret-store';
+import { FileSecretStore } from '../../../main/core/storage/secret-store';
 import type { ConnectionRow, ConnectionsDelta, ClusterState, ConfigChanged } from '../../../protocol/console/clusters';
 import type { CallName, CallOutput, EventName } from '../../../protocol/console/contract';
 

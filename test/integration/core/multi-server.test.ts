@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RunningServer } from '../../../server/server';
 import type { DemoSwarm } from '../../../client/demo-swarm';
 import { createConsoleCore } from '../../../main/core/console-core';
-import { FileSecretStore } from '../../../main/core/secret-store';
+import { FileSecretStore } from '../../../main/core/storage/secret-store';
 import type { ClusterState } from '../../../protocol/console/clusters';
 import { CoreProbe, OPERATOR, startTestServer } from './harness';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../../main/core/console-core';
-import { MemorySecretStore } from '../../../main/core/secret-store';
+import { MemorySecretStore } from '../../../main/core/storage/secret-store';
 import { sandboxController } from '../../../main/embedded/sandbox';
 import type { CallName, CallOutput } from '../../../protocol/console/contract';
 import type { ConnectionsDelta } from '../../../protocol/console/clusters';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { probeCalls } from '../../../protocol/console/probe';
 import { validationError } from '../../../protocol/errors';
-import { ConsoleError } from '../../../main/core/errors';
+import { ConsoleError } from '../../../main/core/contract/errors';
 import { Harness, startWsServer } from './harness';
 
 /** What the dispatcher does with a call's input: parse it, or answer with a field-named validation error. */

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProbeSessionConfigInput } from '../../../protocol/console/probe';
-import { ConsoleError } from '../../../main/core/errors';
+import { ConsoleError } from '../../../main/core/contract/errors';
 import { Harness, startWsServer } from './harness';
 
 describe('probe service: log window, export/import, persistence, Switchboard helper', () => {

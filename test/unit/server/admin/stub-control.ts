@@ -9,10 +9,10 @@ import { ChannelCreateSchema, type Channel, type Security } from '../../../../pr
 import type { ConnectionInfo } from '../../../../protocol/admin-connections';
 import { ErrorCode } from '../../../../protocol/errors';
 import type { Topic } from '../../../../protocol/admin-pubsub';
-import type { ServerControl } from '../../../../server/control';
+import type { ServerControl } from '../../../../server/control/control';
 import { SbError } from '../../../../server/errors';
 import { EventBus } from '../../../../server/event-bus';
-import { openDatabase, type Db } from '../../../../server/store/db';
+import { openDatabase, type Db } from '../../../../server/store/sqlite/db';
 import { SqliteConfigStore } from '../../../../server/store/config-store';
 
 const now = () => new Date().toISOString();

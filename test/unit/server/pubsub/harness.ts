@@ -7,8 +7,8 @@ import { EventBus } from '../../../../server/event-bus';
 import { PubSubEngine } from '../../../../server/pubsub/engine';
 import { PubSubConfigSchema, type PubSubConfigInput } from '../../../../server/pubsub/options';
 import type { PubSubSession } from '../../../../server/pubsub/session-port';
-import { openDatabase, type Db } from '../../../../server/store/db';
-import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
+import { openDatabase, type Db } from '../../../../server/store/sqlite/db';
+import { SqlitePubSubStore } from '../../../../server/store/sqlite/pubsub-sqlite-store';
 import type { PubSubStore, PubSubStoreOp, StoredMessage } from '../../../../server/store/pubsub-store';
 
 /**

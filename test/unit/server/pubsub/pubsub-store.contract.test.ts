@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../../server/store/db';
-import { SqlitePubSubStore } from '../../../../server/store/pubsub-sqlite-store';
+import { openDatabase, type Db } from '../../../../server/store/sqlite/db';
+import { SqlitePubSubStore } from '../../../../server/store/sqlite/pubsub-sqlite-store';
 import type { PubSubStore, StoredTopic } from '../../../../server/store/pubsub-store';
 import { AsyncSqliteStore } from './harness';
 import { Redis } from 'ioredis';
-import { RedisPubSubStore } from '../../../../server/store/pubsub-redis-store';
+import { RedisPubSubStore } from '../../../../server/store/redis/pubsub-redis-store';
 
 /**
  * The PubSubStore contract, written against the interface so another store (e.g. a Redis

@@ -1,0 +1,213 @@
+import type { AdminEvent } from '../../../protocol/admin-events';
+import { ConnectionListSchema, type ConnectionInfo, type ConnectionList } from '../../../protocol/admin-connections';
+import { ServerInfoSchema, WhoAmISchema, type ServerInfo } from '../../../protocol/admin-config';
+import type { ServerStatus, ServerStatusKind, TlsOptions } from '../../../protocol/console/clusters';
+import { nowIso } from '../../../protocol/time';
+import { AdminClient } from './admin-client';
+import { eventsUrl, routes } from './admin-routes';
+import type { MergedTable } from './merged-table';
+import { AdminApiError } from '../contract/errors';
+import { AdminStreamClient, type AdminStreamOptions } from './admin-stream';
+
+export interface ServerLinkOptions {
+  serverId: string;
+  url: string;
+  tls: TlsOptions;
+  token: string | null;
+  table: MergedTable;
+  /** Called whenever anything in statusSnapshot() changed. */
+  onChange: () => void;
+  /** A channel, security definition or topic changed on this server (from the events stream). */
+  onConfigChanged?: (change: { kind: 'channel' | 'security' | 'topic'; name: string; at: string }) => void;
+  /** Rows per page of the initial GET /connections. Default 5000 (the API's maximum). */
+  pageLimit?: number;
+  /** Admin HTTP timeout. Default 10 000 ms. */
+  requestTimeoutMs?: number;
+  stream?: Partial<Omit<AdminStreamOptions, 'url' | 'connectOptions'>>;
+}
+
+export const SERVER_LINK_DEFAULTS = { pageLimit: 5000, requestTimeoutMs: 10_000 } as const;
+
+/**
+ * One server of an open cluster: its admin client, its events stream and its share of the merged
+ * table. On every `ready` frame it re-syncs: events are buffered while all pages of
+ * GET /connections are fetched, the server's rows are replaced (→ a reset delta), then the buffer
+ * is replayed. Upserts and removals are idempotent, so an event that overlaps a page is harmless.
+ */
+export class ServerLink {
+  readonly client: AdminClient;
+  private readonly stream: AdminStreamClient;
+  private kind: ServerStatusKind = 'closed';
+  private reason: string | null = null;
+  private nextRetryAt: string | null = null;
+  private since = nowIso();
+  private info: ServerInfo | null = null;
+  private role: 'viewer' | 'operator' | null = null;
+  private tokenName: string | null = null;
+  private rttMs: number | null = null;
+  private everConnected = false;
+  /** Bumped on each ready frame, so a sync that lost the race is discarded. */
+  private generation = 0;
+  private buffer: AdminEvent[] | null = null;
+  private readonly disposers: Array<() => void> = [];
+
+  constructor(private readonly opts: ServerLinkOptions) {
+    this.client = new AdminClient({ baseUrl: opts.url, token: opts.token, tls: opts.tls, timeoutMs: opts.requestTimeoutMs ?? SERVER_LINK_DEFAULTS.requestTimeoutMs });
+    this.stream = new AdminStreamClient({ ...opts.stream, url: eventsUrl(opts.url), connectOptions: () => this.client.wsOptions() });
+    this.disposers.push(
+      this.stream.on('state', ({ to }) => {
+        if (to === 'connecting' && !this.everConnected && this.kind !== 'unreachable') this.setKind('connecting', null);
+        if (to === 'connecting') this.nextRetryAt = null;
+        this.opts.onChange();
+      }),
+      this.stream.on('failure', (f) => {
+        if (f.kind === 'auth') {
+          this.setKind('auth-failed', f.message);
+          this.opts.table.dropServer(this.opts.serverId, { code: 0, reason: `server ${this.opts.url}: ${f.message}`, initiator: 'none' });
+        } else {
+          this.setKind(this.kind === 'connected' ? 'reconnecting' : 'unreachable', f.message);
+        }
+        this.buffer = null;
+        this.generation++;
+      }),
+      this.stream.on('retry', ({ at }) => {
+        this.nextRetryAt = at;
+        this.opts.onChange();
+      }),
+      this.stream.on('rtt', (ms) => {
+        this.rttMs = Math.round(ms * 10) / 10;
+        this.opts.onChange();
+      }),
+      this.stream.on('frame', (frame) => {
+        switch (frame.type) {
+          case 'ready':
+            this.info = frame.server;
+            void this.sync(++this.generation);
+            return;
+          case 'events':
+            if (this.buffer) this.buffer.push(...frame.events);
+            else for (const e of frame.events) this.apply(e);
+            return;
+          default: {
+            const never: never = frame;
+            return never;
+          }
+        }
+      }),
+    );
+  }
+
+  get id(): string {
+    return this.opts.serverId;
+  }
+  get url(): string {
+    return this.opts.url;
+  }
+  get connected(): boolean {
+    return this.kind === 'connected';
+  }
+
+  start(): void {
+    this.stream.start();
+  }
+
+  async stop(): Promise<void> {
+    this.generation++;
+    await this.stream.stop();
+    for (const d of this.disposers.splice(0)) d();
+    this.client.close();
+    this.kind = 'closed';
+  }
+
+  statusSnapshot(): ServerStatus {
+    return {
+      serverId: this.opts.serverId,
+      url: this.opts.url,
+      status: this.kind,
+      reason: this.reason,
+      nextRetryAt: this.nextRetryAt,
+      attempts: this.stream.failedAttempts,
+      info: this.info,
+      role: this.role,
+      tokenName: this.tokenName,
+      rttMs: this.rttMs,
+      connections: this.opts.table.countFor(this.opts.serverId),
+      insecureTls: this.opts.url.startsWith('https:') && this.opts.tls.allowSelfSigned,
+      since: this.since,
+    };
+  }
+
+  private setKind(kind: ServerStatusKind, reason: string | null): void {
+    if (kind !== this.kind) this.since = nowIso();
+    this.kind = kind;
+    this.reason = reason;
+    this.opts.onChange();
+  }
+
+  private async sync(gen: number): Promise<void> {
+    this.buffer = [];
+    try {
+      const [who, info] = await Promise.all([
+        this.client.get(routes.whoami, WhoAmISchema),
+        this.client.get(routes.server, ServerInfoSchema),
+      ]);
+      const rows: ConnectionInfo[] = [];
+      const limit = this.opts.pageLimit ?? SERVER_LINK_DEFAULTS.pageLimit;
+      let cursor: string | null = null;
+      do {
+        const page: ConnectionList = await this.client.get(routes.connections(limit, cursor), ConnectionListSchema);
+        if (gen !== this.generation) return;
+        rows.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      if (gen !== this.generation) return;
+      this.role = who.role;
+      this.tokenName = who.token;
+      this.info = info;
+      this.rttMs ??= this.client.lastRttMs;
+      this.opts.table.replaceServer(this.opts.serverId, this.opts.url, rows);
+      const buffered = this.buffer ?? [];
+      this.buffer = null;
+      for (const e of buffered) this.apply(e);
+      this.everConnected = true;
+      this.setKind('connected', null);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.buffer = null;
+      if (err instanceof AdminApiError && (err.status === 401 || err.status === 403)) {
+        this.generation++;
+        void this.stream.stop();
+        this.setKind('auth-failed', err.message);
+        return;
+      }
+      this.stream.restart(`re-sync failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private apply(e: AdminEvent): void {
+    const { table, serverId, url } = this.opts;
+    switch (e.type) {
+      case 'connection.opened':
+      case 'connection.updated':
+        table.upsert(serverId, url, e.connection);
+        return;
+      case 'connection.closed':
+        table.remove(serverId, e.connectionId, { code: e.code, reason: e.reason, initiator: e.initiator });
+        return;
+      case 'channel.changed':
+      case 'security.changed':
+      case 'topic.changed':
+        // Config lists are fetched on demand by the UI; it is told to refetch.
+        this.opts.onConfigChanged?.({ kind: e.type === 'channel.changed' ? 'channel' : e.type === 'security.changed' ? 'security' : 'topic', name: e.name, at: e.at });
+        return;
+      case 'subscription.created':
+      case 'subscription.deleted':
+        // Subscriptions are fetched on demand by the drawer; nothing to merge here.
+        return;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { HelloFrame } from '../../protocol/client-frames';
+import type { PubSubFrame } from '../pubsub/engine';
+import type { PubSubSession } from '../pubsub/session-port';
+import type { PublishResult } from '../../protocol/admin-pubsub';
+import type { Logger } from '../logger';
+import type { ServiceHandler } from '../services/services';
+import type { Registry } from './registry';
+import type { ReverseDns } from './reverse-dns';
+import type { InboundConnection } from './inbound-connection';
+
+/** The part of pub/sub a session talks to (PubSubEngine implements it). */
+export interface SessionPubSub {
+  attach(session: PubSubSession): void;
+  detach(connectionId: string): void;
+  handleFrame(session: PubSubSession, frame: PubSubFrame): Promise<void>;
+  subscriptionCount(clientId: string): number;
+  publishFromService(topic: string, data: unknown, connectionId: string): Promise<PublishResult>;
+}
+
+/** Everything a session needs from the server around it; the runtime implements it once. */
+export interface ConnectionHost {
+  readonly serverName: string;
+  readonly closeTimeoutMs: number;
+  readonly registry: Registry<InboundConnection>;
+  readonly reverseDns: ReverseDns;
+  readonly pubsub: SessionPubSub;
+  readonly logger: Logger;
+  isTrustedProxy(address: string): boolean;
+  verifyCredentials(securityName: string, hello: HelloFrame): Promise<boolean>;
+  service(name: string): ServiceHandler | undefined;
+  serviceLogger(name: string): Logger;
+  subscriptionCount(clientId: string): number;
+  /** Immediate connection.updated (login, fqdn resolved). */
+  emitUpdated(session: InboundConnection): void;
+  /** Counters changed: a throttled connection.updated follows (at most once per statsIntervalMs). */
+  markDirty(session: InboundConnection): void;
+  onSessionClosed(session: InboundConnection, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void;
+}

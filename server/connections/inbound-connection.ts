@@ -1,0 +1,406 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { RawData } from 'ws';
+import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
+import { CloseCode } from '../../protocol/close-codes';
+import type { ConnectionInfo, InvokeResult } from '../../protocol/admin-connections';
+import type { ChannelConfig } from '../../protocol/admin-config';
+import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
+import { SbError } from '../errors';
+import type { PubSubSession } from '../pubsub/session-port';
+import type { PublishResult } from '../../protocol/admin-pubsub';
+import { clampReason, ServiceCtx, SessionPort, uncork } from './connection-adapters';
+import { PendingInvokes } from './pending-invokes';
+import type { RegistryEntry } from './registry';
+import { closeCodeOfWsError, WS_DEFAULT_REASONS, type SbSocket } from './sb-socket';
+import type { ConnectionHost } from './connection-host';
+
+type State = 'awaiting-login' | 'authenticating' | 'logged-in' | 'closing' | 'closed';
+
+export { clampReason };
+
+export interface CloseResult {
+  terminated: boolean;
+  closedAt: string;
+}
+
+/** The live channel a session belongs to; `config` is replaced in place when the channel changes. */
+export interface ChannelRef {
+  readonly name: string;
+  config: ChannelConfig;
+}
+
+const stripMapped = (a: string): string => (a.startsWith('::ffff:') ? a.slice(7) : a);
+
+/**
+ * One WebSocket connection from open to close: login, keepalive, TTL, requests, invokes, pub/sub.
+ * It owns its timers and pending invokes and releases all of them in onClosed, whatever the path.
+ */
+export class InboundConnection implements RegistryEntry {
+  readonly connectionId = randomBytes(16).toString('base64url');
+  private readonly openedAt = Date.now();
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly forwardedFor: string | null;
+  remoteFqdn: string | null = null;
+  clientId: string | null = null;
+  clientName: string | null = null;
+  searchText: string;
+  private state: State = 'awaiting-login';
+  private loggedInAt: number | null = null;
+  private lastSeen = Date.now();
+  msgsIn = 0;
+  msgsOut = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  private nextPingAt = 0;
+  private corked = false;
+  private connectedAtIso: string | null = null;
+  /**
+   * ISO forms of loggedInAt, lastSeen and the expiry, each with the instant it was formatted from:
+   * an admin page formats 100 connections per request and most are idle, so Date→ISO (about 1 µs
+   * each, three per connection) runs only when the instant changed.
+   */
+  private loggedInAtIso: string | null = null;
+  private lastSeenIso = '';
+  private lastSeenIsoMs = -1;
+  private expiresAtIso = '';
+  private expiresAtIsoMs = -1;
+  /** The TCP socket under the WebSocket (ws was handed req.socket at the upgrade). */
+  private readonly socket: Socket;
+  private closeTimer: NodeJS.Timeout | null = null;
+  private awaitingPong = false;
+  private pingsMissed = 0;
+  /** Created on the first invoke: most connections never get one. */
+  private pending: PendingInvokes | null = null;
+  private closeSent: { code: number; reason: string } | null = null;
+  private terminated = false;
+  private closedResult: CloseResult | null = null;
+  private closeWaiters: ((r: CloseResult) => void)[] | null = null;
+  private pubsubPort: PubSubSession | null = null;
+
+  constructor(
+    private readonly ws: SbSocket,
+    req: IncomingMessage,
+    readonly channel: ChannelRef,
+    private readonly host: ConnectionHost,
+  ) {
+    const sock = req.socket;
+    this.socket = sock;
+    this.remoteAddress = sock.remoteAddress ?? '';
+    this.remotePort = sock.remotePort ?? 0;
+    this.localAddress = sock.localAddress ?? '';
+    this.localPort = sock.localPort ?? 0;
+    const xff = req.headers['x-forwarded-for'];
+    this.forwardedFor = xff && host.isTrustedProxy(stripMapped(this.remoteAddress)) ? (Array.isArray(xff) ? xff.join(', ') : xff) : null;
+    this.remoteFqdn = host.reverseDns.cached(this.remoteAddress) ?? null;
+    this.searchText = this.remoteAddress.toLowerCase();
+
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => this.onPong());
+    ws.on('error', (err: Error & { code?: string }) => {
+      // Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007): ws has already sent its own Close
+      // frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
+      if (!err.code?.startsWith('WS_ERR_')) return;
+      const code = closeCodeOfWsError(err);
+      this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
+      this.state = 'closing';
+    });
+    ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
+  }
+
+  /** ISO time the WebSocket opened (formatted once: registry pages read it a lot). */
+  get connectedAt(): string {
+    return (this.connectedAtIso ??= new Date(this.openedAt).toISOString());
+  }
+
+  /**
+   * Called by the channel every sessionTickMs: login deadline, TTL expiry and pings. One timer per
+   * channel instead of three per connection keeps idle connections cheap.
+   */
+  tick(now: number): void {
+    const cfg = this.channel.config;
+    if (this.state === 'awaiting-login' || this.state === 'authenticating') {
+      if (now >= this.openedAt + cfg.newTokenWaitTime * 1000) void this.close(CloseCode.LoginTimeout, 'login timeout: no valid hello received');
+      return;
+    }
+    if (this.state !== 'logged-in') return;
+    if (now >= this.lastSeen + cfg.tokenTtl * 1000) return void this.close(CloseCode.SessionExpired, 'session expired: nothing received for tokenTtl');
+    if (now < this.nextPingAt) return;
+    if (this.awaitingPong) {
+      this.pingsMissed++;
+      if (this.pingsMissed >= cfg.pingsMissedThreshold) return void this.close(CloseCode.PingsMissed, `${this.pingsMissed} pings missed`);
+    }
+    this.awaitingPong = true;
+    this.nextPingAt = now + cfg.pingInterval * 1000;
+    this.ws.ping();
+  }
+
+  get channelName(): string {
+    return this.channel.name;
+  }
+
+  get isLoggedIn(): boolean {
+    return this.state === 'logged-in';
+  }
+
+  get isOpen(): boolean {
+    return this.state !== 'closing' && this.state !== 'closed';
+  }
+
+  /** Starts the reverse DNS lookup; the result lands later without delaying anything. */
+  resolveFqdn(): void {
+    if (this.remoteFqdn !== null) return;
+    void this.host.reverseDns.lookup(this.remoteAddress).then((fqdn) => {
+      if (fqdn === null || this.state === 'closed') return;
+      this.remoteFqdn = fqdn;
+      this.host.emitUpdated(this);
+    });
+  }
+
+  private expiresAtMs(): number {
+    return this.lastSeen + this.channel.config.tokenTtl * 1000;
+  }
+
+  private lastSeenAt(): string {
+    if (this.lastSeenIsoMs !== this.lastSeen) this.lastSeenIso = new Date((this.lastSeenIsoMs = this.lastSeen)).toISOString();
+    return this.lastSeenIso;
+  }
+
+  private expiresAt(): string {
+    const ms = this.expiresAtMs();
+    if (this.expiresAtIsoMs !== ms) this.expiresAtIso = new Date((this.expiresAtIsoMs = ms)).toISOString();
+    return this.expiresAtIso;
+  }
+
+  info(): ConnectionInfo {
+    return {
+      connectionId: this.connectionId,
+      clientId: this.clientId,
+      clientName: this.clientName,
+      channel: this.channel.name,
+      state: this.state === 'logged-in' ? 'logged-in' : this.state === 'closing' || this.state === 'closed' ? 'closing' : 'awaiting-login',
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      remoteFqdn: this.remoteFqdn,
+      forwardedFor: this.forwardedFor,
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      serverName: this.host.serverName,
+      pid: process.pid,
+      connectedAt: this.connectedAt,
+      loggedInAt: this.loggedInAt === null ? null : (this.loggedInAtIso ??= new Date(this.loggedInAt).toISOString()),
+      lastSeenAt: this.lastSeenAt(),
+      expiresAt: this.state === 'logged-in' ? this.expiresAt() : null,
+      msgsIn: this.msgsIn,
+      msgsOut: this.msgsOut,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      subscriptions: this.clientId === null ? 0 : this.host.subscriptionCount(this.clientId),
+    };
+  }
+
+  /** Sends one frame; false when the socket is no longer open. */
+  send(frame: ServerFrame): boolean {
+    return this.sendText(JSON.stringify(frame));
+  }
+
+  /**
+   * Sends an already serialized frame (pub/sub fan-out serializes a message once for all subscribers).
+   * `coalesce: false` writes at once: a fan-out sends one frame to each of many sockets, where
+   * corking would only hold every byte back until the whole loop has run.
+   */
+  sendText(text: string, coalesce = true): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (coalesce && !this.corked) {
+      // Coalesce every frame sent in this turn of the event loop into one write (one syscall):
+      // ws's own cork/uncork per frame nests inside ours.
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(uncork, this);
+    }
+    this.ws.send(text);
+    this.msgsOut++;
+    this.bytesOut += Buffer.byteLength(text);
+    this.host.markDirty(this);
+    return true;
+  }
+
+  /** Ends the write coalescing started by send(). */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (!this.isOpen) return;
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    this.msgsIn++;
+    this.bytesIn += buf.length;
+    this.lastSeen = Date.now();
+    this.host.markDirty(this);
+    if (isBinary) return void this.close(CloseCode.InvalidMessage, 'binary frames are not supported; send JSON text');
+    let json: unknown;
+    try {
+      json = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return void this.close(CloseCode.InvalidMessage, 'invalid JSON');
+    }
+    const parsed = ClientFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? issue.path.join('.') + ': ' : '';
+      return void this.close(CloseCode.InvalidMessage, `invalid frame: ${where}${issue?.message ?? 'unknown'}`);
+    }
+    this.dispatch(parsed.data);
+  }
+
+  private dispatch(frame: ClientFrame): void {
+    if (this.state === 'awaiting-login') {
+      if (frame.type !== 'hello') return void this.close(CloseCode.InvalidMessage, `expected hello before ${frame.type}`);
+      this.login(frame).catch((err: unknown) => {
+        this.host.logger.error('login failed', { connectionId: this.connectionId, err: String(err) });
+        void this.close(CloseCode.InternalError, 'internal error during login');
+      });
+      return;
+    }
+    if (this.state === 'authenticating') return void this.close(CloseCode.InvalidMessage, `${frame.type} sent before welcome`);
+    switch (frame.type) {
+      case 'hello':
+        return void this.close(CloseCode.InvalidMessage, 'already logged in');
+      case 'request':
+        return void this.runService(frame.id, frame.data);
+      case 'response':
+        return this.onInvokeResponse(frame.inReplyTo, frame.ok ?? frame.error === undefined, frame.data, frame.error);
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'publish':
+      case 'ack': {
+        const port = this.pubsubPort;
+        if (!port) return;
+        this.host.pubsub.handleFrame(port, frame).catch((err: unknown) => this.host.logger.error('pub/sub frame failed', { connectionId: this.connectionId, err: String(err) }));
+        return;
+      }
+      default: {
+        const never: never = frame;
+        return void never;
+      }
+    }
+  }
+
+  private async login(hello: HelloFrame): Promise<void> {
+    this.state = 'authenticating';
+    const security = this.channel.config.security;
+    if (security !== null) {
+      let ok = false;
+      try {
+        ok = await this.host.verifyCredentials(security, hello);
+      } catch (err) {
+        this.host.logger.error('credential check failed', { connectionId: this.connectionId, err: String(err) });
+      }
+      if (this.state !== 'authenticating') return;
+      if (!ok) return void this.close(CloseCode.AuthFailed, 'authentication failed');
+    }
+    this.clientId = hello.clientId;
+    this.clientName = hello.clientName ?? null;
+    this.searchText = `${hello.clientId}\u0000${hello.clientName ?? ''}\u0000${this.remoteAddress}`.toLowerCase();
+    this.host.registry.rekey(this, null);
+    this.state = 'logged-in';
+    this.loggedInAt = this.lastSeen = Date.now();
+    this.nextPingAt = this.loggedInAt + this.channel.config.pingInterval * 1000;
+    this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
+    this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
+    this.host.pubsub.attach(this.pubsubPort);
+    this.host.emitUpdated(this);
+  }
+
+  private onPong(): void {
+    this.awaitingPong = false;
+    this.pingsMissed = 0;
+    this.lastSeen = Date.now();
+    this.host.markDirty(this);
+  }
+
+  private async runService(id: string | number, data: unknown): Promise<void> {
+    const name = this.channel.config.service;
+    const svc = this.host.service(name);
+    if (!svc) {
+      this.send({ type: 'response', inReplyTo: id, ok: false, error: { code: ErrorCode.ServiceNotFound, message: `service "${name}" is not loaded` } });
+      return;
+    }
+    try {
+      const result = await svc(data, new ServiceCtx(this, id, this.host.serviceLogger(name)));
+      this.send({ type: 'response', inReplyTo: id, ok: true, data: result });
+    } catch (err) {
+      this.host.serviceLogger(name).warn('service threw', { connectionId: this.connectionId, err: err instanceof Error ? err.message : String(err) });
+      const message = `service "${name}" failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.send({ type: 'response', inReplyTo: id, ok: false, error: { code: ErrorCode.ServiceFailed, message } });
+    }
+  }
+
+  publishFromService(topic: string, data: unknown): Promise<PublishResult> {
+    return this.host.pubsub.publishFromService(topic, data, this.connectionId);
+  }
+
+  /** Sends a server request and waits for the client's response. */
+  invoke(data: unknown, timeoutMs: number): Promise<InvokeResult> {
+    if (!this.isOpen) return Promise.reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} is closing`));
+    if (this.state !== 'logged-in') return Promise.reject(new SbError(ErrorCode.ConnectionNotReady, `connection ${this.connectionId} has not logged in yet`));
+    this.pending ??= new PendingInvokes(this.connectionId);
+    return this.pending.start(timeoutMs, (id) => this.send({ type: 'request', id, data }));
+  }
+
+  private onInvokeResponse(inReplyTo: string | number, ok: boolean, data: unknown, error: ErrorInfo | undefined): void {
+    if (this.pending?.answer(inReplyTo, ok, data, error)) return;
+    this.send({ type: 'error', inReplyTo, error: { code: ErrorCode.BadRequest, message: `no pending server request with id ${String(inReplyTo)}` } });
+  }
+
+  /**
+   * Starts a server-side close and resolves when the socket is closed. If the peer does not finish
+   * the close handshake within closeTimeoutMs, the socket is terminated.
+   */
+  close(code: number, reason: string): Promise<CloseResult> {
+    if (this.closedResult) return Promise.resolve(this.closedResult);
+    const done = new Promise<CloseResult>((resolve) => (this.closeWaiters ??= []).push(resolve));
+    if (this.state === 'closing') return done;
+    this.state = 'closing';
+    const r = clampReason(reason);
+    this.closeSent = { code, reason: r };
+    this.ws.close(code, r);
+    this.closeTimer = setTimeout(() => {
+      this.terminated = true;
+      this.ws.terminate();
+    }, this.host.closeTimeoutMs);
+    return done;
+  }
+
+  private stopTimers(): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+  }
+
+  private onClosed(code: number, reason: string): void {
+    if (this.closedResult) return;
+    const wasServer = this.closeSent !== null;
+    const finalCode = this.closeSent?.code ?? code;
+    const finalReason = this.closeSent?.reason ?? reason;
+    this.state = 'closed';
+    this.stopTimers();
+    this.pending?.closeAll(finalCode, finalReason);
+    this.pending = null;
+    if (this.pubsubPort) this.host.pubsub.detach(this.connectionId);
+    this.pubsubPort = null;
+    this.closedResult = { terminated: this.terminated, closedAt: new Date().toISOString() };
+    this.host.onSessionClosed(this, {
+      code: finalCode,
+      reason: finalReason,
+      initiator: wasServer ? 'server' : code === 1006 ? 'none' : 'client',
+    });
+    for (const w of this.closeWaiters ?? []) w(this.closedResult);
+    this.closeWaiters = null;
+  }
+}
