@@ -131,6 +131,8 @@ export type SecurityList = z.infer<typeof SecurityListSchema>;
 
 export const ServerInfoSchema = z.object({
   name: z.string(),
+  /** This process's node id: what ConnectionInfo.node says of its connections. */
+  nodeId: z.string(),
   pid: z.number().int(),
   hostname: z.string(),
   version: z.string(),

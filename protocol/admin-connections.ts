@@ -7,8 +7,22 @@ import { ClientId } from './client-frames';
 
 export const ConnectionState = z.enum(['awaiting-login', 'logged-in', 'closing']);
 
+/**
+ * What a registry row is: a client that connected to one of our channels (`inbound`), a
+ * connection this server keeps to a remote endpoint (`outgoing`), or a client routed by the
+ * gateway to an upstream service (`routed`).
+ */
+export const ConnectionKind = z.enum(['inbound', 'outgoing', 'routed']);
+export type ConnectionKind = z.infer<typeof ConnectionKind>;
+
 export const ConnectionInfoSchema = z.object({
   connectionId: z.string(),
+  kind: ConnectionKind,
+  /**
+   * The server process (node) that holds the socket: its nodeId. Connection IDs are unique per
+   * node, so (node, connectionId) names a connection across a whole cluster.
+   */
+  node: z.string(),
   /** Null until the client's hello is accepted. */
   clientId: ClientId.nullable(),
   clientName: z.string().nullable(),

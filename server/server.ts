@@ -77,6 +77,8 @@ class SwitchboardServer implements RunningServer, ConnectionHost {
   readonly reverseDns: ReverseDns;
   readonly pubsub: PubSubEngine;
   readonly serverName: string;
+  /** Unique per process: host name and PID (cluster mode lets the config name it). */
+  readonly nodeId = `${hostname()}-${process.pid}`;
   readonly closeTimeoutMs: number;
   adminUrl: string | null = null;
   private readonly securityDefs: SecurityManager;
@@ -146,6 +148,7 @@ class SwitchboardServer implements RunningServer, ConnectionHost {
     const topics = this.pubsub.listTopics();
     return {
       name: this.serverName,
+      nodeId: this.nodeId,
       pid: process.pid,
       hostname: hostname(),
       version: SERVER_VERSION,

@@ -22,6 +22,8 @@ function makeRow(i: number, serverId = 's1'): ConnectionRow {
     serverId,
     serverUrl: 'http://127.0.0.1:7070',
     connectionId,
+    kind: 'inbound',
+    node: 'n1',
     clientId: `client-${String((i * 7919) % 1_000_003).padStart(7, '0')}`,
     clientName: `Client ${i}`,
     channel: ['demo', 'prices', 'ops', 'mobile'][i % 4]!,

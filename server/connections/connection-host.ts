@@ -20,6 +20,8 @@ export interface SessionPubSub {
 /** Everything a session needs from the server around it; the runtime implements it once. */
 export interface ConnectionHost {
   readonly serverName: string;
+  /** This process's node id (ConnectionInfo.node). */
+  readonly nodeId: string;
   readonly closeTimeoutMs: number;
   readonly registry: Registry<InboundConnection>;
   readonly reverseDns: ReverseDns;

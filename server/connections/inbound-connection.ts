@@ -179,6 +179,8 @@ export class InboundConnection implements RegistryEntry {
   info(): ConnectionInfo {
     return {
       connectionId: this.connectionId,
+      kind: 'inbound',
+      node: this.host.nodeId,
       clientId: this.clientId,
       clientName: this.clientName,
       channel: this.channel.name,

@@ -8,6 +8,8 @@ export function conn(over: Partial<ConnectionRow> & { connectionId?: string; ser
   const connectionId = over.connectionId ?? `c${n}`;
   return {
     connectionId,
+    kind: 'inbound',
+    node: 'n1',
     clientId: `client-${String(n).padStart(4, '0')}`,
     clientName: `Client ${n}`,
     channel: 'demo',

@@ -6,7 +6,7 @@ import { MergedTable } from '../../../../main/core/clusters/merged-table';
 
 function conn(id: string, extra: Partial<ConnectionInfo> = {}): ConnectionInfo {
   return {
-    connectionId: id, clientId: `client-${id}`, clientName: null, channel: 'demo', state: 'logged-in',
+    connectionId: id, kind: 'inbound', node: 'n1', clientId: `client-${id}`, clientName: null, channel: 'demo', state: 'logged-in',
     remoteAddress: '127.0.0.1', remotePort: 50000, remoteFqdn: null, forwardedFor: null, localAddress: '127.0.0.1', localPort: 9000,
     serverName: 's', pid: 1, connectedAt: '2026-01-01T00:00:00.000Z', loggedInAt: '2026-01-01T00:00:00.000Z',
     lastSeenAt: '2026-01-01T00:00:00.000Z', expiresAt: null, msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, subscriptions: 0, ...extra,

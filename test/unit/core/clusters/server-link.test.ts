@@ -7,9 +7,9 @@ import { MergedTable } from '../../../../main/core/clusters/merged-table';
 import { ServerLink } from '../../../../main/core/clusters/server-link';
 
 const TOKEN = 'fake-peer-token-0123456789';
-const info = { name: 'fake', pid: 7, hostname: 'h', version: '9.9.9', startedAt: '2026-01-01T00:00:00.000Z', mode: 'standalone', counts: { connections: 0, channels: 0, topics: 0, subscriptions: 0 } };
+const info = { name: 'fake', nodeId: 'fake-7', pid: 7, hostname: 'h', version: '9.9.9', startedAt: '2026-01-01T00:00:00.000Z', mode: 'standalone', counts: { connections: 0, channels: 0, topics: 0, subscriptions: 0 } };
 const conn = (id: string): ConnectionInfo => ({
-  connectionId: id, clientId: `client-${id}`, clientName: null, channel: 'demo', state: 'logged-in', remoteAddress: '127.0.0.1', remotePort: 1,
+  connectionId: id, kind: 'inbound', node: 'fake-7', clientId: `client-${id}`, clientName: null, channel: 'demo', state: 'logged-in', remoteAddress: '127.0.0.1', remotePort: 1,
   remoteFqdn: null, forwardedFor: null, localAddress: '127.0.0.1', localPort: 2, serverName: 'fake', pid: 7, connectedAt: '2026-01-01T00:00:00.000Z',
   loggedInAt: null, lastSeenAt: '2026-01-01T00:00:00.000Z', expiresAt: null, msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, subscriptions: 0,
 });

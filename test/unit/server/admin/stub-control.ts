@@ -43,7 +43,7 @@ export function createStubControl(): StubControl {
     failNextList: false,
     events,
     store,
-    info: () => ({ name: 'stub', pid: process.pid, hostname: 'localhost', version: '0.0.0-test', startedAt, mode: 'standalone', counts: { connections: connections.size, channels: channels.size, topics: topics.size, subscriptions: 0 } }),
+    info: () => ({ name: 'stub', nodeId: `stub-${process.pid}`, pid: process.pid, hostname: 'localhost', version: '0.0.0-test', startedAt, mode: 'standalone', counts: { connections: connections.size, channels: channels.size, topics: topics.size, subscriptions: 0 } }),
     channels: {
       list: () => {
         if (control.failNextList) {
@@ -118,7 +118,7 @@ export function createStubControl(): StubControl {
     },
     addConnection(id, clientId, channel = 'main') {
       const c: ConnectionInfo = {
-        connectionId: id, clientId, clientName: clientId ? `name of ${clientId}` : null, channel, state: clientId ? 'logged-in' : 'awaiting-login',
+        connectionId: id, kind: 'inbound', node: `stub-${process.pid}`, clientId, clientName: clientId ? `name of ${clientId}` : null, channel, state: clientId ? 'logged-in' : 'awaiting-login',
         remoteAddress: '127.0.0.1', remotePort: 50000, remoteFqdn: null, forwardedFor: null, localAddress: '127.0.0.1', localPort: 1234,
         serverName: 'stub', pid: process.pid, connectedAt: now(), loggedInAt: clientId ? now() : null, lastSeenAt: now(), expiresAt: null,
         msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0, subscriptions: 0,
