@@ -17,7 +17,7 @@ async function peer(opts: { status?: number } = {}) {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.push(ws);
-      ws.send(JSON.stringify({ type: 'ready', seq: 0, server: { name: 'p', pid: 1, hostname: 'h', version: '1', startedAt: '2026-01-01T00:00:00.000Z', mode: 'standalone', counts: { connections: 0, channels: 0, topics: 0, subscriptions: 0 } } }));
+      ws.send(JSON.stringify({ type: 'ready', seq: 0, server: { name: 'p', nodeId: 'h-1', pid: 1, hostname: 'h', version: '1', startedAt: '2026-01-01T00:00:00.000Z', mode: 'standalone', counts: { connections: 0, channels: 0, topics: 0, subscriptions: 0 } } }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
