@@ -23,5 +23,5 @@ export const AuditQuerySchema = z.object({
   /** Return entries with id < before (newest first). */
   before: z.coerce.number().int().positive().optional(),
   action: z.string().max(64).optional(),
-});
+}).strict();
 export const AuditListSchema = z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { createShape, patchSchema } from './fields';
+import { secret } from './schema-walk';
 import { IsoTime } from './time';
 
 /** Admin API: server info, channels and security definitions (under /admin/v1). */
@@ -18,38 +20,53 @@ export const ChannelAddress = z.string().refine((s) => {
 /** A topic permission pattern: exact name, `prefix.*`-style with `*` wildcards, or `*` for all. */
 export const TopicPattern = z.string().min(1).max(200);
 
-export const ChannelFields = z.object({
-  name: Name,
-  active: z.boolean().default(true),
+/** Every channel field but its name, without defaults (see fields.ts: defaults apply on create only). */
+export const ChannelShape = {
+  active: z.boolean(),
   address: ChannelAddress,
   /** Service invoked for each client request. */
-  service: z.string().min(1).max(128).default('echo'),
+  service: z.string().min(1).max(128),
   /** Security definition name, or null for none. */
-  security: Name.nullable().default(null),
+  security: Name.nullable(),
   /** Seconds a client has to send a valid hello after the WebSocket opens. */
-  newTokenWaitTime: z.number().int().min(1).max(3600).default(5),
+  newTokenWaitTime: z.number().int().min(1).max(3600),
   /** Seconds of silence after which the session expires; every frame and pong extends it. */
-  tokenTtl: z.number().int().min(1).max(30 * 86400).default(3600),
+  tokenTtl: z.number().int().min(1).max(30 * 86400),
   /** Seconds between server pings. */
-  pingInterval: z.number().int().min(1).max(3600).default(30),
+  pingInterval: z.number().int().min(1).max(3600),
   /** Consecutive unanswered pings before the connection is closed with 4002. */
-  pingsMissedThreshold: z.number().int().min(1).max(100).default(2),
+  pingsMissedThreshold: z.number().int().min(1).max(100),
   /** Largest accepted frame; larger frames close the connection with 1009. */
-  maxMessageBytes: z.number().int().min(64).max(64 * 1024 * 1024).default(1024 * 1024),
+  maxMessageBytes: z.number().int().min(64).max(64 * 1024 * 1024),
   /** Topics clients of this channel may subscribe to. */
-  allowSubscribe: z.array(TopicPattern).max(100).default(['*']),
+  allowSubscribe: z.array(TopicPattern).max(100),
   /** Topics clients of this channel may publish to. */
-  allowPublish: z.array(TopicPattern).max(100).default(['*']),
-});
+  allowPublish: z.array(TopicPattern).max(100),
+};
 
-export const ChannelCreateSchema = ChannelFields;
+export const CHANNEL_DEFAULTS = {
+  active: true,
+  service: 'echo',
+  security: null,
+  newTokenWaitTime: 5,
+  tokenTtl: 3600,
+  pingInterval: 30,
+  pingsMissedThreshold: 2,
+  maxMessageBytes: 1024 * 1024,
+  allowSubscribe: ['*'],
+  allowPublish: ['*'],
+} as const satisfies { [K in keyof typeof ChannelShape]?: z.output<(typeof ChannelShape)[K]> };
+
+/** A channel as created: name, address and whatever else differs from the defaults. */
+export const ChannelCreateSchema = z.object({ name: Name, ...createShape(ChannelShape, CHANNEL_DEFAULTS) }).strict();
 export type ChannelCreate = z.input<typeof ChannelCreateSchema>;
-export type ChannelConfig = z.output<typeof ChannelFields>;
+export type ChannelConfig = z.output<typeof ChannelCreateSchema>;
 
-export const ChannelPatchSchema = ChannelFields.omit({ name: true }).partial().strict();
+/** PATCH: exactly the fields sent change; nothing is defaulted. */
+export const ChannelPatchSchema = patchSchema(ChannelShape);
 export type ChannelPatch = z.infer<typeof ChannelPatchSchema>;
 
-export const ChannelSchema = ChannelFields.extend({
+export const ChannelSchema = z.object({ name: Name, ...ChannelShape }).extend({
   createdAt: IsoTime,
   updatedAt: IsoTime,
   /** True while this channel's port/path accepts connections. */
@@ -69,22 +86,22 @@ const SecurityBase = z.object({ name: Name });
 export const BasicSecurityCreate = SecurityBase.extend({
   type: z.literal('basic'),
   username: z.string().min(1).max(256),
-  password: z.string().min(1).max(1024),
-});
+  password: secret(z.string().min(1).max(1024)),
+}).strict();
 export const ApiKeySecurityCreate = SecurityBase.extend({
   type: z.literal('apikey'),
-  key: z.string().min(8).max(4096),
-});
+  key: secret(z.string().min(8).max(4096)),
+}).strict();
 export const JwtSecurityCreate = SecurityBase.extend({
   type: z.literal('jwt'),
   algorithm: z.enum(['HS256', 'RS256']),
   /** HS256 shared secret. */
-  secret: z.string().min(16).max(4096).optional(),
+  secret: secret(z.string().min(16).max(4096)).optional(),
   /** RS256 public key, PEM (SPKI). */
   publicKey: z.string().min(1).max(16384).optional(),
   issuer: z.string().max(512).optional(),
   audience: z.string().max(512).optional(),
-});
+}).strict();
 export const SecurityCreateSchema = z
   .discriminatedUnion('type', [BasicSecurityCreate, ApiKeySecurityCreate, JwtSecurityCreate])
   .superRefine((v, ctx) => {
@@ -95,19 +112,16 @@ export const SecurityCreateSchema = z
 export type SecurityCreate = z.infer<typeof SecurityCreateSchema>;
 
 /** PATCH: any field but name and type; secrets may be replaced, never read. */
-export const SecurityPatchSchema = z
-  .object({
-    username: z.string().min(1).max(256),
-    password: z.string().min(1).max(1024),
-    key: z.string().min(8).max(4096),
-    algorithm: z.enum(['HS256', 'RS256']),
-    secret: z.string().min(16).max(4096),
-    publicKey: z.string().min(1).max(16384),
-    issuer: z.string().max(512).nullable(),
-    audience: z.string().max(512).nullable(),
-  })
-  .partial()
-  .strict();
+export const SecurityPatchSchema = patchSchema({
+  username: z.string().min(1).max(256),
+  password: secret(z.string().min(1).max(1024)),
+  key: secret(z.string().min(8).max(4096)),
+  algorithm: z.enum(['HS256', 'RS256']),
+  secret: secret(z.string().min(16).max(4096)),
+  publicKey: z.string().min(1).max(16384),
+  issuer: z.string().max(512).nullable(),
+  audience: z.string().max(512).nullable(),
+});
 export type SecurityPatch = z.infer<typeof SecurityPatchSchema>;
 
 export const SecuritySchema = z.object({
@@ -146,6 +160,12 @@ export const ServerInfoSchema = z.object({
   }),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
+
+/** GET /admin/v1/services: what a channel may name as its `service`. */
+export const ServiceListSchema = z.object({
+  items: z.array(z.object({ name: z.string(), builtin: z.boolean() })),
+});
+export type ServiceList = z.infer<typeof ServiceListSchema>;
 
 /** Who is calling the admin API; returned by GET /admin/v1/whoami. */
 export const WhoAmISchema = z.object({ token: z.string(), role: z.enum(['viewer', 'operator']) });

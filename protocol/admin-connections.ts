@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorInfoSchema } from './errors';
 import { IsoTime } from './time';
 import { ClientId } from './client-frames';
+import { CloseReasonSchema, SendableCloseCodeSchema } from './close-codes';
 
 /** Admin API: the live client registry, invoke and disconnect. */
 
@@ -64,7 +65,7 @@ export const ConnectionListQuerySchema = z.object({
   q: z.string().min(1).max(256).optional(),
   limit: intParam(1, 5000).default(100),
   cursor: z.string().max(1024).optional(),
-});
+}).strict();
 export type ConnectionListQuery = z.infer<typeof ConnectionListQuerySchema>;
 
 export const ConnectionListSchema = z.object({
@@ -100,10 +101,12 @@ export const InvokeResultSchema = z.object({
 });
 export type InvokeResult = z.infer<typeof InvokeResultSchema>;
 
-export const DisconnectRequestSchema = z.object({
-  code: z.number().int().refine((c) => c === 1000 || c === 1001 || (c >= 3000 && c <= 4999), 'code must be 1000, 1001 or 3000-4999').default(4005),
-  reason: z.string().refine((r) => new TextEncoder().encode(r).length <= 123, 'reason must be at most 123 UTF-8 bytes').default('closed by administrator'),
-}).strict();
+/** The code and reason of an administrator's disconnect (shared by the single and bulk routes). */
+export const DisconnectFields = {
+  code: SendableCloseCodeSchema.default(4005),
+  reason: CloseReasonSchema.default('closed by administrator'),
+};
+export const DisconnectRequestSchema = z.object(DisconnectFields).strict();
 export type DisconnectRequest = z.input<typeof DisconnectRequestSchema>;
 
 export const DisconnectResultSchema = z.object({
@@ -115,3 +118,32 @@ export const DisconnectResultSchema = z.object({
   closedAt: IsoTime,
 });
 export type DisconnectResult = z.infer<typeof DisconnectResultSchema>;
+
+/**
+ * POST /admin/v1/connections/disconnect: one request closes many. Exactly one selector:
+ * `connectionIds`, `clientId` (every connection logged in with it) or `channel` (every connection of it).
+ */
+export const BulkDisconnectRequestSchema = z.object({
+  connectionIds: z.array(z.string().min(1).max(128)).min(1).max(1000).optional(),
+  clientId: ClientId.optional(),
+  channel: z.string().min(1).max(64).optional(),
+  ...DisconnectFields,
+}).strict().superRefine((v, ctx) => {
+  const given = (['connectionIds', 'clientId', 'channel'] as const).filter((k) => v[k] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: given.length > 1 ? [given[1]!] : ['connectionIds'], message: 'give exactly one of connectionIds, clientId or channel' });
+  }
+});
+export type BulkDisconnectRequest = z.input<typeof BulkDisconnectRequestSchema>;
+
+export const BulkDisconnectResultSchema = z.object({
+  code: z.number().int(),
+  reason: z.string(),
+  /** How many connections the selector matched when the request arrived. */
+  matched: z.number().int(),
+  items: z.array(z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), connectionId: z.string(), result: DisconnectResultSchema }),
+    z.object({ ok: z.literal(false), connectionId: z.string(), error: ErrorInfoSchema }),
+  ])),
+});
+export type BulkDisconnectResult = z.infer<typeof BulkDisconnectResultSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createShape, patchSchema } from './fields';
 import { IsoTime } from './time';
 import { ClientId, TopicName } from './client-frames';
 
@@ -6,21 +7,22 @@ import { ClientId, TopicName } from './client-frames';
 
 export const OverflowPolicy = z.enum(['drop-oldest', 'reject']);
 
-export const TopicFields = z.object({
-  name: TopicName,
+/** Every topic field but its name, without defaults (defaults apply on create only). */
+export const TopicShape = {
   /** Max queued (unacked) messages per subscription. */
-  maxDepth: z.number().int().min(1).max(10_000_000).default(100_000),
+  maxDepth: z.number().int().min(1).max(10_000_000),
   /** Messages older than this many seconds are dropped from queues (counted as dropped). */
-  maxAgeSeconds: z.number().int().min(1).max(365 * 86400).default(7 * 86400),
+  maxAgeSeconds: z.number().int().min(1).max(365 * 86400),
   /** What happens when a subscription's queue is full. */
-  overflow: OverflowPolicy.default('drop-oldest'),
-});
-export const TopicCreateSchema = TopicFields.strict();
+  overflow: OverflowPolicy,
+};
+export const TOPIC_DEFAULTS = { maxDepth: 100_000, maxAgeSeconds: 7 * 86400, overflow: 'drop-oldest' } as const;
+export const TopicCreateSchema = z.object({ name: TopicName, ...createShape(TopicShape, TOPIC_DEFAULTS) }).strict();
 export type TopicCreate = z.input<typeof TopicCreateSchema>;
-export const TopicPatchSchema = TopicFields.omit({ name: true }).partial().strict();
+export const TopicPatchSchema = patchSchema(TopicShape);
 export type TopicPatch = z.infer<typeof TopicPatchSchema>;
 
-export const TopicSchema = TopicFields.extend({
+export const TopicSchema = z.object({ name: TopicName, ...TopicShape }).extend({
   createdAt: IsoTime,
   updatedAt: IsoTime,
   subscribers: z.number().int(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from './errors';
+import { secret } from './schema-walk';
 import { IsoTime } from './time';
 
 /**
@@ -18,14 +19,14 @@ export const HelloFrame = z.object({
   clientName: z.string().max(256).optional(),
   /** basic security */
   username: z.string().max(256).optional(),
-  password: z.string().max(1024).optional(),
+  password: secret(z.string().max(1024)).optional(),
   /** apikey security */
-  apiKey: z.string().max(4096).optional(),
+  apiKey: secret(z.string().max(4096)).optional(),
   /** jwt security */
-  token: z.string().max(16384).optional(),
-});
+  token: secret(z.string().max(16384)).optional(),
+}).strict();
 
-export const ClientRequestFrame = z.object({ type: z.literal('request'), id: RequestId, data: z.unknown() });
+export const ClientRequestFrame = z.object({ type: z.literal('request'), id: RequestId, data: z.unknown() }).strict();
 
 /** A client's answer to a server request (an admin invoke). `ok` defaults to true. */
 export const ClientResponseFrame = z.object({
@@ -33,14 +34,14 @@ export const ClientResponseFrame = z.object({
   inReplyTo: RequestId,
   ok: z.boolean().optional(),
   data: z.unknown().optional(),
-  error: ErrorInfoSchema.optional(),
-});
+  error: ErrorInfoSchema.strict().optional(),
+}).strict();
 
-export const SubscribeFrame = z.object({ type: z.literal('subscribe'), id: RequestId, topic: TopicName });
-export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), id: RequestId, topic: TopicName });
-export const PublishFrame = z.object({ type: z.literal('publish'), id: RequestId, topic: TopicName, data: z.unknown() });
+export const SubscribeFrame = z.object({ type: z.literal('subscribe'), id: RequestId, topic: TopicName }).strict();
+export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), id: RequestId, topic: TopicName }).strict();
+export const PublishFrame = z.object({ type: z.literal('publish'), id: RequestId, topic: TopicName, data: z.unknown() }).strict();
 /** Cumulative acknowledgement: every message of `topic` with seq <= `seq` is acknowledged. */
-export const AckFrame = z.object({ type: z.literal('ack'), topic: TopicName, seq: z.number().int().nonnegative() });
+export const AckFrame = z.object({ type: z.literal('ack'), topic: TopicName, seq: z.number().int().nonnegative() }).strict();
 
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   HelloFrame,

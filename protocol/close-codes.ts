@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * WebSocket close codes used by Switchboard. Documented in docs/codes.md; never reuse a number.
  * 1xxx are RFC 6455 codes used with their standard meaning; 4xxx are Switchboard's own.
@@ -35,9 +37,13 @@ export const closeCodeNames: Record<number, string> = Object.fromEntries(
 /** RFC 6455 caps a close reason at 123 UTF-8 bytes (125 minus the 2-byte code). */
 export const MAX_CLOSE_REASON_BYTES = 123;
 
-/** Codes an administrator may choose for a disconnect: 1000, 1001 and the application range. */
+/**
+ * Codes an application may send in a Close frame: 1000, 1001 and the application range. The other
+ * 1xxx codes are the WebSocket implementation's own (1002 protocol error, 1009 too large, …); one
+ * rule for the server, the console, the probe and the client library.
+ */
 export function isSendableCloseCode(code: number): boolean {
-  return code === 1000 || code === 1001 || (code >= 3000 && code <= 4999);
+  return Number.isInteger(code) && (code === 1000 || code === 1001 || (code >= 3000 && code <= 4999));
 }
 
 export function utf8Length(s: string): number {
@@ -51,3 +57,18 @@ export function utf8Length(s: string): number {
   }
   return n;
 }
+
+/** Cuts a close reason to the 123 UTF-8 bytes RFC 6455 allows, on a character boundary. */
+export function clampReason(reason: string): string {
+  if (utf8Length(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let out = reason;
+  while (utf8Length(out) > MAX_CLOSE_REASON_BYTES - 3) out = out.slice(0, -1);
+  // A cut through a surrogate pair would leave half a character.
+  if (/[\ud800-\udbff]$/.test(out)) out = out.slice(0, -1);
+  return out + '...';
+}
+
+/** A close code a caller may choose (input schema). */
+export const SendableCloseCodeSchema = z.number().int().refine(isSendableCloseCode, 'close code must be 1000, 1001 or 3000-4999');
+/** A close reason a caller may choose (input schema). */
+export const CloseReasonSchema = z.string().refine((r) => utf8Length(r) <= MAX_CLOSE_REASON_BYTES, `close reason must be at most ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes`);

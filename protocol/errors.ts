@@ -36,6 +36,12 @@ export const ErrorCode = {
   Timeout: 'SB_ERR_TIMEOUT',
   /** Admin API: the path exists but not with this HTTP method (405, with an Allow header). */
   MethodNotAllowed: 'SB_ERR_METHOD_NOT_ALLOWED',
+  /** Admin API: a request body that is not application/json (415). */
+  UnsupportedMediaType: 'SB_ERR_UNSUPPORTED_MEDIA_TYPE',
+  /** Too many requests or connections from one address, or too many failed logins (429). */
+  RateLimited: 'SB_ERR_RATE_LIMITED',
+  /** A listener is at its connection cap (503). */
+  TooManyConnections: 'SB_ERR_TOO_MANY_CONNECTIONS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -52,14 +58,29 @@ export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 export const ErrorBodySchema = z.object({ error: ErrorInfoSchema });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
+/** Dotted path of one zod issue; an unknown key names the key itself (`channel.securty`). */
+function issuePath(issue: z.core.$ZodIssue, prefix?: string): string {
+  const parts = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) parts.push(issue.keys[0]!);
+  return parts.join('.');
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.length === 1 ? 'unknown field (not part of this schema; check its spelling)' : `unknown fields ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return issue.message;
+}
+
 /** Turns a zod failure into one ErrorInfo naming the first offending field. */
 export function validationError(error: z.ZodError, prefix?: string): ErrorInfo {
   const issue = error.issues[0];
-  const path = [...(prefix ? [prefix] : []), ...(issue?.path ?? []).map(String)].join('.');
+  const path = issue ? issuePath(issue, prefix) : (prefix ?? '');
+  const message = issue ? issueMessage(issue) : 'invalid input';
   return {
     code: ErrorCode.Validation,
-    message: path ? `${path}: ${issue?.message ?? 'invalid'}` : (issue?.message ?? 'invalid input'),
+    message: path ? `${path}: ${message}` : message,
     ...(path ? { field: path } : {}),
-    details: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    details: error.issues.map((i) => ({ path: issuePath(i), message: issueMessage(i) })),
   };
 }

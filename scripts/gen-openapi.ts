@@ -1,19 +1,18 @@
 /**
- * Writes docs/openapi.json from the admin route table and the protocol/ zod schemas.
+ * Writes docs/openapi.json from the admin route declarations (protocol/admin-api).
  * `npm run gen:openapi`; `--check` exits 1 when the file is stale (the unit test does the same).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { buildOpenApi } from '../server/admin/openapi';
-import { adminRoutes } from '../server/admin/routes';
+import { buildOpenApi } from '../protocol/admin-api/openapi';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_DOC_PATH = join(root, 'docs', 'openapi.json');
 
 export function renderOpenApi(): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  return JSON.stringify(buildOpenApi(adminRoutes, pkg.version), null, 2) + '\n';
+  return JSON.stringify(buildOpenApi(pkg.version), null, 2) + '\n';
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

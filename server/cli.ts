@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config';
 import { SbError } from './errors';
-import { startServer, type RunningServer } from './server';
+import { startServer, type RunningServer } from './runtime';
 
 const USAGE = `Usage: switchboard-server --config <switchboard.yaml|.json>
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   }
   const lines = [`switchboard-server "${server.config.name}" pid ${process.pid}`];
   if (server.adminUrl) lines.push(`admin ${server.adminUrl}/admin/v1`);
-  for (const c of server.channels.list()) lines.push(`channel ${c.name} ${c.listening ? server.channelUrl(c.name) : '(inactive)'}`);
+  for (const c of await server.channels.list()) lines.push(`channel ${c.name} ${c.listening ? server.channelUrl(c.name) : '(inactive)'}`);
   lines.push('ready');
   process.stdout.write(lines.join('\n') + '\n');
 

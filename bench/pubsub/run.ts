@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { startServer } from '../../server/server';
+import { startServer } from '../../server/runtime';
 
 const N = Number(process.env.SB_BENCH_SUBSCRIBERS ?? 19_000);
 const ROUNDS = Number(process.env.SB_BENCH_ROUNDS ?? 5);
@@ -125,7 +125,7 @@ async function fanOutSwitchboard(dir: string): Promise<number[]> {
       // Next round only once every subscriber's ack was processed, so acks do not overlap a measurement.
       async () => {
         await sleep(300);
-        for (let i = 0; i < 200 && (server.pubsub.getTopic(TOPIC)?.depth ?? 0) > 0; i++) await sleep(50);
+        for (let i = 0; i < 200 && ((await server.pubsub.getTopic(TOPIC))?.depth ?? 0) > 0; i++) await sleep(50);
       },
     );
     console.log(`  (switchboard: commit + fan-out loop in the server process, median ${median(inServer).toFixed(1)} ms)`);

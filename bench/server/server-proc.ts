@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
-import { startServer, type RunningServer } from '../../server/server';
+import { startServer, type RunningServer } from '../../server/runtime';
 
 type Cmd = { type: 'mem' } | { type: 'list'; clientId: string; iterations: number } | { type: 'count' } | { type: 'body'; body: string };
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     url = server.channelUrl('bench');
     adminUrl = server.adminUrl;
   }
-  process.on('message', (cmd: Cmd) => {
+  process.on('message', async (cmd: Cmd) => {
     switch (cmd.type) {
       case 'mem':
         send({ type: 'mem', mem: memory() });
@@ -67,14 +67,14 @@ async function main(): Promise<void> {
         send({ type: 'body' });
         return;
       case 'count':
-        send({ type: 'count', count: server ? server.info().counts.connections : 0 });
+        send({ type: 'count', count: server ? (await server.info()).counts.connections : 0 });
         return;
       case 'list': {
         const times: number[] = [];
         let total = 0;
         for (let i = 0; i < cmd.iterations; i++) {
           const t0 = performance.now();
-          const r = server!.connections.list({ clientId: cmd.clientId, limit: 100 });
+          const r = await server!.connections.list({ clientId: cmd.clientId, limit: 100 });
           times.push(performance.now() - t0);
           total = r.total;
         }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../server/server';
+import { startServer, type RunningServer } from '../../server/runtime';
 import { startDemoSwarm } from '../../client/demo-swarm';
 import type { SandboxController, SandboxInfo } from '../core/clusters/cluster-service';
 

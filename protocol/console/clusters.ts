@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { defineCalls, defineEvents } from './define';
 import { IsoTime } from '../time';
-import { TopicName } from '../client-frames';
-import { ChannelCreateSchema, ChannelPatchSchema, ChannelSchema, Name, SecurityCreateSchema, SecurityPatchSchema, SecuritySchema, ServerInfoSchema } from '../admin-config';
-import { ConnectionInfoSchema, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
-import { PublishResultSchema, SubscriptionSchema, TopicCreateSchema, TopicPatchSchema, TopicSchema } from '../admin-pubsub';
+import { ClientId, TopicName } from '../client-frames';
+import { adminApi } from '../admin-api';
+import { ChannelSchema, Name, SecuritySchema, ServerInfoSchema, ServiceListSchema } from '../admin-config';
+import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
+import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
 import { AuditEntrySchema } from '../admin-audit';
 
 /**
@@ -239,12 +240,22 @@ export const clusterCalls = defineCalls({
     output: InvokeResultSchema,
   },
   disconnect: {
-    input: z.object({
-      ...ConnTarget,
-      code: z.number().int().refine((c) => c === 1000 || c === 1001 || (c >= 3000 && c <= 4999), 'code must be 1000, 1001 or 3000-4999').default(4005),
-      reason: z.string().refine((r) => new TextEncoder().encode(r).length <= 123, 'reason must be at most 123 UTF-8 bytes').default('closed by administrator'),
-    }).strict(),
+    input: z.object({ ...ConnTarget, ...DisconnectFields }).strict(),
     output: DisconnectResultSchema,
+  },
+
+  /** One request closes many: the listed connections, every connection of a client ID, or of a channel. */
+  disconnectMany: {
+    input: z.object({
+      ...Target,
+      selector: z.union([
+        z.object({ connectionIds: z.array(z.string().min(1).max(128)).min(1).max(1000) }).strict(),
+        z.object({ clientId: ClientId }).strict(),
+        z.object({ channel: z.string().min(1).max(64) }).strict(),
+      ]),
+      ...DisconnectFields,
+    }).strict(),
+    output: BulkDisconnectResultSchema,
   },
 
   listSubscriptions: { input: z.object(ConnTarget).strict(), output: items(SubscriptionSchema) },
@@ -256,18 +267,20 @@ export const clusterCalls = defineCalls({
   },
 
   listChannels: { input: z.object(Target).strict(), output: items(ChannelSchema) },
-  createChannel: { input: z.object({ ...Target, channel: ChannelCreateSchema }).strict(), output: ChannelSchema },
-  updateChannel: { input: z.object({ ...Target, name: Name, patch: ChannelPatchSchema }).strict(), output: ChannelSchema },
+  createChannel: { input: z.object({ ...Target, channel: adminApi['channels.create'].body }).strict(), output: ChannelSchema },
+  updateChannel: { input: z.object({ ...Target, name: Name, patch: adminApi['channels.update'].body }).strict(), output: ChannelSchema },
+  /** The services a server has loaded (what its channels may name). */
+  listServices: { input: z.object(Target).strict(), output: ServiceListSchema },
   deleteChannel: { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
 
   listSecurity: { input: z.object(Target).strict(), output: items(SecuritySchema) },
-  createSecurity: { input: z.object({ ...Target, security: SecurityCreateSchema }).strict(), output: SecuritySchema },
-  updateSecurity: { input: z.object({ ...Target, name: Name, patch: SecurityPatchSchema }).strict(), output: SecuritySchema },
+  createSecurity: { input: z.object({ ...Target, security: adminApi['security.create'].body }).strict(), output: SecuritySchema },
+  updateSecurity: { input: z.object({ ...Target, name: Name, patch: adminApi['security.update'].body }).strict(), output: SecuritySchema },
   deleteSecurity: { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
 
   listTopics: { input: z.object(Target).strict(), output: items(TopicSchema) },
-  createTopic: { input: z.object({ ...Target, topic: TopicCreateSchema }).strict(), output: TopicSchema },
-  updateTopic: { input: z.object({ ...Target, name: TopicName, patch: TopicPatchSchema }).strict(), output: TopicSchema },
+  createTopic: { input: z.object({ ...Target, topic: adminApi['topics.create'].body }).strict(), output: TopicSchema },
+  updateTopic: { input: z.object({ ...Target, name: TopicName, patch: adminApi['topics.update'].body }).strict(), output: TopicSchema },
   deleteTopic: { input: z.object({ ...Target, name: TopicName }).strict(), output: Ok },
   publish: { input: z.object({ ...Target, topic: TopicName, data: z.unknown() }).strict(), output: PublishResultSchema },
 

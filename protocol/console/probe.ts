@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CloseReasonSchema, SendableCloseCodeSchema, utf8Length } from '../close-codes';
 import { IsoTime } from '../time';
 import { defineCalls, defineEvents } from './define';
 import {
@@ -18,8 +19,7 @@ export * from './probe-log';
  * Convention for secret fields on save: omitted = keep the stored value, '' = clear it.
  */
 
-const MAX_CLOSE_REASON_BYTES = 123;
-const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+const utf8Bytes = utf8Length;
 
 const isJson = (s: string): boolean => {
   try {
@@ -205,11 +205,8 @@ export const ProbeMessage = z.discriminatedUnion('type', [
 export type ProbeMessageInput = z.input<typeof ProbeMessage>;
 export type ProbeMessage = z.output<typeof ProbeMessage>;
 
-export const ProbeCloseCode = z
-  .number()
-  .int()
-  .refine((c) => c === 1000 || (c >= 3000 && c <= 4999), 'close code must be 1000 or 3000–4999');
-export const ProbeCloseReason = z.string().refine((s) => utf8Bytes(s) <= MAX_CLOSE_REASON_BYTES, 'close reason is at most 123 UTF-8 bytes');
+export const ProbeCloseCode = SendableCloseCodeSchema;
+export const ProbeCloseReason = CloseReasonSchema;
 
 export const ProbeTemplate = z.object({ id: ProbeId, name: z.string().min(1).max(200), message: ProbeMessage, updatedAt: IsoTime });
 export type ProbeTemplate = z.infer<typeof ProbeTemplate>;

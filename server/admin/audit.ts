@@ -1,55 +1,48 @@
-import type { AdminRole } from '../../protocol/admin-config';
+import type { z } from 'zod';
+import type { AdminRoute, AuditTargetPath } from '../../protocol/admin-api';
 import type { ErrorInfo } from '../../protocol/errors';
-import type { ConfigStore } from '../store/config-store';
+import { redactBySchema } from '../../protocol/schema-walk';
+import type { AuditLog } from '../control/control';
+import type { Caller } from './auth';
 
-/** Keys whose values never reach the audit log, at any depth. */
-const SECRET_KEYS = new Set(['password', 'key', 'secret', 'publickey', 'token', 'apikey', 'credentials', 'authorization', 'access_token']);
-
-/** Audit params larger than this (as JSON) are replaced by a truncated preview so one invoke cannot bloat the log. */
+/** Audit params larger than this (as JSON) are replaced by a truncated preview so one request cannot bloat the log. */
 export const MAX_AUDIT_PARAMS_CHARS = 4096;
 
-export const REDACTED = '[redacted]';
-
-/** A copy of value with every secret-named key's value replaced by "[redacted]". */
-export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 32) return '[too deep]';
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
-  if (value !== null && typeof value === 'object') {
-    // fromEntries defines own properties, so a "__proto__" key in client JSON stays plain data.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k.toLowerCase()) ? REDACTED : redactSecrets(v, depth + 1)]));
-  }
-  return value;
-}
-
-export function auditParams(value: unknown): unknown {
+/**
+ * What an audit entry keeps of a request body: decided by the route's body schema, so fields
+ * marked secret are "[redacted]" and free-form payloads are kept only as their size.
+ */
+export function auditParams(schema: z.ZodType | undefined, value: unknown): unknown {
   if (value === undefined) return undefined;
-  const redacted = redactSecrets(value);
+  const redacted = redactBySchema(schema, value);
   const json = JSON.stringify(redacted) ?? 'null';
   if (json.length <= MAX_AUDIT_PARAMS_CHARS) return redacted;
   return { truncated: true, chars: json.length, preview: json.slice(0, 1024) };
 }
 
-export interface AuditRecord {
-  actor: string;
-  role: AdminRole;
-  action: string;
-  target: string | null;
-  params: unknown;
-  error?: ErrorInfo;
+/** The name of the route's target, from its params or its (raw) body. */
+export function auditTarget(route: AdminRoute, params: Record<string, unknown>, rawBody: unknown): string | null {
+  const paths: readonly AuditTargetPath[] = route.audit ? (typeof route.audit.target === 'string' ? [route.audit.target] : route.audit.target) : [];
+  for (const p of paths) {
+    const [where, key] = p.split('.', 2) as ['params' | 'body', string];
+    const src = where === 'params' ? params : rawBody;
+    const v = src !== null && typeof src === 'object' && !Array.isArray(src) && Object.hasOwn(src, key) ? (src as Record<string, unknown>)[key] : undefined;
+    if (typeof v === 'string' && v.length > 0) return v.length > 256 ? `${v.slice(0, 253)}...` : v;
+  }
+  return null;
 }
 
 /** Appends to the durable audit log; a failing store must not turn a done action into an error response. */
-export function recordAudit(store: ConfigStore, r: AuditRecord): void {
+export function recordAudit(log: AuditLog, caller: Caller, route: AdminRoute, target: string | null, params: unknown, error?: ErrorInfo): void {
   try {
-    const params = auditParams(r.params);
-    store.appendAudit({
-      actor: r.actor,
-      role: r.role,
-      action: r.action,
-      target: r.target,
+    log.append({
+      actor: caller.name,
+      role: caller.role,
+      action: route.audit!.action,
+      target,
       ...(params !== undefined ? { params } : {}),
-      outcome: r.error ? 'error' : 'ok',
-      ...(r.error ? { error: r.error } : {}),
+      outcome: error ? 'error' : 'ok',
+      ...(error ? { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } } : {}),
     });
   } catch (err) {
     process.stderr.write(`admin: could not append to the audit log: ${err instanceof Error ? err.message : String(err)}\n`);

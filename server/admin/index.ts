@@ -1,17 +1,19 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { INVOKE_MAX_TIMEOUT_MS } from '../../protocol/admin-connections';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyReply } from 'fastify';
+import { buildOpenApi } from '../../protocol/admin-api/openapi';
 import { ErrorCode } from '../../protocol/errors';
-import { SbError } from '../errors';
 import type { ServerControl } from '../control/control';
+import { SbError } from '../errors';
+import { createLogger, type Logger } from '../logger';
+import { ConnectionGuard } from '../net/connection-guard';
 import { TokenAuthenticator } from './auth';
+import { bindAdminApi } from './bind';
+import { BASE_HEADERS } from './http-errors';
 import { AdminEventStream } from './events-stream';
-import { errorInfoForResponse } from './http-util';
-import { ADMIN_BASE_PATH, buildOpenApi } from './openapi';
+import { adminHandlers } from './handlers';
 import { AdminConfigSchema, type AdminConfig } from './options';
-import { handleAdminRequest, RouteTable } from './router';
-import { adminRoutes } from './routes';
 
 export { AdminConfigSchema, type AdminConfig, type AdminConfigInput } from './options';
 
@@ -22,48 +24,63 @@ export interface RunningAdminServer {
   close(): Promise<void>;
 }
 
-/** Slack over the longest invoke so a waiting request is never cut by the HTTP server's own timer. */
-const REQUEST_TIMEOUT_MS = INVOKE_MAX_TIMEOUT_MS + 10_000;
-const EVENTS_PATH = `${ADMIN_BASE_PATH}/events`;
+/** Admin bodies are JSON: one parser, with the documented limit, empty = no body, `__proto__` refused. */
+function parseJsonBody(text: string): unknown {
+  if (text.length === 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new SbError(ErrorCode.BadRequest, 'request body is not valid JSON', { field: 'body' });
+  }
+  return value;
+}
 
-/** Starts the admin HTTP API (under /admin/v1) and the live events WebSocket. */
-export async function startAdminServer(control: ServerControl, opts: AdminConfig & { version: string }): Promise<RunningAdminServer> {
-  const { version, ...adminOptions } = opts;
+/**
+ * Starts the admin HTTP API (under /admin/v1) and the live events WebSocket, served by fastify
+ * from the route declarations in protocol/admin-api.
+ */
+export async function startAdminServer(control: ServerControl, opts: AdminConfig & { version: string; logger?: Logger; trustedProxies?: readonly string[] }): Promise<RunningAdminServer> {
+  const { version, logger: givenLogger, trustedProxies, ...adminOptions } = opts;
+  const logger = givenLogger ?? createLogger('silent');
   const config = AdminConfigSchema.parse(adminOptions);
   const auth = new TokenAuthenticator(config.tokens);
-  const table = new RouteTable(adminRoutes);
+  const guard = new ConnectionGuard(config.limits, trustedProxies ?? []);
   let doc: unknown;
-  const openapi = () => (doc ??= buildOpenApi(adminRoutes, version));
-  const events = new AdminEventStream(control, { eventBatchMs: config.eventBatchMs, maxEventBufferBytes: config.maxEventBufferBytes });
+  const openapi = () => (doc ??= buildOpenApi(version));
+  const events = new AdminEventStream(control, { eventBatchMs: config.eventBatchMs, maxEventBufferBytes: config.maxEventBufferBytes, eventsCloseTimeoutMs: config.eventsCloseTimeoutMs });
 
-  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
-    handleAdminRequest(req, res, table, { control, auth, maxBodyBytes: config.maxBodyBytes, openapi }).catch((err: unknown) => {
-      process.stderr.write(`admin: request failed: ${String(err)}\n`);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: ErrorCode.Internal, message: 'internal error' } }));
-    });
+  const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer(guard.serverOptions(), handler);
+      guard.attach(server);
+      return server;
+    },
+    bodyLimit: config.maxBodyBytes,
+    exposeHeadRoutes: false,
+    logger: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1024 },
+    // Errors fastify raises before routing (bad percent-encoding): the same body as every other error.
+    frameworkErrors: (err, _req, res) => {
+      const e = err.code === 'FST_ERR_BAD_URL' ? new SbError(ErrorCode.BadRequest, 'malformed request URL (bad percent-encoding)', { field: 'url' }) : new SbError(ErrorCode.BadRequest, 'request could not be routed', { field: 'url' });
+      const reply = res as unknown as FastifyReply;
+      void reply.code(400).type('application/json; charset=utf-8').headers(BASE_HEADERS).send({ error: e.toInfo() });
+    },
   });
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/([a-z0-9.-]+\+)?json$/i, { parseAs: 'string', bodyLimit: config.maxBodyBytes }, (_req, body, done) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://admin.invalid');
-      if (url.pathname !== EVENTS_PATH) throw new SbError(ErrorCode.NotFound, `no WebSocket endpoint at ${url.pathname}`);
-      auth.authenticate(req, url, true);
-      events.accept(req, socket, head);
+      done(null, parseJsonBody(body as string));
     } catch (err) {
-      rejectUpgrade(socket, err);
+      done(err as Error, undefined);
     }
   });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 }, errorHandler: (_err, socket) => socket.terminate() });
+  bindAdminApi(app, { control, auth, handlers: adminHandlers, openapi, onEventsSocket: (ws) => events.add(ws), logger });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  await app.listen({ host: config.host, port: config.port });
+  const port = (app.server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -72,22 +89,12 @@ export async function startAdminServer(control: ServerControl, opts: AdminConfig
     port,
     close: () => (closing ??= (async () => {
       await events.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // In-flight requests (e.g. a long invoke) get the shutdown window of the runtime; then go.
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
+      // In-flight requests (e.g. a long invoke) get a short grace; then every socket goes.
+      const force = setTimeout(() => app.server.closeAllConnections(), 2000);
+      force.unref();
+      app.server.closeIdleConnections();
+      await app.close();
+      clearTimeout(force);
     })()),
   };
-}
-
-function rejectUpgrade(socket: Duplex, err: unknown): void {
-  const { status, info } = errorInfoForResponse(err);
-  const body = JSON.stringify({ error: info });
-  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    (status === 401 ? 'WWW-Authenticate: Bearer realm="switchboard-admin"\r\n' : '') + `\r\n${body}`,
-  );
 }

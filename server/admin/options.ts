@@ -1,14 +1,24 @@
 import { z } from 'zod';
+import { secret } from '../../protocol/schema-walk';
+import { ListenerLimitsSchema } from '../net/connection-guard';
 
 /** One admin API bearer token. `name` is what the audit log records as the actor. */
 export const AdminTokenSchema = z.object({
   name: z.string().min(1).max(64),
   /** The secret presented as `Authorization: Bearer <token>`; at least 16 characters. */
-  token: z.string().min(16).max(4096),
+  token: secret(z.string().min(16).max(4096)),
   /** viewer: read only (and may watch events); operator: may also change things. */
   role: z.enum(['viewer', 'operator']),
 }).strict();
 export type AdminToken = z.infer<typeof AdminTokenSchema>;
+
+export const ADMIN_LIMIT_DEFAULTS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+  maxConnectionsPerIp: 128,
+} as const;
 
 export const ADMIN_DEFAULTS = {
   enabled: true,
@@ -16,8 +26,10 @@ export const ADMIN_DEFAULTS = {
   port: 0,
   eventBatchMs: 100,
   maxBodyBytes: 1024 * 1024,
-  /** A live-events socket whose unsent bytes exceed this is closed with 4029 (events overflow). */
+  /** A live-events socket whose unsent bytes exceed this gets no more events and is closed with 4029. */
   maxEventBufferBytes: 4 * 1024 * 1024,
+  /** After the 4029 close is queued, a consumer that still does not read is terminated after this. */
+  eventsCloseTimeoutMs: 10_000,
 } as const;
 
 /** The `admin` section of the server configuration. */
@@ -36,6 +48,10 @@ export const AdminConfigSchema = z
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(ADMIN_DEFAULTS.maxBodyBytes),
     /** Bound on a live-events socket's send buffer before it is closed with 4029. */
     maxEventBufferBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(ADMIN_DEFAULTS.maxEventBufferBytes),
+    /** How long a 4029-closed events consumer may take to read up to the Close frame before it is terminated. */
+    eventsCloseTimeoutMs: z.number().int().min(100).max(120_000).default(ADMIN_DEFAULTS.eventsCloseTimeoutMs),
+    /** Timeouts and connection caps of the admin listener. */
+    limits: ListenerLimitsSchema.partial().strict().default({}).transform((l) => ({ ...ADMIN_LIMIT_DEFAULTS, ...l })),
   })
   // Strict: a misspelt option is an error at startup, not a silently ignored default.
   .strict()

@@ -1,19 +1,12 @@
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import type { ServerFrame } from '../../protocol/client-frames';
-import { MAX_CLOSE_REASON_BYTES, utf8Length } from '../../protocol/close-codes';
 import type { Logger } from '../logger';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { ServiceContext } from '../services/services';
 import type { SbSocket } from './sb-socket';
 import type { InboundConnection } from './inbound-connection';
 
-/** Cuts a close reason to the 123 UTF-8 bytes RFC 6455 allows, on a character boundary. */
-export function clampReason(reason: string): string {
-  if (utf8Length(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
-  let out = reason;
-  while (utf8Length(out) > MAX_CLOSE_REASON_BYTES - 3) out = out.slice(0, -1);
-  return out + '...';
-}
+export { clampReason } from '../../protocol/close-codes';
 
 /** setImmediate callback (a shared function, not a closure per send). */
 export function uncork(s: InboundConnection): void {

@@ -1,52 +1,70 @@
-import type { Channel, ChannelConfig, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo } from '../../protocol/admin-config';
-import type { ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
+import type { AuditEntry } from '../../protocol/admin-audit';
+import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
+import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
 import type { EventBus } from '../event-bus';
-import type { ConfigStore } from '../store/config-store';
+import type { AuditInput } from '../store/config-store';
 
 /**
- * What the admin API (server/admin/) needs from a running server. The runtime implements it;
- * the admin layer adds auth, validation, audit and HTTP. Methods throw SbError on purpose.
- * Mutating methods resolve only after the change is durable and in effect.
+ * What the admin API (server/admin/) needs from a running server. The local implementation
+ * (control/local.ts) acts on this process; in cluster mode the same interface routes a command
+ * to the node that owns the connection. Everything is asynchronous so either can stand behind it.
+ * Methods throw SbError on purpose. Mutating methods resolve only after the change is durable
+ * and in effect.
  */
 export interface ServerControl {
-  info(): ServerInfo;
+  info(): Promise<ServerInfo>;
   readonly events: EventBus;
-  readonly store: ConfigStore;
-
-  channels: {
-    list(): Channel[];
-    get(name: string): Channel | undefined;
-    create(input: ChannelCreate | ChannelConfig): Promise<Channel>;
-    update(name: string, patch: ChannelPatch): Promise<Channel>;
-    remove(name: string): Promise<void>;
-  };
-  security: {
-    list(): Security[];
-    get(name: string): Security | undefined;
-    create(input: SecurityCreate): Promise<Security>;
-    update(name: string, patch: SecurityPatch): Promise<Security>;
-    remove(name: string): Promise<void>;
-  };
-  connections: {
-    list(query: ConnectionListQuery): ConnectionList;
-    get(connectionId: string): ConnectionInfo | undefined;
-    invoke(connectionId: string, data: unknown, timeoutMs: number): Promise<InvokeResult>;
-    disconnect(connectionId: string, code: number, reason: string): Promise<DisconnectResult>;
-  };
+  readonly audit: AuditLog;
+  services(): Promise<ServiceList>;
+  channels: ChannelControl;
+  security: SecurityControl;
+  connections: ConnectionControl;
   pubsub: PubSubControl;
 }
 
+export interface AuditLog {
+  append(entry: AuditInput): void;
+  list(q: { limit: number; before?: number; action?: string }): Promise<AuditEntry[]>;
+}
+
+export interface ChannelControl {
+  list(): Promise<Channel[]>;
+  get(name: string): Promise<Channel | undefined>;
+  create(input: ChannelCreate): Promise<Channel>;
+  update(name: string, patch: ChannelPatch): Promise<Channel>;
+  remove(name: string): Promise<void>;
+}
+
+export interface SecurityControl {
+  list(): Promise<Security[]>;
+  get(name: string): Promise<Security | undefined>;
+  create(input: SecurityCreate): Promise<Security>;
+  update(name: string, patch: SecurityPatch): Promise<Security>;
+  remove(name: string): Promise<void>;
+}
+
+/** Which connections a bulk disconnect closes (exactly one is set). */
+export type ConnectionSelector = { connectionIds: readonly string[] } | { clientId: string } | { channel: string };
+
+export interface ConnectionControl {
+  list(query: ConnectionListQuery): Promise<ConnectionList>;
+  get(connectionId: string): Promise<ConnectionInfo | undefined>;
+  invoke(connectionId: string, data: unknown, timeoutMs: number): Promise<InvokeResult>;
+  disconnect(connectionId: string, code: number, reason: string): Promise<DisconnectResult>;
+  disconnectMany(selector: ConnectionSelector, code: number, reason: string): Promise<BulkDisconnectResult>;
+}
+
 export interface PubSubControl {
-  listTopics(): Topic[];
-  getTopic(name: string): Topic | undefined;
+  listTopics(): Promise<Topic[]>;
+  getTopic(name: string): Promise<Topic | undefined>;
   createTopic(input: TopicCreate): Promise<Topic>;
   updateTopic(name: string, patch: TopicPatch): Promise<Topic>;
   removeTopic(name: string): Promise<void>;
   publish(topic: string, data: unknown, source: { kind: 'admin' | 'client' | 'service'; id: string }): Promise<PublishResult>;
-  listTopicSubscriptions(topic: string): Subscription[];
+  listTopicSubscriptions(topic: string): Promise<Subscription[]>;
   /** Subscriptions of the connection's clientId, each with predatesConnection set. */
-  listConnectionSubscriptions(connectionId: string): Subscription[];
+  listConnectionSubscriptions(connectionId: string): Promise<Subscription[]>;
   removeSubscription(subscriptionKey: string): Promise<void>;
   purgeSubscription(subscriptionKey: string): Promise<{ purged: number }>;
 }

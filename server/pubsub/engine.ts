@@ -3,12 +3,9 @@ import type { z } from 'zod';
 import { TopicName, type AckFrame, type PublishFrame, type SubscribeFrame, type UnsubscribeFrame } from '../../protocol/client-frames';
 import { TopicCreateSchema, TopicPatchSchema, type PublishResult, type Subscription, type Topic, type TopicCreate, type TopicPatch } from '../../protocol/admin-pubsub';
 import { ErrorCode } from '../../protocol/errors';
-import type { PubSubControl } from '../control/control';
 import { SbError, toErrorInfo } from '../errors';
 import type { EventBus } from '../event-bus';
-import type { Db } from '../store/sqlite/db';
 import type { PubSubStore, PubSubStoreOp } from '../store/pubsub-store';
-import { SqlitePubSubStore } from '../store/sqlite/pubsub-sqlite-store';
 import { CommitQueue, type Prepared } from './commit-queue';
 import { Delivery } from './delivery';
 import type { PubSubConfig } from './options';
@@ -20,12 +17,11 @@ import { storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed,
 export type PubSubFrame = z.infer<typeof SubscribeFrame> | z.infer<typeof UnsubscribeFrame> | z.infer<typeof PublishFrame> | z.infer<typeof AckFrame>;
 
 export interface PubSubEngineOptions {
-  db: Db;
   events: EventBus;
   config: PubSubConfig;
   lookupConnection(connectionId: string): { clientId: string | null; connectedAt: string } | undefined;
-  /** Defaults to the SQLite store on `db`; a clustered store can be passed instead. */
-  store?: PubSubStore;
+  /** Where topics, messages and cursors live: SQLite in a single process, Redis in a cluster. */
+  store: PubSubStore;
 }
 
 /**
@@ -33,7 +29,7 @@ export interface PubSubEngineOptions {
  * it survives disconnects and restarts, and whatever was published meanwhile is delivered when
  * the client attaches again (at-least-once; clients dedupe by seq).
  */
-export class PubSubEngine implements PubSubControl {
+export class PubSubEngine {
   private readonly store: PubSubStore;
   private readonly events: EventBus;
   private readonly config: PubSubConfig;
@@ -49,7 +45,7 @@ export class PubSubEngine implements PubSubControl {
   private closed = false;
 
   constructor(private readonly opts: PubSubEngineOptions) {
-    this.store = opts.store ?? new SqlitePubSubStore(opts.db);
+    this.store = opts.store;
     this.events = opts.events;
     this.config = opts.config;
     this.reg = new PubSubRegistry(this.store);
@@ -277,7 +273,7 @@ export class PubSubEngine implements PubSubControl {
     this.delivery.close();
   }
 
-  // ---- admin side (PubSubControl) ------------------------------------------------------
+  // ---- admin side (wrapped by control/local.ts) ----------------------------------------
 
   listTopics(): Topic[] {
     return [...this.reg.topics.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(toTopic);

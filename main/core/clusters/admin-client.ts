@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import { ADMIN_BASE_PATH, adminApi, fillPath, queryString, type AdminApi, type AdminRoute, type AdminRouteName, type RouteArgs, type RouteResult } from '../../../protocol/admin-api';
 import { ErrorBodySchema, ErrorCode } from '../../../protocol/errors';
 import { AdminApiError, ConsoleError } from '../contract/errors';
 
@@ -58,19 +58,28 @@ export class AdminClient {
     return { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, agent: this.agent };
   }
 
-  get<T extends z.ZodType>(path: string, schema: T): Promise<z.output<T>> {
-    return this.request('GET', path, undefined, schema);
+  /**
+   * Calls one admin route by its declared name: path, method and response schema all come from
+   * protocol/admin-api, so nothing here restates them.
+   */
+  async call<N extends AdminRouteName>(name: N, args: RouteArgs<AdminApi[N]>, opts: { timeoutMs?: number } = {}): Promise<RouteResult<AdminApi[N]>> {
+    const route: AdminRoute = adminApi[name];
+    const a = args as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+    const path = ADMIN_BASE_PATH + fillPath(route.path, a.params) + queryString(a.query);
+    const { status, json } = await this.raw(route.method, path, a.body, opts);
+    if (!route.response.schema || status === 204) return undefined as RouteResult<AdminApi[N]>;
+    const parsed = route.response.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new AdminApiError(status, { code: ErrorCode.Internal, message: `unexpected admin API response for ${route.method} ${route.path}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+    }
+    return parsed.data as RouteResult<AdminApi[N]>;
   }
 
-  /** `timeoutMs` overrides the client's for one request (an invoke may legitimately wait 60 s). */
-  async request<T extends z.ZodType>(method: Method, path: string, body: unknown, schema: T, opts: { timeoutMs?: number } = {}): Promise<z.output<T>> {
-    const { status, json } = await this.raw(method, path, body, opts);
-    if (status === 204) return schema.parse({}) as z.output<T>;
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new AdminApiError(status, { code: ErrorCode.Internal, message: `unexpected admin API response for ${method} ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
-    }
-    return parsed.data;
+  /** ws(s):// URL of the live events stream (from its declared path). */
+  eventsUrl(): string {
+    const u = new URL(ADMIN_BASE_PATH + adminApi['events.stream'].path, this.baseUrl);
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    return u.toString();
   }
 
   /** Resolves with any 2xx; throws AdminApiError for everything else (status 0 = never answered). */

@@ -1,10 +1,9 @@
 import type { AdminEvent } from '../../../protocol/admin-events';
-import { ConnectionListSchema, type ConnectionInfo, type ConnectionList } from '../../../protocol/admin-connections';
-import { ServerInfoSchema, WhoAmISchema, type ServerInfo } from '../../../protocol/admin-config';
+import type { ConnectionInfo, ConnectionList } from '../../../protocol/admin-connections';
+import type { ServerInfo } from '../../../protocol/admin-config';
 import type { ServerStatus, ServerStatusKind, TlsOptions } from '../../../protocol/console/clusters';
 import { nowIso } from '../../../protocol/time';
 import { AdminClient } from './admin-client';
-import { eventsUrl, routes } from './admin-routes';
 import type { MergedTable } from './merged-table';
 import { AdminApiError } from '../contract/errors';
 import { AdminStreamClient, type AdminStreamOptions } from './admin-stream';
@@ -53,7 +52,7 @@ export class ServerLink {
 
   constructor(private readonly opts: ServerLinkOptions) {
     this.client = new AdminClient({ baseUrl: opts.url, token: opts.token, tls: opts.tls, timeoutMs: opts.requestTimeoutMs ?? SERVER_LINK_DEFAULTS.requestTimeoutMs });
-    this.stream = new AdminStreamClient({ ...opts.stream, url: eventsUrl(opts.url), connectOptions: () => this.client.wsOptions() });
+    this.stream = new AdminStreamClient({ ...opts.stream, url: this.client.eventsUrl(), connectOptions: () => this.client.wsOptions() });
     this.disposers.push(
       this.stream.on('state', ({ to }) => {
         if (to === 'connecting' && !this.everConnected && this.kind !== 'unreachable') this.setKind('connecting', null);
@@ -148,14 +147,14 @@ export class ServerLink {
     this.buffer = [];
     try {
       const [who, info] = await Promise.all([
-        this.client.get(routes.whoami, WhoAmISchema),
-        this.client.get(routes.server, ServerInfoSchema),
+        this.client.call('server.whoami', {}),
+        this.client.call('server.info', {}),
       ]);
       const rows: ConnectionInfo[] = [];
       const limit = this.opts.pageLimit ?? SERVER_LINK_DEFAULTS.pageLimit;
       let cursor: string | null = null;
       do {
-        const page: ConnectionList = await this.client.get(routes.connections(limit, cursor), ConnectionListSchema);
+        const page: ConnectionList = await this.client.call('connections.list', { query: { limit, ...(cursor ? { cursor } : {}) } });
         if (gen !== this.generation) return;
         rows.push(...page.items);
         cursor = page.nextCursor;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callNames } from '../../../protocol/console/contract';
-import { startServer, type RunningServer } from '../../../server/server';
+import { startServer, type RunningServer } from '../../../server/runtime';
 import { startDemoSwarm, type DemoSwarm } from '../../../client/demo-swarm';
 import { addCluster } from '../helpers/console-page';
 

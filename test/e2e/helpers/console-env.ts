@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../../server/server';
+import { startServer, type RunningServer } from '../../../server/runtime';
 import { startDemoSwarm, type DemoSwarm } from '../../../client/demo-swarm';
 import { startWebHost, type RunningWebHost } from '../../../main/web-host/web-host';
 

@@ -77,7 +77,7 @@ describe('admin live events against a real server', () => {
     const before = w.frames.length;
     // Two bursts of updates for one connection inside one batch window arrive as one event.
     const info = { ...(await connectClient(h.server.channelUrl('main'), 'co-1')) };
-    const conn = h.server.connections.get(info.connectionId)!;
+    const conn = (await h.server.connections.get(info.connectionId))!;
     h.server.events.emit({ type: 'connection.updated', connection: { ...conn, msgsIn: 101 } });
     h.server.events.emit({ type: 'connection.updated', connection: { ...conn, msgsIn: 102 } });
     const last = await w.until((e) => e.type === 'connection.updated' && e.connection.msgsIn === 102);

@@ -5,18 +5,21 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ErrorBodySchema } from '../../../protocol/errors';
 import { ServerFrameSchema, type ServerFrame } from '../../../protocol/client-frames';
-import { startServer, type RunningServer } from '../../../server/server';
+import { startServer, type RunningServer } from '../../../server/runtime';
+import type { ServerConfigInput } from '../../../server/config';
 
 export const OPERATOR = 'integration-operator-token';
 export const VIEWER = 'integration-viewer-token-x';
 
 export interface Harness {
   server: RunningServer;
-  api(method: string, path: string, opts?: { token?: string | null; body?: unknown; rawBody?: string }): Promise<{ status: number; json: unknown; headers: Headers }>;
+  /** The server's SQLite file (for tests that inspect or hash the store). */
+  dbFile: string;
+  api(method: string, path: string, opts?: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; json: unknown; headers: Headers }>;
   close(): Promise<void>;
 }
 
-export async function startHarness(admin: { eventBatchMs?: number; maxBodyBytes?: number; maxEventBufferBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(admin: { eventBatchMs?: number; maxBodyBytes?: number; maxEventBufferBytes?: number; eventsCloseTimeoutMs?: number } = {}, extra: Partial<ServerConfigInput> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-admin-int-'));
   const server = await startServer({
     name: 'admin-int',
@@ -24,12 +27,14 @@ export async function startHarness(admin: { eventBatchMs?: number; maxBodyBytes?
     logLevel: 'silent',
     admin: { port: 0, tokens: [{ name: 'ops', token: OPERATOR, role: 'operator' }, { name: 'watcher', token: VIEWER, role: 'viewer' }], ...admin },
     channels: [{ name: 'main', address: 'ws://127.0.0.1:0/main' }],
+    ...extra,
   });
   return {
     server,
+    dbFile: join(dataDir, 'switchboard.db'),
     async api(method, path, opts = {}) {
       const token = opts.token === undefined ? OPERATOR : opts.token;
-      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
       let body = opts.rawBody;
       if (opts.body !== undefined) {
         body = JSON.stringify(opts.body);

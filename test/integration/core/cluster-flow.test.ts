@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../../server/server';
+import type { RunningServer } from '../../../server/runtime';
 import type { DemoSwarm } from '../../../client/demo-swarm';
 import { SwitchboardClient } from '../../../client/switchboard-client';
 import { ErrorCode } from '../../../protocol/errors';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { RunningServer } from '../../../server/server';
+import type { RunningServer } from '../../../server/runtime';
 import type { DemoSwarm } from '../../../client/demo-swarm';
 import { createConsoleCore } from '../../../main/core/console-core';
 import { FileSecretStore } from '../../../main/core/storage/secret-store';

@@ -32,7 +32,7 @@ describe('probe failures and bad input', () => {
     expect(!hex.ok && hex.error.field).toBe('message.source.data');
     const json = parseInput('probeSend', { sessionId: 'a', message: { type: 'json', data: '{nope' } });
     expect(!json.ok && json.error.field).toBe('message.data');
-    const code = parseInput('probeClose', { sessionId: 'a', code: 1001 });
+    const code = parseInput('probeClose', { sessionId: 'a', code: 1006 });
     expect(!code.ok && code.error.field).toBe('code');
     const reason = parseInput('probeClose', { sessionId: 'a', code: 1000, reason: 'é'.repeat(62) });
     expect(!reason.ok && reason.error.field).toBe('reason');

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConfigInput } from '../../../server/config';
-import { startServer, type RunningServer } from '../../../server/server';
+import { startServer, type RunningServer } from '../../../server/runtime';
 import { TestClient } from './ws-client';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -85,7 +85,7 @@ describe('durability across kill -9', () => {
     expect(child.signalCode).toBe('SIGKILL');
 
     server = await startServer({ ...config, channels: [{ name: 'main', address: 'ws://127.0.0.1:0/ws' }] });
-    const topic = server.pubsub.getTopic('ledger');
+    const topic = (await server.pubsub.getTopic('ledger'));
     expect(topic?.subscribers).toBe(1);
     expect(topic!.published).toBeGreaterThanOrEqual(KILL_AT);
     const back = await TestClient.connect(server.channelUrl('main'), 'auditor');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SwitchboardClient } from '../../../client/switchboard-client';
 import { ErrorCode } from '../../../protocol/errors';
-import { startServer, type RunningServer } from '../../../server/server';
+import { startServer, type RunningServer } from '../../../server/runtime';
 import { TestClient } from './ws-client';
 
 let dir: string;
@@ -40,12 +40,12 @@ async function client(clientId: string, channel = 'main'): Promise<TestClient> {
 }
 
 /** Resolves once `pred` holds, re-checking on every admin event (topic.changed follows acks). */
-function untilEvent(s: RunningServer, pred: () => boolean, timeoutMs = 20_000): Promise<void> {
-  if (pred()) return Promise.resolve();
+async function untilEvent(s: RunningServer, pred: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  if (await pred()) return;
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => (off(), reject(new Error('timed out waiting for server state'))), timeoutMs);
-    const off = s.events.subscribe(() => {
-      if (!pred()) return;
+    const off = s.events.subscribe(async () => {
+      if (!(await pred())) return;
       clearTimeout(t);
       off();
       resolve();
@@ -68,25 +68,25 @@ describe('pub/sub over real sockets', () => {
     const s = await start();
     const first = await client('offline-sub');
     expect((await first.call({ type: 'subscribe', topic: 'orders' })).ok).toBe(true);
-    const subscribedAt = s.pubsub.listTopicSubscriptions('orders')[0]!.subscribedAt;
+    const subscribedAt = (await s.pubsub.listTopicSubscriptions('orders'))[0]!.subscribedAt;
     await first.close();
 
     const pub = await client('publisher');
     const N = 10_000;
     const acks = await Promise.all(Array.from({ length: N }, (_, i) => pub.call({ type: 'publish', topic: 'orders', data: { n: i + 1 } })));
     expect(acks.every((a) => a.ok)).toBe(true);
-    expect(s.pubsub.getTopic('orders')).toMatchObject({ published: N, depth: N });
+    expect((await s.pubsub.getTopic('orders'))).toMatchObject({ published: N, depth: N });
 
     const again = await client('offline-sub');
     again.autoAckEvery = 100;
     await again.until(() => again.messages.length >= N, 60_000);
     expect(again.messages.map((m) => (m.data as { n: number }).n)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(again.messages.map((m) => m.seq)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
-    await untilEvent(s, () => s.pubsub.getTopic('orders')!.depth === 0);
-    const [sub] = s.pubsub.listTopicSubscriptions('orders');
+    await untilEvent(s, async () => (await s.pubsub.getTopic('orders'))!.depth === 0);
+    const [sub] = (await s.pubsub.listTopicSubscriptions('orders'));
     expect(sub).toMatchObject({ lastAckedSeq: N, depth: 0, dropped: 0, subscribedAt });
     const connId = again.frames.find((f) => f.type === 'welcome')!;
-    expect(connId.type === 'welcome' && s.pubsub.listConnectionSubscriptions(connId.connectionId)[0]?.predatesConnection).toBe(true);
+    expect(connId.type === 'welcome' && (await s.pubsub.listConnectionSubscriptions(connId.connectionId))[0]?.predatesConnection).toBe(true);
   });
 
   it('applies overflow policies with visible counts', async () => {
@@ -97,12 +97,12 @@ describe('pub/sub over real sockets', () => {
     await sub.close();
     const pub = await client('pub');
     for (let i = 1; i <= 5; i++) expect((await pub.call({ type: 'publish', topic: 'small', data: i })).ok).toBe(true);
-    expect(s.pubsub.getTopic('small')).toMatchObject({ depth: 3, dropped: 2 });
+    expect((await s.pubsub.getTopic('small'))).toMatchObject({ depth: 3, dropped: 2 });
     await pub.call({ type: 'publish', topic: 'strict', data: 1 });
     await pub.call({ type: 'publish', topic: 'strict', data: 2 });
     const refused = await pub.call({ type: 'publish', topic: 'strict', data: 3 });
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.TopicFull } });
-    expect(s.pubsub.getTopic('strict')).toMatchObject({ published: 2, rejected: 1, depth: 2 });
+    expect((await s.pubsub.getTopic('strict'))).toMatchObject({ published: 2, rejected: 1, depth: 2 });
 
     const back = await client('slow');
     await back.until(() => back.messages.length === 5);
@@ -117,15 +117,15 @@ describe('pub/sub over real sockets', () => {
     await c.close();
     await s.pubsub.publish('orders', 'a', { kind: 'admin', id: 'test' });
     await s.pubsub.publish('orders', 'b', { kind: 'admin', id: 'test' });
-    const key = s.pubsub.listTopicSubscriptions('orders')[0]!.subscriptionKey;
+    const key = (await s.pubsub.listTopicSubscriptions('orders'))[0]!.subscriptionKey;
     expect(await s.pubsub.purgeSubscription(key)).toEqual({ purged: 2 });
     const back = await client('u1');
     await s.pubsub.publish('orders', 'c', { kind: 'admin', id: 'test' });
     await back.until(() => back.messages.length === 1);
     expect(back.messages[0]).toMatchObject({ data: 'c', seq: 3 });
     expect((await back.call({ type: 'unsubscribe', topic: 'orders' })).ok).toBe(true);
-    expect(s.pubsub.getTopic('orders')?.subscribers).toBe(0);
-    expect(s.pubsub.listTopicSubscriptions('orders')).toEqual([]);
+    expect((await s.pubsub.getTopic('orders'))?.subscribers).toBe(0);
+    expect((await s.pubsub.listTopicSubscriptions('orders'))).toEqual([]);
   });
 
   it('refuses what the channel does not permit, unknown topics and bad input, changing nothing', async () => {
@@ -148,9 +148,9 @@ describe('pub/sub over real sockets', () => {
     const d = await client('limited-2', 'limited');
     d.sendRaw(JSON.stringify({ type: 'ack', topic: 'public.news' }));
     expect((await d.whenClosed()).code).toBe(1008);
-    expect(s.pubsub.getTopic('orders')).toMatchObject({ published: 0, subscribers: 0 });
-    expect(s.pubsub.listTopics().map((t) => t.name)).not.toContain('bad topic!');
-    expect(s.pubsub.listTopicSubscriptions('public.news')[0]).toMatchObject({ lastAckedSeq: 0 });
+    expect((await s.pubsub.getTopic('orders'))).toMatchObject({ published: 0, subscribers: 0 });
+    expect((await s.pubsub.listTopics()).map((t) => t.name)).not.toContain('bad topic!');
+    expect((await s.pubsub.listTopicSubscriptions('public.news'))[0]).toMatchObject({ lastAckedSeq: 0 });
   });
 });
 
@@ -174,7 +174,7 @@ describe('client library pub/sub', () => {
     await again.connect();
     await all;
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    await untilEvent(s, () => s.pubsub.getTopic('orders')!.depth === 0);
+    await untilEvent(s, async () => (await s.pubsub.getTopic('orders'))!.depth === 0);
     await again.close();
   });
 });

@@ -15,12 +15,12 @@ describe('channels', () => {
 
   it('serves two channels on one port, routed by path; an unknown path is refused with 404', async () => {
     t = await startTestServer({ channels: [channel('a')] });
-    const port = t.server.channels.get('a')!.boundPort!;
+    const port = (await t.server.channels.get('a'))!.boundPort!;
     const b = await t.server.channels.create({ name: 'b', address: `ws://127.0.0.1:${port}/b` });
     expect(b).toMatchObject({ listening: true, boundPort: port, connections: 0 });
     const ca = await connectAndLogin(t.server.channelUrl('a'), 'on-a');
     const cb = await connectAndLogin(t.server.channelUrl('b'), 'on-b');
-    expect(t.server.connections.list({ limit: 10 }).items.map((i) => [i.clientId, i.channel, i.localPort])).toEqual([['on-a', 'a', port], ['on-b', 'b', port]]);
+    expect((await t.server.connections.list({ limit: 10 })).items.map((i) => [i.clientId, i.channel, i.localPort])).toEqual([['on-a', 'a', port], ['on-b', 'b', port]]);
     await expect(new RawClient(`ws://127.0.0.1:${port}/nope`).opened).rejects.toThrow(/404/);
     ca.close();
     cb.close();
@@ -28,9 +28,9 @@ describe('channels', () => {
 
   it('address conflicts → ChannelAddressInUse and nothing changes', async () => {
     t = await startTestServer({ channels: [channel('a')] });
-    const port = t.server.channels.get('a')!.boundPort!;
+    const port = (await t.server.channels.get('a'))!.boundPort!;
     await expect(t.server.channels.create({ name: 'dup', address: `ws://127.0.0.1:${port}/a` })).rejects.toMatchObject({ code: ErrorCode.ChannelAddressInUse, field: 'address' });
-    expect(t.server.channels.get('dup')).toBeUndefined();
+    expect((await t.server.channels.get('dup'))).toBeUndefined();
     await expect(t.server.channels.create({ name: 'a', address: 'ws://127.0.0.1:0/x' })).rejects.toMatchObject({ code: ErrorCode.ChannelExists });
     await expect(t.server.channels.update('a', { maxMessageBytes: 1 })).rejects.toMatchObject({ code: ErrorCode.Validation, field: 'maxMessageBytes' });
     await expect(t.server.channels.update('missing', { active: false })).rejects.toMatchObject({ code: ErrorCode.ChannelNotFound });
@@ -38,7 +38,7 @@ describe('channels', () => {
 
   it('deactivating closes live connections with 1001 and refuses new ones; only the shared port stays up while another channel uses it', async () => {
     t = await startTestServer({ channels: [channel('a')] });
-    const port = t.server.channels.get('a')!.boundPort!;
+    const port = (await t.server.channels.get('a'))!.boundPort!;
     await t.server.channels.create({ name: 'b', address: `ws://127.0.0.1:${port}/b` });
     const ca = await connectAndLogin(t.server.channelUrl('a'), 'a1');
     const cb = await connectAndLogin(t.server.channelUrl('b'), 'b1');
@@ -69,7 +69,7 @@ describe('channels', () => {
     const c2 = await connectAndLogin(t.server.channelUrl('a'), 'mover2');
     await t.server.channels.remove('a');
     expect(await c2.closed).toEqual({ code: CloseCode.GoingAway, reason: 'channel deleted' });
-    expect(t.server.channels.list()).toEqual([]);
+    expect((await t.server.channels.list())).toEqual([]);
   });
 
   it('channel changes survive a restart; the config file seeds only the first start', async () => {
@@ -82,15 +82,15 @@ describe('channels', () => {
       await first.server.close();
       const second = await startTestServer(config, dir);
       try {
-        expect(second.server.channels.list().map((c) => [c.name, c.active, c.listening])).toEqual([['added', true, true], ['seeded', false, false]]);
-        expect(second.server.channels.get('added')).toMatchObject({ security: 'k', tokenTtl: 77 });
-        expect(second.server.security.get('k')).toMatchObject({ type: 'apikey', usedBy: ['added'] });
+        expect((await second.server.channels.list()).map((c) => [c.name, c.active, c.listening])).toEqual([['added', true, true], ['seeded', false, false]]);
+        expect((await second.server.channels.get('added'))).toMatchObject({ security: 'k', tokenTtl: 77 });
+        expect((await second.server.security.get('k'))).toMatchObject({ type: 'apikey', usedBy: ['added'] });
         await second.server.channels.remove('seeded');
       } finally {
         await second.server.close();
       }
       const third = await startTestServer(config, dir);
-      expect(third.server.channels.list().map((c) => c.name)).toEqual(['added']);
+      expect((await third.server.channels.list()).map((c) => c.name)).toEqual(['added']);
       await third.server.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

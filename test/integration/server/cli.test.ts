@@ -55,11 +55,11 @@ describe('switchboard-server CLI', () => {
       const child = spawn(process.execPath, [join(HERE, '../../../bin/switchboard-demo.mjs'), '--url', t.server.channelUrl('demo'), '--clients', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       await new Promise<void>((resolve) => {
-        const check = (): void => { if (t.server.connections.list({ limit: 10, clientId: 'demo-*' }).total === 3) { un(); resolve(); } };
+        const check = async (): Promise<void> => { if ((await t.server.connections.list({ limit: 10, clientId: 'demo-*' })).total === 3) { un(); resolve(); } };
         const un = t.server.events.subscribe(check);
         check();
       });
-      expect(t.server.connections.list({ limit: 10 }).items.map((i) => i.clientId)).toEqual(['demo-0001', 'demo-0002', 'demo-0003']);
+      expect((await t.server.connections.list({ limit: 10 })).items.map((i) => i.clientId)).toEqual(['demo-0001', 'demo-0002', 'demo-0003']);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

@@ -55,7 +55,7 @@ describe('client library and demo swarm', () => {
   it('demo swarm: stable ids and names, invoke echo with timestamp, silent clients time out', async () => {
     const swarm = await startDemoSwarm({ url, clients: 3, silentClientIds: ['demo-0003'] });
     try {
-      const list = t.server.connections.list({ limit: 10, clientId: 'demo-*' });
+      const list = (await t.server.connections.list({ limit: 10, clientId: 'demo-*' }));
       expect(list.items.map((i) => [i.clientId, i.clientName])).toEqual([['demo-0001', 'Ada #1'], ['demo-0002', 'Grace #2'], ['demo-0003', 'Alan #3']]);
       const r = await t.server.connections.invoke(list.items[0]!.connectionId, { x: 1 }, 1000);
       expect(r.data).toMatchObject({ echo: { x: 1 } });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../../../server/server';
+import { startServer, type RunningServer } from '../../../server/runtime';
 import type { ServerConfigInput } from '../../../server/config';
 import type { ServerFrame } from '../../../protocol/client-frames';
 

@@ -68,7 +68,7 @@ describe('invoke and disconnect', () => {
     const r = await t.server.connections.disconnect(connectionId, 4005, 'bye now ✓');
     expect(r).toMatchObject({ connectionId, code: 4005, reason: 'bye now ✓', terminated: false });
     expect(await c.closed).toEqual({ code: 4005, reason: 'bye now ✓' });
-    expect(t.server.connections.get(connectionId)).toBeUndefined();
+    expect((await t.server.connections.get(connectionId))).toBeUndefined();
     const closed = events.find((e) => e.type === 'connection.closed');
     expect(closed).toMatchObject({ connectionId, clientId: 'kick', channel: 'main', code: 4005, reason: 'bye now ✓', initiator: 'server' });
   });
@@ -80,7 +80,7 @@ describe('invoke and disconnect', () => {
     c.ws.pause();
     const r = await t.server.connections.disconnect(connectionId, 4005, 'closed by administrator');
     expect(r.terminated).toBe(true);
-    expect(t.server.connections.get(connectionId)).toBeUndefined();
+    expect((await t.server.connections.get(connectionId))).toBeUndefined();
   });
 
   it('disconnect: validates code and reason', async () => {

@@ -23,33 +23,33 @@ describe('registry', () => {
   const list = (q: Partial<ConnectionListQuery>) => t.server.connections.list({ limit: 100, ...q });
   const ids = (items: ConnectionInfo[]) => items.map((i) => i.clientId);
 
-  it('orders by (clientId, connectionId) with connections awaiting login first', () => {
-    const r = list({});
+  it('orders by (clientId, connectionId) with connections awaiting login first', async () => {
+    const r = (await list({}));
     expect(r.total).toBe(8);
     expect(ids(r.items)).toEqual([null, 'alpha-1', 'alpha-1', 'alpha-10', 'alpha-2', 'beta-1', 'beta-2', 'gamma']);
     const a1 = r.items.filter((i) => i.clientId === 'alpha-1').map((i) => i.connectionId);
     expect(a1).toEqual([...a1].sort());
   });
 
-  it('filters by exact clientId, clientId prefix, channel and q', () => {
-    expect(ids(list({ clientId: 'alpha-1' }).items)).toEqual(['alpha-1', 'alpha-1']);
-    expect(list({ clientId: 'alpha*' })).toMatchObject({ total: 4 });
-    expect(ids(list({ clientId: 'beta-*' }).items)).toEqual(['beta-1', 'beta-2']);
-    expect(list({ clientId: '*' }).total).toBe(7);
-    expect(list({ clientId: 'zzz*' })).toEqual({ items: [], total: 0, nextCursor: null });
-    expect(ids(list({ channel: 'two' }).items)).toEqual(['alpha-2', 'beta-1', 'gamma']);
-    expect(ids(list({ q: 'name beta' }).items)).toEqual(['beta-1', 'beta-2']);
-    expect(list({ q: '127.0.0.1' }).total).toBe(8);
-    expect(ids(list({ clientId: 'alpha*', channel: 'one' }).items)).toEqual(['alpha-1', 'alpha-1', 'alpha-10']);
+  it('filters by exact clientId, clientId prefix, channel and q', async () => {
+    expect(ids((await list({ clientId: 'alpha-1' })).items)).toEqual(['alpha-1', 'alpha-1']);
+    expect((await list({ clientId: 'alpha*' }))).toMatchObject({ total: 4 });
+    expect(ids((await list({ clientId: 'beta-*' })).items)).toEqual(['beta-1', 'beta-2']);
+    expect((await list({ clientId: '*' })).total).toBe(7);
+    expect((await list({ clientId: 'zzz*' }))).toEqual({ items: [], total: 0, nextCursor: null });
+    expect(ids((await list({ channel: 'two' })).items)).toEqual(['alpha-2', 'beta-1', 'gamma']);
+    expect(ids((await list({ q: 'name beta' })).items)).toEqual(['beta-1', 'beta-2']);
+    expect((await list({ q: '127.0.0.1' })).total).toBe(8);
+    expect(ids((await list({ clientId: 'alpha*', channel: 'one' })).items)).toEqual(['alpha-1', 'alpha-1', 'alpha-10']);
   });
 
-  it('paginates with an opaque cursor, without gaps or repeats', () => {
+  it('paginates with an opaque cursor, without gaps or repeats', async () => {
     for (const q of [{}, { clientId: 'alpha*' }, { channel: 'one' }]) {
-      const all = list(q).items.map((i) => i.connectionId);
+      const all = (await list(q)).items.map((i) => i.connectionId);
       const seen: string[] = [];
       let cursor: string | undefined;
       for (;;) {
-        const page = list({ ...q, limit: 3, ...(cursor ? { cursor } : {}) });
+        const page = (await list({ ...q, limit: 3, ...(cursor ? { cursor } : {}) }));
         expect(page.total).toBe(all.length);
         seen.push(...page.items.map((i) => i.connectionId));
         if (!page.nextCursor) break;
@@ -57,20 +57,20 @@ describe('registry', () => {
       }
       expect(seen).toEqual(all);
     }
-    expect(() => list({ cursor: 'garbage' })).toThrow(expect.objectContaining({ code: ErrorCode.Validation, field: 'cursor' }) as Error);
+    await expect(list({ cursor: 'garbage' })).rejects.toMatchObject({ code: ErrorCode.Validation, field: 'cursor' });
   });
 
-  it('fills every ConnectionInfo field; X-Forwarded-For only from a trusted proxy', () => {
-    const r = list({ clientId: 'gamma' }).items[0]!;
+  it('fills every ConnectionInfo field; X-Forwarded-For only from a trusted proxy', async () => {
+    const r = (await list({ clientId: 'gamma' })).items[0]!;
     expect(r).toMatchObject({ clientName: 'Name GAMMA', channel: 'two', state: 'logged-in', remoteAddress: '127.0.0.1', localAddress: '127.0.0.1', serverName: 'test-server', pid: process.pid, forwardedFor: null, subscriptions: 0 });
     expect(r.remotePort).toBeGreaterThan(0);
-    expect(r.localPort).toBe(t.server.channels.get('two')!.boundPort);
+    expect(r.localPort).toBe((await t.server.channels.get('two'))!.boundPort);
     expect(r.msgsIn).toBe(1);
     expect(r.msgsOut).toBe(1);
     expect(r.bytesIn).toBeGreaterThan(10);
     expect(r.loggedInAt).not.toBeNull();
     expect(Date.parse(r.expiresAt!)).toBeGreaterThan(Date.now());
-    const waiting = list({}).items[0]!;
+    const waiting = (await list({})).items[0]!;
     expect(waiting).toMatchObject({ clientId: null, state: 'awaiting-login', forwardedFor: '203.0.113.7', expiresAt: null, loggedInAt: null });
   });
 });
@@ -80,9 +80,9 @@ describe('registry times', () => {
     const t = await startTestServer({ channels: [channel('one', { tokenTtl: 600 })] });
     const c = await connectAndLogin(t.server.channelUrl('one'), 'talker');
     try {
-      const get = () => t.server.connections.list({ clientId: 'talker', limit: 1 }).items[0]!;
-      const before = get();
-      expect(get()).toEqual(before);
+      const get = async () => (await t.server.connections.list({ clientId: 'talker', limit: 1 })).items[0]!;
+      const before = (await get());
+      expect((await get())).toEqual(before);
       expect(Date.parse(before.expiresAt!) - Date.parse(before.lastSeenAt)).toBe(600_000);
       const seen = Date.parse(before.lastSeenAt);
       while (Date.now() <= seen) {
@@ -90,12 +90,12 @@ describe('registry times', () => {
       }
       c.send({ type: 'request', id: 'r1', data: 1 });
       await c.next('response');
-      const after = get();
+      const after = (await get());
       expect(Date.parse(after.lastSeenAt)).toBeGreaterThan(seen);
       expect(Date.parse(after.expiresAt!) - Date.parse(after.lastSeenAt)).toBe(600_000);
       expect(after.loggedInAt).toBe(before.loggedInAt);
       await t.server.channels.update('one', { tokenTtl: 900 });
-      const longer = get();
+      const longer = (await get());
       expect(longer.lastSeenAt).toBe(after.lastSeenAt);
       expect(Date.parse(longer.expiresAt!) - Date.parse(longer.lastSeenAt)).toBe(900_000);
     } finally {
@@ -110,7 +110,7 @@ describe('untrusted proxies', () => {
     const t = await startTestServer({ channels: [channel('one')], trustedProxies: ['10.9.9.9'] });
     const c = new RawClient(t.server.channelUrl('one'), { headers: { 'X-Forwarded-For': '203.0.113.7' } });
     await c.hello('x');
-    expect(t.server.connections.list({ limit: 10 }).items[0]!.forwardedFor).toBeNull();
+    expect((await t.server.connections.list({ limit: 10 })).items[0]!.forwardedFor).toBeNull();
     c.close();
     await t.stop();
   });
@@ -130,7 +130,7 @@ describe('reverse DNS', () => {
       expect(Date.now() - t0).toBeLessThan(1000);
       expect(await fqdnEvent).toBe(expected);
       const { connectionId } = await c.next('welcome');
-      expect(t.server.connections.get(connectionId)!.remoteFqdn).toBe(expected);
+      expect((await t.server.connections.get(connectionId))!.remoteFqdn).toBe(expected);
       c.close();
     } finally {
       await t.stop();

@@ -76,15 +76,15 @@ describe('security definitions', () => {
     expect(await attempt(url, { token: await hsToken({ iss: 'sb-tests', aud: 'switchboard' }) })).toBe(CloseCode.AuthFailed);
   });
 
-  it('never returns secrets and reports usedBy', () => {
-    const all = t.server.security.list();
+  it('never returns secrets and reports usedBy', async () => {
+    const all = (await t.server.security.list());
     const text = JSON.stringify(all);
     expect(text).not.toContain('correct horse');
     expect(text).not.toContain('k-0123456789abcdef');
     expect(text).not.toContain(HS_SECRET);
     expect(text).not.toContain('BEGIN PUBLIC KEY');
-    expect(t.server.security.get('basic')).toMatchObject({ type: 'basic', username: 'alice', hasSecret: true, usedBy: ['basic'] });
-    expect(t.server.security.get('hs')).toMatchObject({ algorithm: 'HS256', issuer: 'sb-tests', audience: 'switchboard' });
+    expect((await t.server.security.get('basic'))).toMatchObject({ type: 'basic', username: 'alice', hasSecret: true, usedBy: ['basic'] });
+    expect((await t.server.security.get('hs'))).toMatchObject({ algorithm: 'HS256', issuer: 'sb-tests', audience: 'switchboard' });
   });
 
   it('refuses to delete a definition in use, and a password change takes effect at once', async () => {
@@ -101,7 +101,7 @@ describe('security definitions', () => {
     await expect(t.server.security.update('key', { username: 'zed' })).rejects.toMatchObject({ code: ErrorCode.Validation, field: 'username' });
     await expect(t.server.channels.create({ name: 'c2', address: 'ws://127.0.0.1:0/c2', security: 'missing' })).rejects.toMatchObject({ code: ErrorCode.Validation, field: 'security' });
     await expect(t.server.channels.create({ name: 'c3', address: 'ws://127.0.0.1:0/c3', service: 'missing' })).rejects.toMatchObject({ code: ErrorCode.Validation, field: 'service' });
-    expect(t.server.channels.get('c2')).toBeUndefined();
-    expect(t.server.security.get('x')).toBeUndefined();
+    expect((await t.server.channels.get('c2'))).toBeUndefined();
+    expect((await t.server.security.get('x'))).toBeUndefined();
   });
 });

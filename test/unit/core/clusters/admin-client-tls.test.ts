@@ -8,8 +8,6 @@ import { WebSocketServer } from 'ws';
 import { AdminClient } from '../../../../main/core/clusters/admin-client';
 import { AdminApiError } from '../../../../main/core/contract/errors';
 import { AdminStreamClient } from '../../../../main/core/clusters/admin-stream';
-import { eventsUrl } from '../../../../main/core/clusters/admin-routes';
-import { WhoAmISchema } from '../../../../protocol/admin-config';
 
 const hasOpenssl = (() => {
   try {
@@ -47,7 +45,7 @@ describe.skipIf(!hasOpenssl)('admin client over TLS (self-signed server)', () =>
 
   it('refuses an untrusted certificate by default, saying what to do', async () => {
     const c = new AdminClient({ baseUrl: url, token: null });
-    const err = (await c.get('/admin/v1/whoami', WhoAmISchema).catch((e: unknown) => e)) as AdminApiError;
+    const err = (await c.call('server.whoami', {}).catch((e: unknown) => e)) as AdminApiError;
     c.close();
     expect(err).toBeInstanceOf(AdminApiError);
     expect(err.info.message).toMatch(/self-signed/);
@@ -55,18 +53,18 @@ describe.skipIf(!hasOpenssl)('admin client over TLS (self-signed server)', () =>
 
   it('trusts it through a CA file, with verification on', async () => {
     const c = new AdminClient({ baseUrl: url, token: null, tls: { caFile, allowSelfSigned: false } });
-    expect(await c.get('/admin/v1/whoami', WhoAmISchema)).toEqual({ token: 'op', role: 'operator' });
+    expect(await c.call('server.whoami', {})).toEqual({ token: 'op', role: 'operator' });
     c.close();
   });
 
   it('accepts it when allow-self-signed is on, for HTTP and the events stream alike', async () => {
     const c = new AdminClient({ baseUrl: url, token: null, tls: { allowSelfSigned: true } });
-    expect((await c.get('/admin/v1/whoami', WhoAmISchema)).role).toBe('operator');
-    const stream = new AdminStreamClient({ url: eventsUrl(url), connectOptions: () => c.wsOptions() });
+    expect((await c.call('server.whoami', {})).role).toBe('operator');
+    const stream = new AdminStreamClient({ url: c.eventsUrl(), connectOptions: () => c.wsOptions() });
     const connected = new Promise<void>((r) => stream.on('state', (s) => s.to === 'connected' && r()));
     stream.start();
     await connected;
-    expect(eventsUrl(url)).toMatch(/^wss:/);
+    expect(c.eventsUrl()).toMatch(/^wss:/);
     await stream.stop();
     c.close();
   });

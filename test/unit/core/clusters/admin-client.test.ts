@@ -2,7 +2,6 @@ import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../../../main/core/clusters/admin-client';
 import { AdminApiError, rerootError } from '../../../../main/core/contract/errors';
-import { ChannelListSchema } from '../../../../protocol/admin-config';
 import { ErrorCode } from '../../../../protocol/errors';
 
 async function serve(handler: http.RequestListener) {
@@ -20,14 +19,17 @@ describe('AdminClient', () => {
 
   it('sends the bearer token and parses the body with the given schema', async () => {
     let auth = '';
+    let path = '';
     const s = await serve((req, res) => {
       auth = req.headers.authorization ?? '';
+      path = req.url ?? '';
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
     });
     cleanups.push(s.close);
     const c = new AdminClient({ baseUrl: s.url, token: 'tok-0123456789abcdef' });
     cleanups.push(() => c.close());
-    expect(await c.get('/admin/v1/channels', ChannelListSchema)).toEqual({ items: [] });
+    expect(await c.call('channels.list', {})).toEqual({ items: [] });
+    expect(path).toBe('/admin/v1/channels');
     expect(auth).toBe('Bearer tok-0123456789abcdef');
     expect(c.lastRttMs).toBeGreaterThanOrEqual(0);
   });
@@ -39,11 +41,26 @@ describe('AdminClient', () => {
     cleanups.push(s.close);
     const c = new AdminClient({ baseUrl: s.url, token: null });
     cleanups.push(() => c.close());
-    const err = await c.request('POST', '/admin/v1/channels', { name: 'x' }, ChannelListSchema).catch((e: unknown) => e);
+    const err = await c.call('channels.create', { body: { name: 'x', address: 'ws://h:1/x' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdminApiError);
     expect((err as AdminApiError).status).toBe(400);
     const rerooted = rerootError(err, 'channel', 'srv-1') as AdminApiError;
     expect(rerooted.info).toMatchObject({ code: ErrorCode.Validation, field: 'channel.address', details: { serverId: 'srv-1' } });
+  });
+
+  it('fills path parameters (encoded) and query strings from the route declaration', async () => {
+    const seen: string[] = [];
+    const s = await serve((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(req.method === 'DELETE' ? 204 : 200, { 'content-type': 'application/json' }).end(req.method === 'DELETE' ? undefined : JSON.stringify({ items: [], total: 0, nextCursor: null }));
+    });
+    cleanups.push(s.close);
+    const c = new AdminClient({ baseUrl: s.url, token: null });
+    cleanups.push(() => c.close());
+    await c.call('connections.list', { query: { limit: 5, cursor: 'a/b', q: undefined } });
+    await c.call('channels.delete', { params: { name: 'a b/c' } });
+    expect(seen).toEqual(['GET /admin/v1/connections?limit=5&cursor=a%2Fb', 'DELETE /admin/v1/channels/a%20b%2Fc']);
+    expect(c.eventsUrl()).toBe(`${s.url.replace('http:', 'ws:')}/admin/v1/events`);
   });
 
   it('bounds every request with its timeout', async () => {

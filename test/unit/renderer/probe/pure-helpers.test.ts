@@ -32,7 +32,8 @@ describe('validateCloseInput', () => {
     expect(validateCloseInput(' 4321 ', '')).toMatchObject({ ok: true, code: 4321 });
   });
   it('rejects reserved codes, non-numbers and long reasons, naming the field', () => {
-    expect(validateCloseInput('1001', '')).toMatchObject({ ok: false, field: 'code' });
+    expect(validateCloseInput('1006', '')).toMatchObject({ ok: false, field: 'code' });
+    expect(validateCloseInput('1001', '')).toMatchObject({ ok: true, code: 1001 });
     expect(validateCloseInput('1005', '')).toMatchObject({ ok: false, field: 'code' });
     expect(validateCloseInput('5000', '')).toMatchObject({ ok: false, field: 'code' });
     expect(validateCloseInput('abc', '')).toMatchObject({ ok: false, field: 'code' });

@@ -9,7 +9,10 @@ const fieldOf = (input: unknown) => {
 
 describe('AdminConfigSchema', () => {
   it('fills documented defaults', () => {
-    expect(AdminConfigSchema.parse({})).toEqual({ enabled: true, host: '127.0.0.1', port: 0, tokens: [], eventBatchMs: 100, maxBodyBytes: 1048576, maxEventBufferBytes: 4194304 });
+    expect(AdminConfigSchema.parse({})).toEqual({
+      enabled: true, host: '127.0.0.1', port: 0, tokens: [], eventBatchMs: 100, maxBodyBytes: 1048576, maxEventBufferBytes: 4194304, eventsCloseTimeoutMs: 10000,
+      limits: { headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000, maxConnections: 1024, maxConnectionsPerIp: 128 },
+    });
   });
 
   it('rejects short tokens, bad roles, duplicate names and values, and misspelt options, naming the field', () => {

@@ -52,7 +52,7 @@ describe('PubSubEngine edges', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-pubsub-flaky-'));
     const db: Db = openDatabase(join(dir, 'switchboard.db'));
     const store = new FlakyStore(db);
-    const engine = new PubSubEngine({ db, store, events: new EventBus(), config: PubSubConfigSchema.parse({ topics: [{ name: 't' }] }), lookupConnection: () => undefined });
+    const engine = new PubSubEngine({ store, events: new EventBus(), config: PubSubConfigSchema.parse({ topics: [{ name: 't' }] }), lookupConnection: () => undefined });
     cleanups.push(() => (engine.close(), db.close(), rmSync(dir, { recursive: true, force: true })));
     const s = new RecordingSession('c1', 'x');
     engine.attach(s);
@@ -166,7 +166,7 @@ describe('on the Redis store (real Redis at 127.0.0.1:6379)', () => {
     });
     const config = PubSubConfigSchema.parse({ topics: [{ name: 'jobs' }] });
     const build = async (): Promise<PubSubEngine> =>
-      new PubSubEngine({ db, store: await RedisPubSubStore.open(redis, namespace), events: new EventBus(), config, lookupConnection: () => undefined });
+      new PubSubEngine({ store: await RedisPubSubStore.open(redis, namespace), events: new EventBus(), config, lookupConnection: () => undefined });
 
     const first = await build();
     const a = new RecordingSession('c1', 'worker');

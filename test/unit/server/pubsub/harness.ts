@@ -111,11 +111,10 @@ export function makeHarness(config: PubSubConfigInput = {}, dir = mkdtempSync(jo
   bus.subscribe((e) => events.push(e));
   const connections = new Map<string, { clientId: string | null; connectedAt: string }>();
   const engine = new PubSubEngine({
-    db,
+    store: opts.asyncStore ? new AsyncSqliteStore(db) : new SqlitePubSubStore(db),
     events: bus,
     config: PubSubConfigSchema.parse(config),
     lookupConnection: (id) => connections.get(id),
-    ...(opts.asyncStore ? { store: new AsyncSqliteStore(db) } : {}),
   });
   const h: Harness = {
     dir,

@@ -1,26 +1,22 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { AdminEventFrameSchema, type AdminEventFrame } from '../../../../protocol/admin-events';
-import { CloseCode } from '../../../../protocol/close-codes';
-import { startAdminServer, type RunningAdminServer } from '../../../../server/admin';
-import { AdminConfigSchema } from '../../../../server/admin/options';
-import { createStubControl, OPERATOR_TOKEN, TEST_TOKENS, VIEWER_TOKEN, type StubControl } from './stub-control';
+import { AdminEventFrameSchema, type AdminEventFrame } from '../../../protocol/admin-events';
+import { CloseCode } from '../../../protocol/close-codes';
+import { OPERATOR as OPERATOR_TOKEN, startHarness, VIEWER as VIEWER_TOKEN, type Harness } from './helpers';
 
-let control: StubControl;
-let admin: RunningAdminServer;
+let h: Harness;
 const BATCH_MS = 30;
 
 beforeAll(async () => {
-  control = createStubControl();
-  admin = await startAdminServer(control, { ...AdminConfigSchema.parse({ tokens: TEST_TOKENS, eventBatchMs: BATCH_MS, maxEventBufferBytes: 64 * 1024 }), version: '1.0.0' });
+  h = await startHarness({ eventBatchMs: BATCH_MS, maxEventBufferBytes: 64 * 1024 });
 });
 afterAll(async () => {
-  await admin.close();
-  control.dispose();
+  await h.close();
 });
 
-const eventsUrl = () => admin.url.replace('http://', 'ws://') + '/admin/v1/events';
+const control = { events: { emit: (e: Parameters<Harness['server']['events']['emit']>[0]) => h.server.events.emit(e) } };
+const eventsUrl = () => h.server.adminUrl!.replace('http://', 'ws://') + '/admin/v1/events';
 
 /** Opens a watcher and collects its parsed frames; resolves once the ready frame is in. */
 async function watch(opts: { token?: string; query?: boolean } = {}) {
@@ -48,7 +44,7 @@ describe('admin live events', () => {
     const ready = w.frames[0]!;
     expect(ready.type).toBe('ready');
     if (ready.type !== 'ready') return;
-    expect(ready.server.name).toBe('stub');
+    expect(ready.server.name).toBe('admin-int');
     const t0 = Date.now();
     control.events.emit({ type: 'security.changed', name: 'a' });
     control.events.emit({ type: 'security.changed', name: 'b' });
@@ -75,7 +71,7 @@ describe('admin live events', () => {
   });
 
   it('answers 400 to a GET of /events without an upgrade', async () => {
-    const res = await fetch(`${admin.url}/admin/v1/events`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
+    const res = await fetch(`${h.server.adminUrl!}/admin/v1/events`, { headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
     expect(res.status).toBe(400);
   });
 

@@ -1,22 +1,24 @@
 import { z } from 'zod';
-import { AdminEventFrameSchema } from '../../protocol/admin-events';
-import { ErrorBodySchema } from '../../protocol/errors';
-import type { AnyRoute } from './route';
-
-export const ADMIN_BASE_PATH = '/admin/v1';
+import { AdminEventFrameSchema } from '../admin-events';
+import { ErrorBodySchema } from '../errors';
+import { ADMIN_BASE_PATH, pathParamNames, type AdminRoute } from './define';
+import { adminRouteList } from './index';
 
 type Json = Record<string, unknown>;
+type NamedRoute = AdminRoute & { name: string };
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Invalid input (SB_ERR_VALIDATION naming the field, or SB_ERR_BAD_REQUEST for malformed JSON)',
+  400: 'Invalid input (SB_ERR_VALIDATION naming the field, or SB_ERR_BAD_REQUEST for malformed JSON or URL)',
   401: 'Missing or unknown token (SB_ERR_UNAUTHORIZED)',
   403: 'The token is a viewer and this route needs operator (SB_ERR_FORBIDDEN)',
   404: 'No such object (SB_ERR_*_NOT_FOUND)',
   405: 'Method not allowed on this path; see the Allow header',
   409: 'Conflict with the current state (exists, in use, closed, not ready)',
   413: 'Request body over maxBodyBytes (SB_ERR_PAYLOAD_TOO_LARGE)',
-  429: 'Topic full under the reject policy (SB_ERR_TOPIC_FULL)',
+  415: 'Request body is not application/json (SB_ERR_UNSUPPORTED_MEDIA_TYPE)',
+  429: 'Topic full under the reject policy (SB_ERR_TOPIC_FULL), or too many requests',
   500: 'Unexpected error (SB_ERR_INTERNAL, no details)',
+  503: 'The server cannot do this right now (SB_ERR_UNAVAILABLE)',
   504: 'The client did not answer within timeoutMs (SB_ERR_INVOKE_TIMEOUT)',
 };
 
@@ -37,28 +39,29 @@ function components(entries: [z.ZodType, string][], io: 'input' | 'output'): Rec
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-const inputName = (r: AnyRoute): string => {
+const inputName = (r: AdminRoute): string => {
   if (r.bodyName) return r.bodyName;
   const words = r.path.split('/').filter((p) => p && !p.startsWith('{')).map((w) => w[0]!.toUpperCase() + w.slice(1));
   const verb = r.method === 'PATCH' ? 'Patch' : 'Request';
   return words.join('') + verb;
 };
 
-/** Operation id, e.g. GET /channels/{name} -> getChannelsByName. */
-export function operationId(r: AnyRoute): string {
-  const parts = r.path.split('/').filter(Boolean).map((p) => {
-    const m = /^\{(.+)\}$/.exec(p);
-    const w = m ? `by-${m[1]}` : p.replace(/\.json$/, '');
-    return w.split(/[-_.]/).map((x) => x[0]!.toUpperCase() + x.slice(1)).join('');
-  });
-  return r.method.toLowerCase() + parts.join('');
+/** Operation id from the route's declared name: channels.update → channelsUpdate. */
+export function operationId(r: NamedRoute): string {
+  return r.name.split(/[.-]/).map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 
-/** Builds the OpenAPI 3.1 document from the route table and the protocol/ zod schemas. */
-export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json {
+function fieldSchema(field: z.ZodType): Json {
+  const s = z.toJSONSchema(field, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete s.$schema;
+  return s;
+}
+
+/** Builds the OpenAPI 3.1 document from the route declarations and their zod schemas. */
+export function buildOpenApi(version: string, routes: readonly NamedRoute[] = adminRouteList): Json {
   const inputs: [z.ZodType, string][] = [];
   const outputs: [z.ZodType, string][] = [[ErrorBodySchema, 'ErrorBody'], [AdminEventFrameSchema, 'AdminEventFrame']];
-  const bodyNames = new Map<AnyRoute, string>();
+  const bodyNames = new Map<AdminRoute, string>();
   for (const r of routes) {
     if (r.body) {
       const name = inputName(r);
@@ -72,11 +75,13 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
     const parameters: Json[] = [];
-    for (const m of r.path.matchAll(/\{([^}]+)\}/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
+    for (const name of pathParamNames(r.path)) {
+      const field = r.params?.shape[name] as z.ZodType | undefined;
+      parameters.push({ name, in: 'path', required: true, schema: field ? fieldSchema(field) : { type: 'string' } });
+    }
     if (r.query) {
       for (const [name, field] of Object.entries(r.query.shape)) {
-        const s = z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Json;
-        delete s.$schema;
+        const s = fieldSchema(field as z.ZodType);
         const optional = (field as z.ZodType).safeParse(undefined).success;
         parameters.push({ name, in: 'query', required: !optional, schema: s, ...(typeof s.description === 'string' ? { description: s.description } : {}) });
       }
@@ -94,7 +99,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Json
         content: { 'application/json': { schema: r.response.name ? ref(r.response.name) : {} } },
       };
     }
-    const errorStatuses = new Set([400, 401, 405, 500, ...(r.role === 'operator' ? [403] : []), ...(r.body ? [413] : []), ...(r.errors ?? [])]);
+    const errorStatuses = new Set([400, 401, 405, 500, ...(r.role === 'operator' ? [403] : []), ...(r.body ? [413, 415] : []), ...(r.errors ?? [])]);
     for (const s of [...errorStatuses].sort()) {
       responses[String(s)] = { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ref('ErrorBody') } } };
     }

@@ -1,0 +1,19 @@
+import { ErrorCode } from '../../../protocol/errors';
+import { SbError } from '../../errors';
+import type { AdminHandlers } from './types';
+
+export const serverHandlers: AdminHandlers<'server.info' | 'server.whoami' | 'server.services' | 'audit.list' | 'server.openapi' | 'events.stream'> = {
+  'server.info': ({ control }) => control.info(),
+  'server.whoami': ({ caller }) => ({ token: caller.name, role: caller.role }),
+  'server.services': ({ control }) => control.services(),
+  'audit.list': async ({ control, query }) => {
+    const items = await control.audit.list({ limit: query.limit, ...(query.before !== undefined ? { before: query.before } : {}), ...(query.action ? { action: query.action } : {}) });
+    const last = items[items.length - 1];
+    return { items, nextBefore: items.length === query.limit && last ? last.id : null };
+  },
+  'server.openapi': ({ openapi }) => openapi() as { openapi: string },
+  // Only reached without an upgrade; the upgrade itself is served by the events stream.
+  'events.stream': () => {
+    throw new SbError(ErrorCode.BadRequest, '/admin/v1/events needs a WebSocket upgrade (Upgrade: websocket)');
+  },
+};
