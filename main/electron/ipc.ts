@@ -3,7 +3,7 @@ import { IPC_CALL, IPC_EVENT } from '../../protocol/console/ipc-channels';
 import type { CallResult } from '../../protocol/console/contract';
 import { ErrorCode } from '../../protocol/errors';
 import type { ConsoleCore } from '../core/console-core';
-import { APP_ORIGIN } from './app-protocol';
+import { isAppUrl } from './app-origin';
 
 /**
  * The only file that touches ipcMain. One handler for every call: it checks the sender frame is
@@ -13,7 +13,7 @@ import { APP_ORIGIN } from './app-protocol';
 export function wireIpc(corePromise: Promise<ConsoleCore>, getWindow: () => BrowserWindow | null): () => void {
   ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown): Promise<CallResult> => {
     const frameUrl = event.senderFrame?.url ?? '';
-    if (!frameUrl.startsWith(`${APP_ORIGIN}/`) || event.senderFrame?.parent) {
+    if (!isAppUrl(frameUrl) || event.senderFrame?.parent) {
       return { ok: false, error: { code: ErrorCode.Forbidden, message: 'calls are only accepted from the console window' } };
     }
     if (typeof method !== 'string') return { ok: false, error: { code: ErrorCode.BadRequest, message: 'method must be a string', field: 'method' } };
