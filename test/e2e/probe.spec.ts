@@ -199,7 +199,7 @@ test('probe: connect, send JSON, paired reply with latency, filter, UTC, binary,
   await page.getByLabel('close code').fill('1005');
   await page.getByLabel('close reason').fill('done testing');
   await page.getByRole('button', { name: 'Close', exact: true }).click();
-  await expect(page.getByText('close code must be 1000 or between 3000 and 4999')).toBeVisible();
+  await expect(page.getByText('close code must be 1000, 1001 or between 3000 and 4999')).toBeVisible();
   await page.getByLabel('close code').fill('4000');
   await page.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(page.getByTestId('probe-state')).toHaveText('closed');
