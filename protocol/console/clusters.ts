@@ -3,6 +3,7 @@ import { defineCalls, defineEvents } from './define';
 import { IsoTime } from '../time';
 import { ClientId, TopicName } from '../client-frames';
 import { adminApi } from '../admin-api';
+import { secret } from '../schema-walk';
 import { ChannelSchema, Name, SecuritySchema, ServerInfoSchema, ServiceListSchema } from '../admin-config';
 import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
 import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
@@ -42,7 +43,7 @@ export const TlsOptionsSchema = z.object({
   caFile: z.string().min(1).max(4096).optional(),
   /** Accept a self-signed / unverifiable certificate (dev only; shown as a warning). */
   allowSelfSigned: z.boolean().default(false),
-});
+}).strict();
 export type TlsOptions = z.output<typeof TlsOptionsSchema>;
 
 /** Where a cluster-wide call goes: a named server, or the first connected one when omitted. */
@@ -59,9 +60,9 @@ const ConnTarget = { clusterId: ClusterId, serverId: ServerId, connectionId: z.s
 export const ServerProfileInputSchema = z.object({
   id: ServerId.optional(),
   url: AdminUrl,
-  token: z.string().min(16, 'admin tokens are at least 16 characters').max(4096).nullable().optional(),
+  token: secret(z.string().min(16, 'admin tokens are at least 16 characters').max(4096)).nullable().optional(),
   tls: TlsOptionsSchema.default({ allowSelfSigned: false }),
-});
+}).strict();
 export type ServerProfileInput = z.input<typeof ServerProfileInputSchema>;
 
 export const ClusterSaveSchema = z.object({
@@ -69,7 +70,7 @@ export const ClusterSaveSchema = z.object({
   id: ClusterId.optional(),
   name: z.string().trim().min(1, 'name is required').max(100),
   servers: z.array(ServerProfileInputSchema).min(1, 'add at least one server').max(64),
-});
+}).strict();
 export type ClusterSave = z.input<typeof ClusterSaveSchema>;
 
 export const ServerProfileSchema = z.object({

@@ -32,7 +32,7 @@ export interface ConsoleApi {
 }
 
 /** Web host transport frames (WebSocket on 127.0.0.1, authenticated by a random token). */
-export const WebClientFrameSchema = z.object({ kind: z.literal('call'), id: z.number().int(), method: z.string(), input: z.unknown() });
+export const WebClientFrameSchema = z.object({ kind: z.literal('call'), id: z.number().int(), method: z.string(), input: z.unknown() }).strict();
 export const WebServerFrameSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('result'), id: z.number().int(), result: CallResultSchema }),
   z.object({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
