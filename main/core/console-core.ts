@@ -13,7 +13,7 @@ export interface ConsoleCore {
 }
 
 /**
- * The whole console core behind one dispatcher: cluster handlers + PROBE-CORE's handlers, every
+ * The whole console core behind one dispatcher: the cluster handlers and the probe's, every
  * call's input and output validated against the contract. Transports (Electron IPC, web host)
  * only forward `dispatch` and subscribe to `events`.
  */

@@ -6,7 +6,7 @@ import { ConnectionsScreen } from './features/connections/connections-screen';
 import { useStore } from './store';
 import type { MainTab } from './store/ui-slice';
 
-// PROBE-UI owns this screen; loaded on first use so the connections view starts lean.
+// The probe is loaded on first use so the connections view starts lean.
 const ProbeScreen = lazy(() => import('./features/probe/probe-screen'));
 
 const TABS: { id: MainTab; label: string }[] = [

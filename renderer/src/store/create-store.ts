@@ -8,7 +8,7 @@ import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-/** The one store: every slice side by side. PROBE-UI adds its slice here with one edit. */
+/** The one store: every feature's slice side by side (this file only composes them). */
 export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
