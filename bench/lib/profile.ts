@@ -11,6 +11,8 @@ interface ProfileNode {
 }
 interface Profile {
   nodes: ProfileNode[];
+  /** µs on the monotonic clock that process.hrtime reads too. */
+  startTime: number;
   samples?: number[];
   timeDeltas?: number[];
 }
@@ -21,6 +23,7 @@ export interface SelfTime {
   ms: number;
 }
 
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ProfileSummary {
@@ -36,6 +39,7 @@ export class SegmentProfiler {
   private totalMs = 0;
   private idleMs = 0;
   private connected = false;
+  private from = 0;
 
   async start(): Promise<void> {
     if (!this.connected) {
@@ -45,17 +49,23 @@ export class SegmentProfiler {
       this.connected = true;
     }
     await this.session.post('Profiler.start');
+    // Starting the profiler walks the whole code space, sampled as the inspector's own native
+    // `dispatch`: only samples from here on are the work being profiled.
+    this.from = monotonicUs();
   }
 
   /** Ends a segment and adds its samples' self time to the running totals. */
   async stop(): Promise<void> {
+    const to = monotonicUs();
     const { profile } = (await this.session.post('Profiler.stop')) as { profile: Profile };
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const samples = profile.samples ?? [];
     const deltas = profile.timeDeltas ?? [];
+    let at = profile.startTime;
     for (let i = 0; i < samples.length; i++) {
+      at += deltas[i] ?? 0;
       const node = byId.get(samples[i]!);
-      if (!node) continue;
+      if (!node || at < this.from || at > to) continue;
       const ms = (deltas[i] ?? 0) / 1000;
       const { functionName, url, lineNumber } = node.callFrame;
       // Waiting for the peers is not work: percentages are of the time the process was busy.

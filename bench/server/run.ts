@@ -18,7 +18,7 @@
 // spread (min–max) of the rounds: this machine's two cores are shared, so one round says little.
 // Servers and loads are separate processes; 10k connections are split over load processes (20,000
 // open files each) and loopback addresses. Exits 0 and prints MISS unless run with --gate.
-// --profile: one more Switchboard throughput round with the server's CPU sampled, top self time printed.
+// --profile: one more throughput round per server with its CPU sampled (not counted), top self time printed.
 import { fetchText, measureAlternating } from './http-latency';
 import { ask, stop } from '../lib/proc';
 import { profileLines } from '../lib/profile';
@@ -51,22 +51,24 @@ const byKind = <T>(f: (k: Kind) => T): Record<Kind, T> => ({ switchboard: f('swi
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   console.log(`bench:server — throughput ${TP_ROUNDS} rounds × ${TP_MS} ms per server, idle memory ${MEM_ROUNDS} rounds × ${MEM_CONNS} connections, registry at ${REG_CONNS}`);
   console.log(`rounds alternate ${KINDS.map((k) => LABEL[k]).join(', ')}, …\n`);
 
   // 1. Request/response throughput.
   const tp = byKind((): TpRound[] => []);
   const servers = await Promise.all(KINDS.map((k) => startServerProc(k, '127.0.0.1')));
-  let profile: string[] = [];
+  const profile: string[] = [];
   try {
     for (let r = 0; r < TP_ROUNDS; r++) {
       for (const srv of servers) tp[srv.kind as Kind].push(await throughputRound(srv, TP_LOAD));
-      console.log(`  throughput round ${r + 1}: ${KINDS.map((k) => `${LABEL[k]} ${tp[k][r]!.perSecond.toFixed(0)}`).join(', ')} req/s`);
+      console.log(`  throughput round ${r + 1}: ${KINDS.map((k) => `${LABEL[k]} ${tp[k][r]!.perSecond.toFixed(0)}`).join(', ')} req/s  (${elapsed()})`);
     }
     if (profileRequested()) {
-      const sb = servers[0]!;
-      await throughputRound(sb, { ...TP_LOAD, profile: true });
-      profile = ['Switchboard server, one throughput round (not counted above):', ...profileLines(await profileSummary(sb))];
+      for (const srv of servers) {
+        await throughputRound(srv, { ...TP_LOAD, profile: true });
+        profile.push(`${LABEL[srv.kind as Kind]} server, one more throughput round (not counted above):`, ...profileLines(await profileSummary(srv)));
+      }
     }
   } finally {
     await stop(...servers.map((s) => s.child));
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
       mem[k].push(res.round);
       if (last) kept = res;
     }
-    console.log(`  memory round ${r + 1}: ${KINDS.map((k) => `${LABEL[k]} ${kb(mem[k][r]!.rss)}`).join(', ')} per connection`);
+    console.log(`  memory round ${r + 1}: ${KINDS.map((k) => `${LABEL[k]} ${kb(mem[k][r]!.rss)}`).join(', ')} per connection  (${elapsed()})`);
   }
 
   // 3. Registry page latency with a clientId prefix filter at ~19k connections.
@@ -123,6 +125,8 @@ async function main(): Promise<void> {
     [`idle RSS per connection (${MEM_CONNS})`, memCell('switchboard', 'rss'), memCell('bare', 'rss'), memCell('sio', 'rss'), x(ratio(med.rss, 'bare')), x(ratio(med.rss, 'sio'))],
     ['  heapUsed per connection', memCell('switchboard', 'heap'), memCell('bare', 'heap'), memCell('sio', 'heap'), x(ratio(med.heap, 'bare')), x(ratio(med.heap, 'sio'))],
   ]));
+  const paired = (base: Kind): string => list(tp.switchboard.map((t, i) => t.perSecond / tp[base][i]!.perSecond), 2);
+  console.log(`  throughput per round, Switchboard over the baseline of the same round: vs ws ${paired('bare')}; vs Socket.IO ${paired('sio')}`);
   for (const k of KINDS) console.log(`  ${LABEL[k]}: req/s per round ${list(tp[k].map((t) => t.perSecond))}; server RSS at ${MEM_CONNS}: ${mem[k].map((m) => mb(m.rssTotal)).join(', ')}`);
 
   const adminP95 = pct(http.a.times, 95);
@@ -145,7 +149,7 @@ async function main(): Promise<void> {
   ];
   console.log(`\ngoals:\n${goalLines(goals).join('\n')}`);
   if (profile.length) console.log(`\n${profile.join('\n')}`);
-  console.log(`\nbench:server took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\nbench:server took ${elapsed()}`);
   const missed = goals.filter((g) => !met(g)).length;
   process.exit(missed && gateRequested() ? 1 : 0);
 }
