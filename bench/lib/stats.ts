@@ -38,7 +38,8 @@ export function goalLines(goals: readonly Goal[]): string[] {
     const unit = g.unit ?? 'x';
     const fmt = (x: number): string => `${x.toFixed(2)}${unit}`;
     const ok = met(g);
-    const off = ok ? '' : `  (short by ${fmt(Math.abs(g.value - g.target))}, ${((Math.abs(g.value - g.target) / g.target) * 100).toFixed(0)}% of the goal)`;
+    const by = Math.abs(g.value - g.target);
+    const off = ok ? '' : `  (${g.op === '>=' ? 'short of' : 'over'} the goal by ${fmt(by)}, ${((by / g.target) * 100).toFixed(0)}%)`;
     return `${ok ? 'PASS' : 'MISS'}  ${g.name}: ${fmt(g.value)} (goal ${g.op} ${fmt(g.target)})${off}`;
   });
 }
