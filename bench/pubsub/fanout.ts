@@ -29,6 +29,9 @@ export interface FanoutRound {
   wallMs: number;
   /** Server process CPU (user + system) from publish start until every subscriber had the frame. */
   cpuMs: number;
+  /** cpuMs split: user (JavaScript, V8) and system (mostly the kernel's TCP send over loopback). */
+  userMs: number;
+  sysMs: number;
   /** The publish call itself inside the server (sb: until publish() resolved; ws: the send loop). */
   callMs: number;
   /** Server CPU spent on the subscribers' acks afterwards (sb only; 0 for ws). */
@@ -85,7 +88,14 @@ async function publishRound(side: Side, profile: boolean): Promise<FanoutRound> 
     }
     ackCpuMs = cpuMs(c1.cpu, (await ask<{ cpu: NodeJS.CpuUsage }>(side.child, { type: 'cpu' })).cpu);
   }
-  return { wallMs: Math.max(...replies.map((x) => x.at!)) - pub.t0, cpuMs: cpuMs(pub.c0, c1.cpu), callMs: pub.loopMs, ackCpuMs };
+  return {
+    wallMs: Math.max(...replies.map((x) => x.at!)) - pub.t0,
+    cpuMs: cpuMs(pub.c0, c1.cpu),
+    userMs: (c1.cpu.user - pub.c0.user) / 1000,
+    sysMs: (c1.cpu.system - pub.c0.system) / 1000,
+    callMs: pub.loopMs,
+    ackCpuMs,
+  };
 }
 
 /** Server CPU per second while nothing is published (timers, pings): background that every window carries. */

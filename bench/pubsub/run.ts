@@ -82,6 +82,8 @@ function fanOutReport(rounds: Record<'sb' | 'ws', FanoutRound[]>, idle: Record<'
   const netWs = (r: FanoutRound): number => r.cpuMs - (idle.ws * r.wallMs) / 1000;
   console.log(table(['per publish, ms: median (min–max)', 'Switchboard', 'bare ws broadcast', 'ratio'], [
     ['server CPU time (user + system)', col(rounds.sb, cpu), col(rounds.ws, cpu), `${ratio(cpu).toFixed(2)}x`],
+    ['  user (JavaScript)', col(rounds.sb, (r) => r.userMs), col(rounds.ws, (r) => r.userMs), `${ratio((r) => r.userMs).toFixed(2)}x`],
+    ['  system (kernel: TCP over loopback)', col(rounds.sb, (r) => r.sysMs), col(rounds.ws, (r) => r.sysMs), `${ratio((r) => r.sysMs).toFixed(2)}x`],
     ['wall time to the last subscriber', col(rounds.sb, wall), col(rounds.ws, wall), `${ratio(wall).toFixed(2)}x`],
     ['  publish call in the server', col(rounds.sb, call), col(rounds.ws, call), `${ratio(call).toFixed(2)}x`],
     ['  CPU net of the idle background', col(rounds.sb, netSb), col(rounds.ws, netWs), `${(median(rounds.sb.map(netSb)) / median(rounds.ws.map(netWs))).toFixed(2)}x`],
