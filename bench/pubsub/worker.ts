@@ -112,6 +112,9 @@ async function publishers(c: Extract<Command, { cmd: 'publishers' }>): Promise<v
   send({ acks, failed });
 }
 
+// Never outlive the bench: a parent that dies leaves no process holding thousands of sockets.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (raw) => {
   const c = Command.parse(raw);
   switch (c.cmd) {
