@@ -2,12 +2,14 @@
  * Bench client process (forked by bench/pubsub/run.ts): holds many sockets so the measured
  * process only does server work. Commands arrive over IPC; results go back over IPC.
  */
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { z } from 'zod';
 
 const Command = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('subscribers'), url: z.string(), count: z.number().int(), mode: z.enum(['raw', 'sb']), idPrefix: z.string(), topic: z.string() }),
   z.object({ cmd: z.literal('publishers'), url: z.string(), sockets: z.number().int(), inflight: z.number().int(), durationMs: z.number().int(), topic: z.string() }),
+  z.object({ cmd: z.literal('ack') }),
   z.object({ cmd: z.literal('close') }),
 ]);
 type Command = z.infer<typeof Command>;
@@ -49,7 +51,8 @@ async function subscribers(c: Extract<Command, { cmd: 'subscribers' }>): Promise
       const r = await roundTrip(ws, { type: 'subscribe', id: 1, topic: c.topic });
       if (!r.ok) throw new Error(`subscribe failed: ${JSON.stringify(r)}`);
     }
-    // Count first; acks (cumulative) go out after the round so they do not slow the measured receive path.
+    // Count first; acks (cumulative) go out only when the parent says so ({cmd:'ack'}), after it
+    // has read the server's CPU time for the round: ack handling is not part of the fan-out.
     let last: string | null = null;
     ws.on('message', (raw) => {
       if (c.mode === 'sb') {
@@ -58,10 +61,9 @@ async function subscribers(c: Extract<Command, { cmd: 'subscribers' }>): Promise
         last = text;
       }
       if (++received === expected) {
-        send({ done: round, at: Date.now() });
+        send({ done: round, at: performance.timeOrigin + performance.now() });
         received = 0;
         round++;
-        if (c.mode === 'sb') setImmediate(ackAll);
       }
     });
     lastOf.set(ws, () => {
@@ -110,6 +112,9 @@ async function publishers(c: Extract<Command, { cmd: 'publishers' }>): Promise<v
   send({ acks, failed });
 }
 
+// Never outlive the bench: a parent that dies leaves no process holding thousands of sockets.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (raw) => {
   const c = Command.parse(raw);
   switch (c.cmd) {
@@ -118,6 +123,9 @@ process.on('message', (raw) => {
       return;
     case 'publishers':
       publishers(c).catch((err: unknown) => send({ error: String(err) }));
+      return;
+    case 'ack':
+      ackAll();
       return;
     case 'close':
       for (const ws of sockets) ws.terminate();

@@ -1,18 +1,29 @@
 // One benchmark server in its own process, so its memory and CPU are measured alone.
-// argv: kind (bare | http | switchboard), host. Talks to the parent over IPC.
-//   bare: a bare ws echo server; http: a bare node:http server answering the body set by the
-//   parent ({type:'body'}), the baseline for admin page latency; switchboard: the real server.
+// argv: kind (bare | sio | http | switchboard), host. Talks to the parent over IPC.
+//   bare: a bare ws echo server; sio: a Socket.IO server answering the 'request' event through its
+//   ack callback (websocket transport only, no middleware); http: a bare node:http server answering
+//   the body set by the parent ({type:'body'}), the baseline for admin page latency; switchboard:
+//   the real server with its built-in echo service.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
-import { startServer, type RunningServer } from '../../server/runtime';
+import { SegmentProfiler } from '../lib/profile';
+import { startServer } from '../lib/switchboard';
 
-type Cmd = { type: 'mem' } | { type: 'list'; clientId: string; iterations: number } | { type: 'count' } | { type: 'body'; body: string };
+type Cmd =
+  | { type: 'mem' }
+  | { type: 'cpu' }
+  | { type: 'profile'; action: 'start' | 'stop' | 'summary' }
+  | { type: 'list'; clientId: string; iterations: number }
+  | { type: 'count' }
+  | { type: 'body'; body: string };
 
-const kind = process.argv[2] === 'bare' || process.argv[2] === 'http' ? process.argv[2] : 'switchboard';
+const KINDS = ['bare', 'sio', 'http', 'switchboard'] as const;
+const kind = KINDS.find((k) => k === process.argv[2]) ?? 'switchboard';
 const host = process.argv[3] ?? '127.0.0.1';
 const send = (m: unknown): void => void process.send?.(m);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -22,13 +33,17 @@ function memory(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
+const listen = (s: Server): Promise<number> => new Promise((r) => s.listen(0, host, () => r((s.address() as { port: number }).port)));
+
 async function main(): Promise<void> {
-  let server: RunningServer | null = null;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let wss: WebSocketServer | null = null;
+  let io: SocketIoServer | null = null;
   let plain: Server | null = null;
   let body = Buffer.from('{}');
   let url: string;
   let adminUrl: string | null = null;
+  const profiler = new SegmentProfiler();
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   if (kind === 'bare') {
     // The baseline: a bare ws server that echoes every message back.
@@ -36,6 +51,18 @@ async function main(): Promise<void> {
     wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
     await new Promise<void>((r) => wss!.once('listening', () => r()));
     url = `ws://${host}:${(wss.address() as { port: number }).port}/`;
+  } else if (kind === 'sio') {
+    // The baseline a user would pick instead: Socket.IO's own request/response (an event with an
+    // ack). Websocket transport only and no compression, as on the ws and Switchboard sides; its
+    // heartbeat stays at Socket.IO's default, as Switchboard's pings stay at its own.
+    plain = createServer();
+    io = new SocketIoServer(plain, { transports: ['websocket'], perMessageDeflate: false, httpCompression: false, serveClient: false });
+    io.on('connection', (socket) => {
+      socket.on('request', (data: unknown, ack: unknown) => {
+        if (typeof ack === 'function') ack(data);
+      });
+    });
+    url = `http://${host}:${await listen(plain)}`;
   } else if (kind === 'http') {
     // The baseline: the same JSON bytes, pre-serialized, with the admin API's content type.
     plain = createServer((req, res) => {
@@ -43,8 +70,7 @@ async function main(): Promise<void> {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) });
       res.end(body);
     });
-    await new Promise<void>((r) => plain!.listen(0, host, () => r()));
-    url = `http://${host}:${(plain.address() as { port: number }).port}`;
+    url = `http://${host}:${await listen(plain)}`;
   } else {
     server = await startServer({
       name: 'bench',
@@ -62,6 +88,16 @@ async function main(): Promise<void> {
       case 'mem':
         send({ type: 'mem', mem: memory() });
         return;
+      case 'cpu':
+        send({ type: 'cpu', cpu: process.cpuUsage(), at: performance.now() });
+        return;
+      case 'profile': {
+        const done = (extra: object = {}): void => send({ type: 'profile', ...extra });
+        if (cmd.action === 'start') void profiler.start().then(() => done());
+        else if (cmd.action === 'stop') void profiler.stop().then(() => done());
+        else done({ summary: profiler.top(15) });
+        return;
+      }
       case 'body':
         body = Buffer.from(cmd.body, 'utf8');
         send({ type: 'body' });
@@ -86,6 +122,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => {
     void (async () => {
       wss?.close();
+      void io?.close();
       plain?.close();
       plain?.closeAllConnections();
       await server?.close();
