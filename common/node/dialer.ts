@@ -147,7 +147,12 @@ export function dial(options: DialOptions, hooks: DialHooks = {}): Promise<Diale
           if (encrypted) sock.once('secureConnect', () => (stage = 'handshake'));
         });
         try {
-          hooks.onRequest?.({ url: url.toString(), headers: req.getHeaders() as DialRequestInfo['headers'], subprotocols: r.protocols });
+          if (hooks.onRequest) {
+            // Names as they go on the wire (getHeaders() would lower-case them).
+            const headers: DialRequestInfo['headers'] = {};
+            for (const name of req.getRawHeaderNames()) headers[name] = req.getHeader(name) as string | string[] | number;
+            hooks.onRequest({ url: url.toString(), headers, subprotocols: r.protocols });
+          }
         } finally {
           req.end();
         }

@@ -71,7 +71,7 @@ describe('dial: plain ws', () => {
       expect(req.url).toBe('/path?a=1&b=x+y&b=2');
       expect(req.headers).toMatchObject({ 'x-trace': 't-1', origin: 'https://app.test', authorization: 'Bearer tok', 'sec-websocket-protocol': 'v1,v2' });
       expect(seen[0]).toMatchObject({ url: `${srv.url}?a=1&b=x+y&b=2`, subprotocols: ['v1', 'v2'] });
-      expect(seen[0]!.headers.authorization).toBe('Bearer tok');
+      expect(seen[0]!.headers).toMatchObject({ Authorization: 'Bearer tok', 'X-Trace': 't-1', Upgrade: 'websocket' });
       const first = nextMessage(d.ws);
       d.ws.resume();
       expect(await first).toBe('hello-first');
