@@ -7,6 +7,7 @@ import {
   type LogFilterUi, type LogView,
 } from './log-state';
 import { validateCloseInput } from '../lib/close';
+import { readDownload, saveInBrowser, uploadFile, type PickedFile } from '../lib/file-transfer';
 
 export interface ProbeState {
   loaded: boolean;
@@ -21,8 +22,10 @@ export interface ProbeState {
   logs: Record<string, LogView>;
   composers: Record<string, ComposerState>;
   templates: ProbeTemplate[];
-  /** Last export per session, shown next to the export buttons. */
-  exports: Record<string, { path: string; entries: number; bytes: number }>;
+  /** Last export per session, shown next to the export buttons: the file name (browser) or path (desktop). */
+  exports: Record<string, { file: string; entries: number; bytes: number; includeSecrets: boolean }>;
+  /** An import is running (upload or dialog). */
+  importing: boolean;
 }
 
 export interface ProbeSlice {
@@ -48,14 +51,18 @@ export interface ProbeSlice {
   /** The log list reports what is on screen; missing pages are fetched. */
   probeVisibleRange(id: string, start: number, end: number): void;
   probeResendSelected(id: string): Promise<void>;
-  probeExport(id: string, format: 'ndjson' | 'har', path?: string): Promise<void>;
-  probeImport(path: string): Promise<void>;
+  /** Desktop app: native save dialog; web host: a browser download. */
+  probeExport(id: string, format: 'ndjson' | 'har', includeSecrets: boolean): Promise<void>;
+  /** Web host: uploads a file the user picked. */
+  probeImportFile(file: PickedFile): Promise<void>;
+  /** Desktop app: native open dialog. */
+  probeImportDialog(): Promise<void>;
   probeSaveTemplate(id: string, name: string): Promise<void>;
   probeDeleteTemplate(templateId: string): Promise<void>;
 }
 
 export const initialProbe = (): ProbeState => ({
-  loaded: false, sessions: {}, order: [], tabs: [], active: null, editing: null, logs: {}, composers: {}, templates: [], exports: {},
+  loaded: false, sessions: {}, order: [], tabs: [], active: null, editing: null, logs: {}, composers: {}, templates: [], exports: {}, importing: false,
 });
 
 /** Rows fetched around the visible window, so small scrolls do not wait for the core. */
@@ -338,22 +345,47 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       }
     },
 
-    async probeExport(id, format, path) {
+    async probeExport(id, format, includeSecrets) {
       try {
-        const r = await deps.api.call('probeExport', { sessionId: id, format, path: path || undefined });
-        patch((p) => ({ ...p, exports: { ...p.exports, [id]: r } }));
-        get().notify('info', `Exported ${r.entries} entries to ${r.path}`);
+        let done: ProbeState['exports'][string];
+        if (get().app.info?.host === 'electron') {
+          const r = await deps.api.call('probeExportToFile', { sessionId: id, format, includeSecrets });
+          if (!r.saved) return;
+          done = { file: r.path, entries: r.entries, bytes: r.bytes, includeSecrets };
+        } else {
+          const file = await readDownload(deps.api, id, format, includeSecrets);
+          saveInBrowser(file);
+          done = { file: file.fileName, entries: file.entries, bytes: file.bytes, includeSecrets };
+        }
+        patch((p) => ({ ...p, exports: { ...p.exports, [id]: done } }));
+        get().notify('info', `Exported ${done.entries} entries to ${done.file}${includeSecrets ? ' (secrets included)' : ''}`);
       } catch (err) {
         fail('Export failed', err);
       }
     },
-    async probeImport(path) {
+    async probeImportFile(file) {
+      patch((p) => ({ ...p, importing: true }));
       try {
-        const view = await deps.api.call('probeImport', { path });
+        const view = await uploadFile(deps.api, file);
         patch((p) => withTabOpen(withSession(p, view), view.id));
         void refresh(view.id);
       } catch (err) {
         fail('Import failed', err);
+      } finally {
+        patch((p) => ({ ...p, importing: false }));
+      }
+    },
+    async probeImportDialog() {
+      patch((p) => ({ ...p, importing: true }));
+      try {
+        const { session: view } = await deps.api.call('probeImportFromFile', {});
+        if (!view) return;
+        patch((p) => withTabOpen(withSession(p, view), view.id));
+        void refresh(view.id);
+      } catch (err) {
+        fail('Import failed', err);
+      } finally {
+        patch((p) => ({ ...p, importing: false }));
       }
     },
 
