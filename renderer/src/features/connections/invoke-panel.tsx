@@ -48,9 +48,8 @@ function Outcome({ e, onCancel }: { e: InvokeEntry; onCancel: () => void }) {
   if (e.status === 'pending') return <Waiting e={e} onCancel={onCancel} />;
   if (e.status === 'cancelled') {
     return (
-      <div className="row-line muted response" data-testid="invoke-cancelled">
-        <span className="badge">cancelled</span>
-        <span>after {seconds((e.cancelledAtMs ?? e.sentAtMs) - e.sentAtMs)} — the server stops waiting at its timeout; a late answer is discarded.</span>
+      <div className="muted response" data-testid="invoke-cancelled">
+        <span className="badge">cancelled</span> after {seconds((e.cancelledAtMs ?? e.sentAtMs) - e.sentAtMs)} — the server stops waiting at its timeout; a late answer is discarded.
       </div>
     );
   }

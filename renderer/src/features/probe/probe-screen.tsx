@@ -41,7 +41,7 @@ export default function ProbeScreen() {
           <button type="button" className="btn small" disabled={p.importing} onClick={() => (desktop ? void importDialog() : picker.current?.click())}>
             {p.importing ? 'Importing…' : 'Import a file…'}
           </button>
-          <span className="hint">NDJSON or HAR export, opened read-only</span>
+          <span className="muted" style={{ fontSize: 11 }}>NDJSON or HAR export, opened read-only</span>
           {!desktop && (
             <input
               ref={picker}

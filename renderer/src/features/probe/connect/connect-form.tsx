@@ -138,8 +138,8 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
             <>
               <Row label="Preset">
                 <div className="toggle" role="group" aria-label="pairing preset">
-                  {([['switchboard', 'Switchboard'], ['jsonrpc', 'JSON-RPC 2.0'], ['custom', 'custom']] as const).map(([p, label]) => (
-                    <button key={p} type="button" aria-pressed={f.pairingPreset === p} onClick={() => set('pairingPreset', p)}>{label}</button>
+                  {([['switchboard', 'Switchboard', 'id ↔ inReplyTo'], ['jsonrpc', 'JSON-RPC', 'JSON-RPC 2.0: id ↔ id, method vs result/error'], ['custom', 'custom', 'your own JSON paths']] as const).map(([p, label, title]) => (
+                    <button key={p} type="button" title={title} aria-pressed={f.pairingPreset === p} onClick={() => set('pairingPreset', p)}>{label}</button>
                   ))}
                 </div>
               </Row>

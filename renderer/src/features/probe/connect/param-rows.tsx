@@ -34,7 +34,7 @@ export function ParamRows({ kind, rows, onChange, error }: { kind: 'headers' | '
             />
             <label className="check param-secret" title={forced ? `${r.name} is always kept in the secret store` : 'keep the value in the secret store, redacted in logs and exports'}>
               <input type="checkbox" aria-label={`${noun} ${i + 1} secret`} checked={secret} disabled={forced} onChange={(e) => set(i, { secret: e.target.checked })} />
-              🔒
+              secret
             </label>
             <button type="button" className="btn small" aria-label={`remove ${noun} ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
               ×
@@ -46,7 +46,11 @@ export function ParamRows({ kind, rows, onChange, error }: { kind: 'headers' | '
         <button type="button" className="btn small" onClick={() => onChange([...rows, emptyRow()])}>
           + Add {noun}
         </button>
-        {error ? <span className="err" role="alert">{error}</span> : <span className="hint">🔒 values go to the secret store, never into saved files, logs or exports</span>}
+        {error ? (
+          <span className="err" role="alert">{error}</span>
+        ) : rows.some((r) => r.secret || forcedSecret(kind, r.name)) ? (
+          <span className="hint">secret values go to the secret store: never into saved files or logs, nor exports unless asked</span>
+        ) : null}
       </div>
     </div>
   );
