@@ -13,7 +13,7 @@ import { summarize } from './log-text';
 import { loadSessions, loadTemplates, NO_SECRETS, PROBE_DIR_MODE, saveSessions, saveTemplates, SECRET_NAMES, stripSecrets, type SavedSession, type SecretFlags } from './persist';
 import { FileSecretStore } from '../storage/secret-store';
 import { ProbeSession, type SessionOptions } from './session';
-import { applySecrets, liftUrlSecrets, loadSessionSecrets, resolveParams, secretKey, type Secrets } from './session-secrets';
+import { applySecrets, hasInlineSecrets, liftUrlSecrets, loadSessionSecrets, resolveParams, secretKey, type Secrets } from './session-secrets';
 import { Transfers, type TransferOptions } from './transfers';
 
 export interface ProbeContext {
@@ -147,6 +147,23 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
 
   for (const saved of loadSessions(sessionsPath, (m) => problems.push(m))) createSession(saved.id, saved.config, saved.createdAt, saved);
 
+  /** Moves secrets an older sessions.json held in clear into the store; calls touching secrets wait for it. */
+  const migrated: Promise<void> = (async () => {
+    const legacy = [...live.values()].filter((l) => l.saved && hasInlineSecrets(l.saved.config));
+    if (legacy.length === 0) return;
+    for (const l of legacy) {
+      const saved = l.saved!;
+      const config = liftUrlSecrets(saved.config);
+      const params = await resolveParams(secrets, saved.id, config, saved.secrets);
+      const flags = await applySecrets(secrets, saved.id, config, saved.secrets, false, params);
+      l.saved = { ...saved, config: stripSecrets(config), secrets: flags };
+      l.session.updateConfig(l.saved.config);
+    }
+    await persistSessions();
+  })().catch((err: unknown) => {
+    problems.push(`moving secrets out of ${sessionsPath}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+
   const get = (sessionId: string): Live => {
     const l = live.get(sessionId);
     if (!l) throw ConsoleError.of(ErrorCode.NotFound, `no probe session ${sessionId}`, { field: 'sessionId' });
@@ -166,6 +183,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
     probeListSessions: async () => ({ sessions: views() }),
     probeGetSession: async ({ sessionId }) => view(get(sessionId)),
     probeSaveSession: async ({ sessionId, config: input }) => {
+      await migrated;
       const existing = sessionId !== undefined ? get(sessionId) : null;
       if (existing && !existing.saved) throw ConsoleError.of(ErrorCode.Conflict, 'an imported session cannot be saved over', { field: 'sessionId' });
       const id = sessionId ?? randomUUID();
@@ -190,6 +208,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       return view(l);
     },
     probeDeleteSession: async ({ sessionId }) => {
+      await migrated;
       const l = get(sessionId);
       await forget(sessionId);
       for (const n of SECRET_NAMES) if (l.saved?.secrets[n]) await secrets.delete(secretKey(sessionId, n));
@@ -198,6 +217,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       return { ok: true as const };
     },
     probeOpen: async ({ sessionId }) => {
+      await migrated;
       const l = get(sessionId);
       await l.session.open();
       return view(l);
@@ -241,6 +261,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
   return {
     handlers,
     dispose: async () => {
+      await migrated;
       if (batchTimer) clearTimeout(batchTimer);
       batchTimer = null;
       pending.clear();

@@ -22,6 +22,14 @@ export function liftUrlSecrets(config: ProbeSessionConfig): ProbeSessionConfig {
   return { ...config, url: url.toString(), query };
 }
 
+/**
+ * Sessions saved before header/query secrets existed may hold such values (or a credential in the URL)
+ * in sessions.json: those are moved into the secret store when the probe starts.
+ */
+export function hasInlineSecrets(config: ProbeSessionConfig): boolean {
+  return [...config.headers, ...config.query].some((p) => p.secret && p.value !== undefined) || liftUrlSecrets(config) !== config;
+}
+
 async function loadParams(secrets: Secrets, id: string, stored: boolean): Promise<StoredParams> {
   const empty: StoredParams = { headers: {}, query: {} };
   if (!stored) return empty;

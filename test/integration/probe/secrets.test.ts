@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -85,6 +85,29 @@ describe('probe secrets: header and query values, files 0600, redacted exports',
     await hx.until(() => upgrades.length === 2 || undefined, 5000, 'second upgrade');
     expect(upgrades[1]!.headers).toMatchObject({ cookie: 'sid=cookie-secret-456', 'x-tenant': 'tenant-secret-789', 'x-plain': 'p2' });
     expect(readFileSync(file, 'utf8')).not.toContain('tenant-secret-789');
+  });
+
+  it('moves secrets an older sessions.json held in clear into the store at start', async () => {
+    const dir = hx.dataDir;
+    await hx.service.dispose();
+    mkdirSync(join(dir, 'probe'), { recursive: true });
+    const legacy = { id: 'old-1', createdAt: '2026-01-01T00:00:00.000Z', config: { name: 'old', url: `${srv.url}/?access_token=legacy-url-1`, headers: [{ name: 'Authorization', value: 'Bearer legacy-hdr-2' }, { name: 'X-A', value: 'a' }] } };
+    writeFileSync(join(dir, 'probe', 'sessions.json'), JSON.stringify({ version: 1, sessions: [legacy] }));
+    const again = new Harness({}, dir);
+    try {
+      await again.h.probeOpen({ sessionId: 'old-1' });
+      await again.state('old-1', 'open');
+      const req = upgrades.at(-1)!;
+      expect(req.headers.authorization).toBe('Bearer legacy-hdr-2');
+      expect(new URL(req.url!, 'ws://x').searchParams.get('access_token')).toBe('legacy-url-1');
+      const text = readFileSync(join(dir, 'probe', 'sessions.json'), 'utf8');
+      expect(text).not.toContain('legacy-hdr-2');
+      expect(text).not.toContain('legacy-url-1');
+      expect(text).toContain('"X-A"');
+      expect(mode(join(dir, 'probe', 'sessions.json'))).toBe(0o600);
+    } finally {
+      await again.service.dispose();
+    }
   });
 
   it('refuses a secret entry with nothing stored, changing nothing', async () => {
