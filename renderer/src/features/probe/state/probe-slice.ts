@@ -1,32 +1,16 @@
 import type { EventPayload } from '../../../../../protocol/console/contract';
-import type { ProbeSessionConfigInput, ProbeSessionView, ProbeTemplate } from '../../../../../protocol/console/probe';
+import type { ProbeSessionConfigInput, ProbeSessionView } from '../../../../../protocol/console/probe';
 import type { SliceCreator } from '../../../store/types';
 import { emptyComposer, buildMessage, type ComposerState } from './composer-state';
 import {
-  applyLogBatch, applyQueryResult, coreOffset, emptyLog, focusEntry, isUnfiltered, missingPages, select, setFilter, setPaused, toggleExpanded,
+  applyLogBatch, applyQueryResult, coreOffset, focusEntry, isUnfiltered, missingPages, select, setFilter, setPaused, toggleExpanded,
   type LogFilterUi, type LogView,
 } from './log-state';
 import { validateCloseInput } from '../lib/close';
 import { readDownload, saveInBrowser, uploadFile, type PickedFile } from '../lib/file-transfer';
+import { initialProbe, withSession, withSessions, withTabClosed, withTabOpen, type ProbeState } from './probe-state';
 
-export interface ProbeState {
-  loaded: boolean;
-  sessions: Record<string, ProbeSessionView>;
-  /** Saved sessions, oldest first. */
-  order: string[];
-  /** Sessions open as tabs, in tab order. */
-  tabs: string[];
-  active: string | null;
-  /** The connect form: for a session id, for a new session ('new'), or closed (null). */
-  editing: string | null;
-  logs: Record<string, LogView>;
-  composers: Record<string, ComposerState>;
-  templates: ProbeTemplate[];
-  /** Last export per session, shown next to the export buttons: the file name (browser) or path (desktop). */
-  exports: Record<string, { file: string; entries: number; bytes: number; includeSecrets: boolean }>;
-  /** An import is running (upload or dialog). */
-  importing: boolean;
-}
+export { initialProbe, withSession, withSessions, withTabClosed, withTabOpen, type ProbeState } from './probe-state';
 
 export interface ProbeSlice {
   probe: ProbeState;
@@ -61,48 +45,8 @@ export interface ProbeSlice {
   probeDeleteTemplate(templateId: string): Promise<void>;
 }
 
-export const initialProbe = (): ProbeState => ({
-  loaded: false, sessions: {}, order: [], tabs: [], active: null, editing: null, logs: {}, composers: {}, templates: [], exports: {}, importing: false,
-});
-
 /** Rows fetched around the visible window, so small scrolls do not wait for the core. */
 const OVERSCAN = 40;
-
-// ---- pure updates (unit tested)
-
-export function withSessions(p: ProbeState, sessions: ProbeSessionView[]): ProbeState {
-  const byId: Record<string, ProbeSessionView> = {};
-  for (const s of sessions) byId[s.id] = s;
-  const order = [...sessions].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((s) => s.id);
-  const tabs = p.tabs.filter((t) => byId[t]);
-  const active = p.active && byId[p.active] ? p.active : (tabs[0] ?? null);
-  return { ...p, sessions: byId, order, tabs, active, editing: p.editing === 'new' || (p.editing && byId[p.editing]) ? p.editing : null };
-}
-
-export function withSession(p: ProbeState, s: ProbeSessionView): ProbeState {
-  const order = p.order.includes(s.id) ? p.order : [...p.order, s.id];
-  return { ...p, sessions: { ...p.sessions, [s.id]: s }, order };
-}
-
-export function withTabOpen(p: ProbeState, id: string): ProbeState {
-  const s = p.sessions[id];
-  return {
-    ...p,
-    tabs: p.tabs.includes(id) ? p.tabs : [...p.tabs, id],
-    active: id,
-    logs: p.logs[id] ? p.logs : { ...p.logs, [id]: emptyLog(s?.stats) },
-    composers: p.composers[id] ? p.composers : { ...p.composers, [id]: emptyComposer() },
-  };
-}
-
-export function withTabClosed(p: ProbeState, id: string): ProbeState {
-  const i = p.tabs.indexOf(id);
-  if (i < 0) return p;
-  const tabs = p.tabs.filter((t) => t !== id);
-  const active = p.active === id ? (tabs[Math.min(i, tabs.length - 1)] ?? null) : p.active;
-  const { [id]: _l, ...logs } = p.logs;
-  return { ...p, tabs, active, logs };
-}
 
 // ---- slice
 
