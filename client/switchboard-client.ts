@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
+import { dial, DialError, DialErrorCode, type DialOptions } from '../common/node/dialer';
 import { ServerFrameSchema, type MessageFrame, type ServerFrame, type WelcomeFrame } from '../protocol/client-frames';
 import { CloseCode } from '../protocol/close-codes';
 import { ErrorCode, type ErrorInfo } from '../protocol/errors';
@@ -18,7 +19,17 @@ export interface ReconnectOptions {
 /** Return this from onRequest to leave a server request unanswered (tests of invoke timeouts). */
 export const NO_REPLY: unique symbol = Symbol('no-reply');
 
-export interface SwitchboardClientOptions {
+/**
+ * How the socket is opened — common/node/dialer.ts does it: extra `query` and `headers`,
+ * `subprotocols`, HTTP-level `auth` on the upgrade (for a gateway or reverse proxy in front; the
+ * Switchboard login itself uses `credentials`), `origin`, `tls` (ca, cert/key, passphrase,
+ * servername, insecure), an HTTP CONNECT `proxy`, `handshakeTimeoutMs` (default 10 000),
+ * `maxPayload`, `perMessageDeflate` (default false here).
+ */
+export type ClientDialOptions = Omit<DialOptions, 'url' | 'autoPong'>;
+
+export interface SwitchboardClientOptions extends ClientDialOptions {
+  /** ws:// or wss:// channel URL. */
   url: string;
   clientId: string;
   clientName?: string;
@@ -29,8 +40,6 @@ export interface SwitchboardClientOptions {
   onRequest?: (data: unknown) => unknown;
   /** Default timeout of request(); default 10000 ms. */
   requestTimeoutMs?: number;
-  /** Extra ws options, e.g. headers. */
-  wsOptions?: WebSocket.ClientOptions;
   /**
    * Pub/sub: acknowledge each delivery right after the `message` listeners ran (default true).
    * With false, call ack(topic, seq) yourself; the server delivers at most its window
@@ -63,6 +72,8 @@ export interface ClientEvents {
   protocolError: [ErrorInfo];
   /** Every parsed server frame, for logging. */
   frame: [ServerFrame];
+  /** Why a connect attempt failed (DNS, refused, TLS, proxy, handshake status, timeout…); a `close` (1006) follows. */
+  dialError: [DialError];
 }
 
 interface Pending {
@@ -79,6 +90,8 @@ interface Pending {
 export class SwitchboardClient extends EventEmitter<ClientEvents> {
   private _state: ClientState = 'disconnected';
   private ws: WebSocket | null = null;
+  /** The connect attempt in flight; aborting it cancels the connect. */
+  private dialing: AbortController | null = null;
   private userClosed = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -188,11 +201,12 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     for (const w of this.connectWaiters.splice(0)) w.reject(new ClientRequestError(ErrorCode.ConnectionClosed, 'closed before welcome'));
-    if (!this.ws) return Promise.resolve();
+    if (!this.ws && !this.dialing) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
     if (this._state !== 'closing') {
       this.setState('closing');
-      this.ws.close(code, reason);
+      if (this.ws) this.ws.close(code, reason);
+      else this.dialing?.abort();
     }
     return done;
   }
@@ -204,17 +218,50 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
     this.emit('state', { from, to });
   }
 
+  private dialOptions(): DialOptions {
+    const o = this.options;
+    return {
+      url: o.url,
+      perMessageDeflate: o.perMessageDeflate ?? false,
+      ...(o.query ? { query: o.query } : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
+      ...(o.subprotocols ? { subprotocols: o.subprotocols } : {}),
+      ...(o.auth ? { auth: o.auth } : {}),
+      ...(o.origin !== undefined ? { origin: o.origin } : {}),
+      ...(o.tls ? { tls: o.tls } : {}),
+      ...(o.proxy ? { proxy: o.proxy } : {}),
+      ...(o.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
+      ...(o.maxPayload !== undefined ? { maxPayload: o.maxPayload } : {}),
+    };
+  }
+
   private open(): void {
     this.reconnectTimer = null;
     this.setState('connecting');
-    const ws = new WebSocket(this.options.url, { perMessageDeflate: false, ...this.options.wsOptions });
-    this.ws = ws;
-    ws.on('open', () => {
-      this.sendFrame({ type: 'hello', clientId: this.options.clientId, ...(this.options.clientName ? { clientName: this.options.clientName } : {}), ...this.options.credentials });
-    });
-    ws.on('message', (raw) => this.onMessage(raw.toString()));
-    ws.on('error', () => undefined); // a close event always follows
-    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+    const attempt = new AbortController();
+    this.dialing = attempt;
+    dial(this.dialOptions(), { signal: attempt.signal }).then(
+      ({ ws }) => {
+        if (this.dialing !== attempt) {
+          ws.terminate();
+          return;
+        }
+        this.dialing = null;
+        this.ws = ws;
+        ws.on('message', (raw) => this.onMessage(raw.toString()));
+        ws.on('error', () => undefined); // a close event always follows
+        ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+        ws.resume();
+        this.sendFrame({ type: 'hello', clientId: this.options.clientId, ...(this.options.clientName ? { clientName: this.options.clientName } : {}), ...this.options.credentials });
+      },
+      (err: unknown) => {
+        if (this.dialing !== attempt) return;
+        this.dialing = null;
+        const e = err instanceof DialError ? err : new DialError(DialErrorCode.Network, String(err), { stage: 'connect' });
+        if (e.code !== DialErrorCode.Aborted) this.emit('dialError', e);
+        this.ended(1006, '', e);
+      },
+    );
   }
 
   private onMessage(text: string): void {
@@ -292,6 +339,11 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.ws = null;
+    this.ended(code, reason, null);
+  }
+
+  /** The socket (or the attempt to open one) is gone: settle waiters, then reconnect unless told not to. */
+  private ended(code: number, reason: string, dialError: DialError | null): void {
     this.welcomeFrame = null;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -302,8 +354,10 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
     this.emit('close', { code, reason });
     for (const w of this.closeWaiters.splice(0)) w();
     const reconnect = this.options.reconnect === undefined ? DEFAULT_RECONNECT : this.options.reconnect;
-    if (this.userClosed || reconnect === false || PERMANENT_CLOSES.has(code)) {
-      for (const w of this.connectWaiters.splice(0)) w.reject(new ClientRequestError(ErrorCode.ConnectionClosed, `closed (${code}) ${reason}`.trim(), { code, reason }));
+    // Options the dialer refused will be refused again: no point retrying.
+    const permanent = PERMANENT_CLOSES.has(code) || dialError?.code === DialErrorCode.InvalidOptions;
+    if (this.userClosed || reconnect === false || permanent) {
+      for (const w of this.connectWaiters.splice(0)) w.reject(dialError && dialError.code !== DialErrorCode.Aborted ? dialError : new ClientRequestError(ErrorCode.ConnectionClosed, `closed (${code}) ${reason}`.trim(), { code, reason }));
       return;
     }
     // Full jitter: spreads a swarm's reconnects instead of having them all hit the server together.

@@ -1,4 +1,4 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core';
 import { FileSecretStore, type SecretStore } from '../core/storage/secret-store';
@@ -6,6 +6,7 @@ import { sandboxController } from '../embedded/sandbox';
 import { sandboxProcessController } from '../embedded/sandbox-process';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import { wireIpc } from './ipc';
+import { electronFileDialogs } from './file-dialogs';
 import { installMenu } from './menu';
 import { SafeStorageSecretStore } from './secret-store';
 import { installSecurityRules } from './security';
@@ -53,6 +54,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     sandbox: sandboxFor(dataDir),
     sandboxAllowed: !noSandboxServer,
+    probeDialogs: electronFileDialogs(dialog, () => win, app.getPath('downloads')),
   });
   unwire = wireIpc(corePromise, () => win);
   win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));

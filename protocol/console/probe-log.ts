@@ -122,5 +122,7 @@ export const ProbeLogStatsSchema = z.object({
   spilled: z.number().int().nonnegative(),
   /** Times the flood guard paused reading from the socket (TCP backpressure; nothing is lost). */
   floodPauses: z.number().int().nonnegative(),
+  /** RTT of the newest pong that answered one of our pings (kept by the core, whatever the log filter); null before the first. */
+  lastRttMs: z.number().nonnegative().nullable(),
 });
 export type ProbeLogStats = z.infer<typeof ProbeLogStatsSchema>;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { CloseReasonSchema, SendableCloseCodeSchema, utf8Length } from '../close-codes';
+import { CloseReasonSchema, SendableCloseCodeSchema } from '../close-codes';
 import { IsoTime } from '../time';
 import { defineCalls, defineEvents } from './define';
+import { isJson, ProbeMessage } from './probe-messages';
+import { isSensitiveHeader, isSensitiveQuery } from './probe-secrets';
 import {
   ProbeLogFilterSchema,
   ProbeLogRowSchema,
@@ -11,24 +13,18 @@ import {
 } from './probe-log';
 
 export * from './probe-log';
+export * from './probe-messages';
+export * from './probe-secrets';
 
 /**
  * Ad hoc outgoing WebSocket sessions (the probe). Sockets live in the console core; the renderer
- * only holds ids and pages through logs. Secrets (auth password/token, TLS key + passphrase, proxy
- * password) go in through these calls and never come back: views carry `has…` flags instead.
- * Convention for secret fields on save: omitted = keep the stored value, '' = clear it.
+ * only holds ids and pages through logs. Secrets (auth password/token/key, TLS key + passphrase, proxy
+ * password, and header/query values marked secret) go in through these calls and never come back:
+ * views carry `has…` flags instead. Convention for secret fields on save: omitted = keep the stored
+ * value, '' = clear it. Files move through the contract (download/upload in chunks, or the desktop
+ * app's native dialogs): the renderer never names a path on the machine running the core.
  */
 
-const utf8Bytes = utf8Length;
-
-const isJson = (s: string): boolean => {
-  try {
-    JSON.parse(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const ProbeId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 
@@ -40,18 +36,59 @@ export const ProbeUrl = z
   .refine((s) => URL.canParse(s), 'not a valid URL')
   .refine((s) => !URL.canParse(s) || ['ws:', 'wss:'].includes(new URL(s).protocol), 'only ws: and wss: URLs are allowed');
 
-const NameValue = z.object({ name: z.string().min(1).max(256), value: z.string().max(8192) });
 const HeaderName = z.string().min(1).max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name');
+
+/**
+ * A header or query parameter of a session. `secret` entries (forced for credential-like names, see
+ * probe-secrets.ts) keep their value in the secret store: on save an omitted value keeps the stored
+ * one; a plain entry always carries its value.
+ */
+const paramInput = (name: z.ZodString, sensitive: (n: string) => boolean) =>
+  z
+    .object({ name, value: z.string().max(8192).optional(), secret: z.boolean().optional() })
+    .superRefine((p, ctx) => {
+      if (p.value === undefined && !(p.secret || sensitive(p.name))) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a value is required (only a secret entry may omit it to keep the stored one)' });
+    })
+    .transform((p) => ({ name: p.name, ...(p.value !== undefined ? { value: p.value } : {}), secret: p.secret === true || sensitive(p.name) }));
+export type ProbeParam = { name: string; value?: string; secret: boolean };
+
+/** Header names are unique (case-insensitive): the dialer refuses a header given twice. */
+export const ProbeHeadersInput = z
+  .array(paramInput(HeaderName, isSensitiveHeader))
+  .max(100)
+  .superRefine((hs, ctx) => {
+    const seen = new Set<string>();
+    hs.forEach((h, i) => {
+      const k = h.name.toLowerCase();
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `header ${h.name} is given twice` });
+      seen.add(k);
+    });
+  });
+/** Query names may repeat (a=1&a=2), but a secret one is stored by name, so it must be unique. */
+export const ProbeQueryInput = z
+  .array(paramInput(z.string().min(1).max(256), isSensitiveQuery))
+  .max(100)
+  .superRefine((qs, ctx) => {
+    qs.forEach((q, i) => {
+      if (q.secret && qs.some((o, j) => j !== i && o.name === q.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `secret query parameter ${q.name} must have a unique name` });
+    });
+  });
+/** In views a secret entry has no value, only whether one is stored. */
+const ParamView = z.object({ name: z.string(), value: z.string().optional(), secret: z.boolean(), hasValue: z.boolean() });
+export type ProbeParamView = z.infer<typeof ParamView>;
 
 export const ProbeAuthInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({ type: z.literal('basic'), username: z.string().max(256), password: z.string().max(1024).optional() }),
   z.object({ type: z.literal('bearer'), token: z.string().max(16384).optional() }),
+  /** An API key sent in a header of its own (default `X-API-Key`). */
+  z.object({ type: z.literal('api-key'), header: HeaderName.default('X-API-Key'), key: z.string().max(16384).optional() }),
 ]);
 export const ProbeAuthView = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({ type: z.literal('basic'), username: z.string(), hasPassword: z.boolean() }),
   z.object({ type: z.literal('bearer'), hasToken: z.boolean() }),
+  z.object({ type: z.literal('api-key'), header: z.string(), hasKey: z.boolean() }),
 ]);
 
 /** PEM text or a file path for each of CA / cert; the client key is a secret (PEM text) or a path. */
@@ -89,12 +126,37 @@ export const ProbePing = z.object({
   payload: z.string().max(125).default(''),
 });
 
-/** How requests and replies are paired: a dotted JSON path on each side (defaults: Switchboard's id ↔ inReplyTo). */
-export const ProbeCorrelation = z.object({
-  enabled: z.boolean().default(true),
-  requestPath: z.string().min(1).max(256).default('id'),
-  replyPath: z.string().min(1).max(256).default('inReplyTo'),
-});
+/** Named pairing rules: the paths each uses (`custom` takes the paths given). */
+export const PROBE_PAIRING_PRESETS = {
+  /** Switchboard frames: a request's `id` is answered by a response's `inReplyTo`. */
+  switchboard: { requestPath: 'id', replyPath: 'inReplyTo' },
+  /** JSON-RPC 2.0: `{id, method}` is a request, `{id, result|error}` its reply (same field both ways). */
+  jsonrpc: { requestPath: 'id', replyPath: 'id' },
+} as const;
+export const ProbePairingPreset = z.enum(['switchboard', 'jsonrpc', 'custom']);
+export type ProbePairingPreset = z.infer<typeof ProbePairingPreset>;
+
+const CorrelationPath = z.string().min(1).max(256);
+/**
+ * How requests and replies are paired: a dotted JSON path on each side, or a named preset.
+ * Without a preset, paths equal to Switchboard's (or none) mean `switchboard`, others `custom`, so
+ * sessions saved before presets existed read the same.
+ */
+export const ProbeCorrelation = z
+  .object({ enabled: z.boolean().default(true), preset: ProbePairingPreset.optional(), requestPath: CorrelationPath.optional(), replyPath: CorrelationPath.optional() })
+  .superRefine((c, ctx) => {
+    if (!c.preset || c.preset === 'custom') return;
+    const p = PROBE_PAIRING_PRESETS[c.preset];
+    for (const k of ['requestPath', 'replyPath'] as const) {
+      if (c[k] !== undefined && c[k] !== p[k]) ctx.addIssue({ code: 'custom', path: [k], message: `the ${c.preset} preset pairs ${p.requestPath} ↔ ${p.replyPath}; choose the custom preset for other paths` });
+    }
+  })
+  .transform((c): { enabled: boolean; preset: ProbePairingPreset; requestPath: string; replyPath: string } => {
+    const sb = PROBE_PAIRING_PRESETS.switchboard;
+    const preset = c.preset ?? ((c.requestPath ?? sb.requestPath) === sb.requestPath && (c.replyPath ?? sb.replyPath) === sb.replyPath ? 'switchboard' : 'custom');
+    const paths = preset === 'custom' ? { requestPath: c.requestPath ?? sb.requestPath, replyPath: c.replyPath ?? sb.replyPath } : PROBE_PAIRING_PRESETS[preset];
+    return { enabled: c.enabled, preset, ...paths };
+  });
 
 export const ProbeHelper = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
@@ -116,20 +178,20 @@ export const ProbeLimits = z.object({
 const ConfigCommon = {
   name: z.string().min(1).max(200),
   url: ProbeUrl,
-  query: z.array(NameValue).max(100).default([]),
-  headers: z.array(z.object({ name: HeaderName, value: z.string().max(8192) })).max(100).default([]),
   subprotocols: z.array(z.string().min(1).max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid subprotocol token')).max(32).default([]),
   origin: z.string().max(2048).optional(),
   handshakeTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   reconnect: ProbeReconnect.default({ enabled: false, initialDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 0 }),
   ping: ProbePing.default({ intervalMs: 0, payload: '' }),
-  correlation: ProbeCorrelation.default({ enabled: true, requestPath: 'id', replyPath: 'inReplyTo' }),
+  correlation: ProbeCorrelation.default({ enabled: true, preset: 'switchboard', requestPath: 'id', replyPath: 'inReplyTo' }),
   helper: ProbeHelper.default({ type: 'none' }),
   limits: ProbeLimits.default({ maxMessageBytes: 16 * 1024 * 1024, maxEntries: 1_000_000, floodMessagesPerSecond: 50_000 }),
 };
 
 export const ProbeSessionConfigInput = z.object({
   ...ConfigCommon,
+  query: ProbeQueryInput.default([]),
+  headers: ProbeHeadersInput.default([]),
   auth: ProbeAuthInput.default({ type: 'none' }),
   tls: ProbeTlsInput.optional(),
   proxy: ProbeProxyInput.optional(),
@@ -139,6 +201,8 @@ export type ProbeSessionConfig = z.output<typeof ProbeSessionConfigInput>;
 
 export const ProbeSessionConfigView = z.object({
   ...ConfigCommon,
+  query: z.array(ParamView),
+  headers: z.array(ParamView),
   auth: ProbeAuthView,
   tls: ProbeTlsView.optional(),
   proxy: ProbeProxyView.optional(),
@@ -163,48 +227,6 @@ export const ProbeSessionView = z.object({
 });
 export type ProbeSessionView = z.infer<typeof ProbeSessionView>;
 
-/** Binary payloads: hex (whitespace allowed) or base64 text, or a file read by the core. */
-export const ProbeBinarySource = z.discriminatedUnion('encoding', [
-  z.object({ encoding: z.literal('hex'), data: z.string().max(64 * 1024 * 1024).regex(/^(?:\s*[0-9a-fA-F]{2})*\s*$/, 'malformed hex: expected pairs of hex digits') }),
-  z.object({ encoding: z.literal('base64'), data: z.string().max(96 * 1024 * 1024).regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'malformed base64') }),
-  z.object({ encoding: z.literal('file'), path: z.string().min(1).max(4096) }),
-]);
-
-export const ProbeSwitchboardFrame = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('hello'), clientId: z.string().min(1).max(256), clientName: z.string().max(256).optional(), username: z.string().optional(), password: z.string().optional(), apiKey: z.string().optional(), token: z.string().optional() }),
-  /** `id` is generated when omitted; `data` is JSON text. */
-  z.object({ kind: z.literal('request'), id: z.string().max(128).optional(), data: z.string().refine(isJson, 'data must be valid JSON').default('null') }),
-  z.object({ kind: z.literal('subscribe'), id: z.string().max(128).optional(), topic: z.string().min(1).max(200) }),
-  z.object({ kind: z.literal('unsubscribe'), id: z.string().max(128).optional(), topic: z.string().min(1).max(200) }),
-  z.object({ kind: z.literal('publish'), id: z.string().max(128).optional(), topic: z.string().min(1).max(200), data: z.string().refine(isJson, 'data must be valid JSON').default('null') }),
-  z.object({ kind: z.literal('ack'), topic: z.string().min(1).max(200), seq: z.number().int().nonnegative() }),
-  z.object({ kind: z.literal('response'), inReplyTo: z.string().min(1).max(128), ok: z.boolean().default(true), data: z.string().refine(isJson, 'data must be valid JSON').default('null') }),
-]);
-
-const StompHeaders = z.array(NameValue).max(100).default([]);
-export const ProbeStompFrame = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('CONNECT'), host: z.string().max(256).default('/'), login: z.string().max(256).optional(), passcode: z.string().max(1024).optional(), heartBeat: z.string().regex(/^\d+,\d+$/).default('0,0'), headers: StompHeaders }),
-  z.object({ command: z.literal('SUBSCRIBE'), destination: z.string().min(1).max(1024), id: z.string().min(1).max(256), ack: z.enum(['auto', 'client', 'client-individual']).default('auto'), headers: StompHeaders }),
-  z.object({ command: z.literal('UNSUBSCRIBE'), id: z.string().min(1).max(256), headers: StompHeaders }),
-  z.object({ command: z.literal('SEND'), destination: z.string().min(1).max(1024), body: z.string().max(16 * 1024 * 1024).default(''), contentType: z.string().max(256).optional(), headers: StompHeaders }),
-  z.object({ command: z.literal('ACK'), id: z.string().min(1).max(1024), headers: StompHeaders }),
-  z.object({ command: z.literal('NACK'), id: z.string().min(1).max(1024), headers: StompHeaders }),
-  z.object({ command: z.literal('DISCONNECT'), receipt: z.string().max(256).optional(), headers: StompHeaders }),
-]);
-
-/** What can be sent on an open session. */
-export const ProbeMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), data: z.string().max(64 * 1024 * 1024) }),
-  z.object({ type: z.literal('json'), data: z.string().max(64 * 1024 * 1024).refine(isJson, 'not valid JSON') }),
-  z.object({ type: z.literal('binary'), source: ProbeBinarySource }),
-  /** Ping with an optional payload (≤ 125 bytes, text); the matching pong is logged with its RTT. */
-  z.object({ type: z.literal('ping'), payload: z.string().max(125).refine((s) => utf8Bytes(s) <= 125, 'ping payload is at most 125 bytes').default('') }),
-  z.object({ type: z.literal('switchboard'), frame: ProbeSwitchboardFrame }),
-  z.object({ type: z.literal('stomp'), frame: ProbeStompFrame }),
-]);
-export type ProbeMessageInput = z.input<typeof ProbeMessage>;
-export type ProbeMessage = z.output<typeof ProbeMessage>;
-
 export const ProbeCloseCode = SendableCloseCodeSchema;
 export const ProbeCloseReason = CloseReasonSchema;
 
@@ -213,6 +235,28 @@ export type ProbeTemplate = z.infer<typeof ProbeTemplate>;
 
 const SessionRef = z.object({ sessionId: ProbeId });
 const Ok = z.object({ ok: z.literal(true) });
+
+export const ProbeExportFormat = z.enum(['ndjson', 'har']);
+/** Bounds of file transfers through the contract (documented in docs/probe.md). */
+export const PROBE_TRANSFER_LIMITS = {
+  /** Largest chunk of a download read or upload write (decoded bytes). */
+  maxChunkBytes: 4 * 1024 * 1024,
+  /** Largest upload; bigger files are refused at probeUploadStart. */
+  maxUploadBytes: 512 * 1024 * 1024,
+  /** Transfers open at once; starting one more closes the oldest. */
+  maxOpen: 8,
+  /** A transfer untouched this long is closed and its temporary file deleted. */
+  idleMs: 5 * 60_000,
+} as const;
+const TransferId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a transfer id');
+const ProbeDownload = z.object({
+  transferId: TransferId,
+  /** Suggested file name: <session name>-<UTC time>.<ndjson|har>. */
+  fileName: z.string(),
+  mimeType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  entries: z.number().int().nonnegative(),
+});
 
 export const probeCalls = defineCalls({
   probeListSessions: { input: z.object({}), output: z.object({ sessions: z.array(ProbeSessionView) }) },
@@ -252,13 +296,40 @@ export const probeCalls = defineCalls({
       tookMs: z.number().nonnegative(),
     }),
   },
-  /** Writes the session log to a file (default: <dataDir>/probe/exports/<name>-<time>.<ext>). */
-  probeExport: {
-    input: z.object({ sessionId: ProbeId, format: z.enum(['ndjson', 'har']), path: z.string().min(1).max(4096).optional() }),
-    output: z.object({ path: z.string(), entries: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+  /**
+   * Starts a download of the session log (web host: the renderer reads it in chunks and saves it with
+   * the browser). Secret header/query values are redacted unless `includeSecrets`.
+   */
+  probeDownloadStart: { input: z.strictObject({ sessionId: ProbeId, format: ProbeExportFormat, includeSecrets: z.boolean().default(false) }), output: ProbeDownload },
+  /** One chunk of a download, base64 (at most maxChunkBytes decoded). */
+  probeDownloadRead: {
+    input: z.strictObject({ transferId: TransferId, offset: z.number().int().nonnegative(), length: z.number().int().min(1).max(PROBE_TRANSFER_LIMITS.maxChunkBytes) }),
+    output: z.object({ data: z.string(), bytes: z.number().int().nonnegative() }),
   },
-  /** Reads an NDJSON or HAR-style export (validated) into a new, imported session. */
-  probeImport: { input: z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() }), output: ProbeSessionView },
+  /** Starts an upload of an export file the user picked in the browser; `bytes` is its size. */
+  probeUploadStart: {
+    input: z.strictObject({ fileName: z.string().min(1).max(255), bytes: z.number().int().nonnegative() }),
+    output: z.object({ transferId: TransferId, maxChunkBytes: z.number().int().positive() }),
+  },
+  /** Appends one chunk (base64) at `offset`; chunks must come in order. */
+  probeUploadWrite: {
+    input: z.strictObject({ transferId: TransferId, offset: z.number().int().nonnegative(), data: z.string().max(Math.ceil(PROBE_TRANSFER_LIMITS.maxChunkBytes / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'malformed base64') }),
+    output: z.object({ received: z.number().int().nonnegative() }),
+  },
+  /** Imports the uploaded file (validated, like a file import) into a new, read-only session. */
+  probeUploadFinish: { input: z.strictObject({ transferId: TransferId, name: z.string().min(1).max(200).optional() }), output: ProbeSessionView },
+  /** Ends a download or abandons an upload (its temporary file is deleted). */
+  probeTransferClose: { input: z.strictObject({ transferId: TransferId }), output: Ok },
+  /** Desktop app: asks where to save with the native dialog and writes the export there. */
+  probeExportToFile: {
+    input: z.strictObject({ sessionId: ProbeId, format: ProbeExportFormat, includeSecrets: z.boolean().default(false) }),
+    output: z.discriminatedUnion('saved', [
+      z.object({ saved: z.literal(false) }),
+      z.object({ saved: z.literal(true), path: z.string(), entries: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+    ]),
+  },
+  /** Desktop app: picks an export with the native dialog and imports it (null when cancelled). */
+  probeImportFromFile: { input: z.strictObject({ name: z.string().min(1).max(200).optional() }), output: z.object({ session: ProbeSessionView.nullable() }) },
   probeListTemplates: { input: z.object({}), output: z.object({ templates: z.array(ProbeTemplate) }) },
   probeSaveTemplate: { input: z.object({ id: ProbeId.optional(), name: z.string().min(1).max(200), message: ProbeMessage }), output: ProbeTemplate },
   probeDeleteTemplate: { input: z.object({ id: ProbeId }), output: Ok },

@@ -39,10 +39,18 @@ test.beforeAll(async () => {
         return;
       }
       let id: unknown;
+      let rpc = false;
       try {
-        id = (JSON.parse(text) as { id?: unknown }).id;
+        const m = JSON.parse(text) as { id?: unknown; jsonrpc?: unknown };
+        id = m.id;
+        rpc = m.jsonrpc === '2.0';
       } catch {
         id = undefined;
+      }
+      // JSON-RPC 2.0: the reply reuses the request's id.
+      if (rpc && id !== undefined) {
+        setTimeout(() => ws.send(JSON.stringify({ jsonrpc: '2.0', id, result: 'ok' })), 15);
+        return;
       }
       // A small delay makes the measured latency visible and realistic.
       if (id !== undefined) setTimeout(() => ws.send(JSON.stringify({ inReplyTo: id, ok: true, data: { echo: JSON.parse(text) as unknown } })), 15);
@@ -85,7 +93,22 @@ test('probe: connect, send JSON, paired reply with latency, filter, UTC, binary,
   await expect(page.getByText('scheme must be ws: or wss:, not http:')).toBeVisible();
   await page.getByLabel('Name', { exact: true }).fill('Echo');
   await page.getByLabel('Subprotocols').fill('echo.v1, other.v2');
-  await page.getByLabel('Headers').fill('X-Probe: e2e');
+  // Header rows: a plain one, one marked secret, and a credential-like one (always secret).
+  const headers = page.getByRole('group', { name: 'Headers' });
+  await headers.getByRole('button', { name: '+ Add header' }).click();
+  await page.getByLabel('header 1 name').fill('X-Probe');
+  await page.getByLabel('header 1 value').fill('e2e');
+  await headers.getByRole('button', { name: '+ Add header' }).click();
+  await page.getByLabel('header 2 name').fill('X-Tenant');
+  await page.getByLabel('header 2 value').fill('hush-tenant-123');
+  await page.getByLabel('header 2 secret').check();
+  await headers.getByRole('button', { name: '+ Add header' }).click();
+  await page.getByLabel('header 3 name').fill('X-Api-Key');
+  await page.getByLabel('header 3 value').fill('hush-key-456');
+  await expect(page.getByLabel('header 3 secret')).toBeChecked();
+  await expect(page.getByLabel('header 3 secret')).toBeDisabled();
+  await expect(page.getByLabel('header 2 value')).toHaveAttribute('type', 'password');
+  await shot(page, 'probe-connect-headers');
   await page.getByText('Custom TLS settings').click();
   await page.getByText('Ignore certificate errors').click();
   await expect(page.getByText('Certificate errors will be ignored')).toBeVisible();
@@ -173,21 +196,39 @@ test('probe: connect, send JSON, paired reply with latency, filter, UTC, binary,
   await expect(bin.last().locator('.hex-dump')).toContainText('48 65 6c 6c 6f');
   await expect(bin.last().locator('.hex-dump')).toContainText('|Hello|');
 
-  // Ping with a payload: the pong shows its RTT.
+  // Ping with a payload: the pong shows its RTT — also while the log filter hides every pong.
+  await page.getByLabel('filter log').fill('nothing-matches-this');
+  await expect(page.getByTestId('probe-counts')).toContainText(/^0 of/);
   await page.getByLabel('ping payload').fill('are-you-there');
   await page.getByRole('button', { name: 'Ping', exact: true }).click();
   await expect(page.getByTestId('probe-rtt')).toHaveText(/RTT \d/);
+  await page.getByLabel('filter log').fill('');
   await shot(page, 'probe-binary-ping');
 
-  // Export NDJSON to a known path and import it back as a read-only session.
-  const exportPath = join(dir, 'echo-log.ndjson');
-  await page.getByLabel('export path').fill(exportPath);
-  await page.getByRole('button', { name: 'NDJSON' }).click();
-  await expect(page.getByTestId('probe-export-path')).toContainText(exportPath);
-  const lines = (await readFile(exportPath, 'utf8')).trim().split('\n');
-  expect(lines.some((l) => l.includes('inReplyTo'))).toBe(true);
-  await page.getByLabel('import path').fill(exportPath);
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  // Export NDJSON: the browser downloads it; secrets are redacted unless asked for.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'NDJSON' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^Echo-\d{4}-\d\d-\d\dT[\d-]+Z\.ndjson$/);
+  const exportPath = join(dir, download.suggestedFilename());
+  await download.saveAs(exportPath);
+  const exported = await readFile(exportPath, 'utf8');
+  expect(exported.trim().split('\n').some((l) => l.includes('inReplyTo'))).toBe(true);
+  expect(exported).toContain('"X-Probe","value":"e2e"');
+  expect(exported).not.toContain('hush-tenant-123');
+  expect(exported).not.toContain('hush-key-456');
+  await expect(page.getByTestId('probe-export-path')).toContainText(download.suggestedFilename());
+  await page.getByText('include secrets').click();
+  await expect(page.getByText('The file will hold secret header and query values in clear.')).toBeVisible();
+  await shot(page, 'probe-export-secrets');
+  const [withSecrets] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'NDJSON' }).click()]);
+  const full = await readFile((await withSecrets.path())!, 'utf8');
+  expect(full).toContain('hush-tenant-123');
+  expect(full).toContain('hush-key-456');
+  await expect(page.getByTestId('probe-export-path')).toContainText('with secrets');
+  await page.getByText('include secrets').click();
+
+  // Import it back through the browser's file picker, as a read-only session.
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a file…' }).click()]);
+  await chooser.setFiles(exportPath);
   await expect(page.locator('.probe-tab')).toHaveCount(2);
   await expect(page.locator('.probe-session-head .badge').filter({ hasText: 'imported' })).toBeVisible();
   await expect(entries(page).filter({ hasText: '"inReplyTo":1' })).toHaveCount(1);
@@ -273,13 +314,11 @@ test('probe: saved sessions and templates reopen, re-send a selection, a flood s
   expect(longest).toBeLessThan(1_000);
   await shot(page, 'probe-flood');
 
-  // HAR-style export of what is retained.
-  const harPath = join(dir, 'flood.har');
-  await page.getByLabel('export path').fill(harPath);
-  await page.getByRole('button', { name: 'HAR' }).click();
-  await expect(page.getByTestId('probe-export-path')).toContainText(harPath);
-  const har = JSON.parse(await readFile(harPath, 'utf8')) as { log?: unknown };
-  expect(har.log).toBeTruthy();
+  // HAR-style export of what is retained, downloaded in chunks by the browser.
+  const [harDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'HAR' }).click()]);
+  expect(harDownload.suggestedFilename()).toMatch(/^Flood-.*\.har$/);
+  const har = JSON.parse(await readFile((await harDownload.path())!, 'utf8')) as { log?: { entries: { _probeEntries: unknown[] }[] } };
+  expect(har.log?.entries[0]?._probeEntries.length).toBeGreaterThan(800);
 });
 
 test('probe: auto-reconnect is visible, binary from a file and base64, helpers fill the editor, copy, dark theme', async ({ page, context }) => {
@@ -343,4 +382,23 @@ test('probe: auto-reconnect is visible, binary from a file and base64, helpers f
   await out.hover();
   await out.getByRole('button', { name: 'copy' }).click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('drop');
+});
+
+test('probe: JSON-RPC 2.0 pairing preset pairs replies that reuse the request id', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('tab-probe').click();
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByLabel('URL', { exact: true }).fill(echoUrl);
+  await page.getByLabel('Name', { exact: true }).fill('RPC');
+  await page.getByRole('group', { name: 'pairing preset' }).getByRole('button', { name: 'JSON-RPC' }).click();
+  await expect(page.getByTestId('pairing-preset-paths')).toContainText('replies reuse the id');
+  await page.getByRole('button', { name: 'Save & connect' }).click();
+  await expect(page.getByTestId('probe-state')).toHaveText('open');
+  await expect(page.getByTestId('probe-pairing')).toHaveText('pairing JSON-RPC 2.0 (id)');
+  await typeInEditor(page, '{"jsonrpc":"2.0","id":41,"method":"sum"}');
+  await page.keyboard.press('Control+Enter');
+  const reply = entries(page).filter({ hasText: '"result":"ok"' });
+  await expect(reply.getByTestId('probe-pair')).toHaveText(/request \d+(\.\d)? ms/);
+  await expect(page.locator('.probe-list .probe-entry.dir-out').filter({ hasText: '"method":"sum"' }).getByTestId('probe-pair')).toHaveText(/reply \d+(\.\d)? ms/);
+  await shot(page, 'probe-jsonrpc');
 });

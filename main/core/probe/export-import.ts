@@ -1,18 +1,46 @@
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ProbeLogEntrySchema, type ProbeLogEntry } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
 import { ConsoleError } from '../contract/errors';
+import { PROBE_FILE_MODE } from './persist';
 import type { ProbeSession } from './session';
+
+/** Writes `session`'s log to `path` in `format` (mode 0600). */
+export function writeExport(session: ProbeSession, path: string, format: 'ndjson' | 'har', opts: ExportOptions = {}): Promise<{ entries: number; bytes: number }> {
+  return format === 'har' ? exportHar(session, path, opts) : exportNdjson(session, path, opts);
+}
+
+/** `<session name>-<UTC time>.<ext>`, safe on every file system. */
+export function exportFileName(sessionName: string, format: 'ndjson' | 'har', now = new Date()): string {
+  const safe = sessionName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'session';
+  return `${safe}-${now.toISOString().replace(/[:.]/g, '-')}.${format}`;
+}
 
 /** Largest HAR file import reads (HAR is one JSON document, so it is parsed whole). */
 export const MAX_HAR_IMPORT_BYTES = 256 * 1024 * 1024;
 
+export interface ExportOptions {
+  /** Put the unredacted handshake requests (secret headers, query values) back. Default false. */
+  includeSecrets?: boolean;
+}
+
+/**
+ * The entry as exported: logs hold handshakes redacted; only an export that asks for secrets gets
+ * the request as it was sent (while the session still remembers it).
+ */
+function exported(session: ProbeSession, e: ProbeLogEntry, opts: ExportOptions): ProbeLogEntry {
+  if (!opts.includeSecrets || e.kind !== 'handshake-request') return e;
+  const raw = session.rawHandshake(e.index);
+  return raw ? { ...e, url: raw.url, headers: raw.headers } : e;
+}
+
 async function withWriter(path: string, fn: (write: (s: string) => Promise<void>) => Promise<void>): Promise<number> {
-  const out = createWriteStream(path);
+  // Exports may carry payloads and (when asked) secrets: the current user's only.
+  const out = createWriteStream(path, { mode: PROBE_FILE_MODE });
   const failed = once(out, 'error').then(([err]) => Promise.reject(err as Error));
   failed.catch(() => {});
   const write = async (s: string): Promise<void> => {
@@ -21,17 +49,19 @@ async function withWriter(path: string, fn: (write: (s: string) => Promise<void>
   await fn(write);
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
+  // An existing file keeps its old mode on open: tighten it.
+  await chmod(path, PROBE_FILE_MODE);
   return statSync(path).size;
 }
 
 /** One header line, then one entry per line (the log as the UI shows it). */
-export async function exportNdjson(session: ProbeSession, path: string): Promise<{ entries: number; bytes: number }> {
+export async function exportNdjson(session: ProbeSession, path: string, opts: ExportOptions = {}): Promise<{ entries: number; bytes: number }> {
   let entries = 0;
   const bytes = await withWriter(path, async (write) => {
     await write(JSON.stringify({ probeExport: 1, name: session.config.name, url: session.config.url, exportedAt: new Date().toISOString() }) + '\n');
     await session.log.forEachEntry(async (e) => {
       entries++;
-      await write(JSON.stringify(e) + '\n');
+      await write(JSON.stringify(exported(session, e, opts)) + '\n');
     });
   });
   return { entries, bytes };
@@ -41,13 +71,13 @@ export async function exportNdjson(session: ProbeSession, path: string): Promise
  * HAR 1.2 with Chrome's WebSocket extension: one entry for the handshake carrying `_webSocketMessages`
  * (what other tools read) and `_probeEntries` (the full typed log, which our import prefers).
  */
-export async function exportHar(session: ProbeSession, path: string): Promise<{ entries: number; bytes: number }> {
+export async function exportHar(session: ProbeSession, path: string, opts: ExportOptions = {}): Promise<{ entries: number; bytes: number }> {
   type Req = Extract<ProbeLogEntry, { kind: 'handshake-request' }>;
   type Res = Extract<ProbeLogEntry, { kind: 'handshake-response' }>;
   const found: { req?: Req; res?: Res; started?: string } = {};
   await session.log.forEachEntry((e) => {
     found.started ??= e.at;
-    if (e.kind === 'handshake-request') found.req ??= e;
+    if (e.kind === 'handshake-request') found.req ??= exported(session, e, opts) as Req;
     if (e.kind === 'handshake-response') found.res ??= e;
   });
   const { req: r, res: s, started } = found;
@@ -74,7 +104,7 @@ export async function exportHar(session: ProbeSession, path: string): Promise<{ 
     first = true;
     await session.log.forEachEntry(async (e) => {
       entries++;
-      await write((first ? '' : ',') + JSON.stringify(e));
+      await write((first ? '' : ',') + JSON.stringify(exported(session, e, opts)));
       first = false;
     });
     await write(']}]}}\n');
@@ -98,13 +128,13 @@ const HarSchema = z.object({
   }),
 });
 
-const bad = (path: string, message: string): ConsoleError => ConsoleError.of(ErrorCode.Validation, `path: ${message}`, { field: 'path' });
+const bad = (field: string, message: string): ConsoleError => ConsoleError.of(ErrorCode.Validation, `${field}: ${message}`, { field });
 
-function parseEntry(raw: unknown, where: string, path: string): ProbeLogEntry {
+function parseEntry(raw: unknown, where: string, field: string): ProbeLogEntry {
   const r = ProbeLogEntrySchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw bad(path, `${where}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'invalid entry'}`);
+    throw bad(field, `${where}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'invalid entry'}`);
   }
   return r.data;
 }
@@ -119,28 +149,31 @@ function readHead(path: string, bytes: number): string {
   }
 }
 
-/** Reads an export into `visit`, validating every entry; throws a field-named error on the first bad one. */
-export async function readExport(path: string, visit: (e: ProbeLogEntry) => void): Promise<{ name: string | null; url: string | null }> {
+/**
+ * Reads an export into `visit`, validating every entry; throws a validation error on `field` naming
+ * the first bad line or array position (`label` is how messages call the file).
+ */
+export async function readExport(path: string, visit: (e: ProbeLogEntry) => void, field = 'path', label = path): Promise<{ name: string | null; url: string | null }> {
   let size: number;
   try {
     size = statSync(path).size;
   } catch (err) {
-    throw bad(path, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw bad(field, `cannot read ${label} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const head = readHead(path, 64);
   if (/^\s*\{\s*"log"\s*:/.test(head)) {
-    if (size > MAX_HAR_IMPORT_BYTES) throw bad(path, `HAR files over ${MAX_HAR_IMPORT_BYTES} bytes are not imported; use NDJSON`);
+    if (size > MAX_HAR_IMPORT_BYTES) throw bad(field, `HAR files over ${MAX_HAR_IMPORT_BYTES} bytes are not imported; use NDJSON`);
     let json: unknown;
     try {
       json = JSON.parse(await readFile(path, 'utf8'));
     } catch (err) {
-      throw bad(path, `not valid JSON (${(err as Error).message})`);
+      throw bad(field, `not valid JSON (${(err as Error).message})`);
     }
     const har = HarSchema.safeParse(json);
-    if (!har.success) throw bad(path, `not a HAR export: ${har.error.issues[0]?.path.join('.')}: ${har.error.issues[0]?.message}`);
+    if (!har.success) throw bad(field, `not a HAR export: ${har.error.issues[0]?.path.join('.')}: ${har.error.issues[0]?.message}`);
     const first = har.data.log.entries[0]!;
     if (first._probeEntries) {
-      first._probeEntries.forEach((raw, i) => visit(parseEntry(raw, `_probeEntries[${i}]`, path)));
+      first._probeEntries.forEach((raw, i) => visit(parseEntry(raw, `_probeEntries[${i}]`, field)));
     } else {
       const at = first.startedDateTime && !Number.isNaN(Date.parse(first.startedDateTime)) ? new Date(first.startedDateTime).toISOString() : new Date().toISOString();
       visit({ index: 0, at, direction: 'out', kind: 'handshake-request', url: first.request.url, headers: first.request.headers, subprotocols: [] });
@@ -163,7 +196,7 @@ export async function readExport(path: string, visit: (e: ProbeLogEntry) => void
       raw = JSON.parse(line);
     } catch {
       rl.close();
-      throw bad(path, `line ${lineNo}: not valid JSON`);
+      throw bad(field, `line ${lineNo}: not valid JSON`);
     }
     if (lineNo === 1 && raw && typeof raw === 'object' && 'probeExport' in raw) {
       const m = raw as { name?: unknown; url?: unknown };
@@ -171,12 +204,12 @@ export async function readExport(path: string, visit: (e: ProbeLogEntry) => void
       continue;
     }
     try {
-      visit(parseEntry(raw, `line ${lineNo}`, path));
+      visit(parseEntry(raw, `line ${lineNo}`, field));
     } catch (err) {
       rl.close();
       throw err;
     }
   }
-  if (lineNo === 0) throw bad(path, 'the file is empty');
+  if (lineNo === 0) throw bad(field, 'the file is empty');
   return meta;
 }

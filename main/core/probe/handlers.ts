@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { probeCalls, ProbeLogSummary, ProbeSessionConfig, ProbeSessionView, ProbeTemplate } from '../../../protocol/console/probe';
-import { ProbeSessionConfigInput } from '../../../protocol/console/probe';
+import { join } from 'node:path';
+import type { probeCalls, ProbeLogSummary, ProbeParamView, ProbeSessionConfig, ProbeSessionView, ProbeTemplate } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
+import { WriteQueue } from '../../../common/node/atomic-file';
 import { ConsoleError } from '../contract/errors';
 import type { Emit, Handlers } from '../contract/handler-types';
 import { encodeMessage } from './frames';
-import { exportHar, exportNdjson, readExport } from './export-import';
+import { createFileHandlers } from './file-handlers';
+import type { ProbeFileDialogs } from './file-dialogs';
 import { summarize } from './log-text';
-import { loadSessions, loadTemplates, saveSessions, saveTemplates, stripSecrets, type SavedSession, type SecretFlags, type SecretName } from './persist';
-import { FileSecretStore, type SecretStore } from '../storage/secret-store';
+import { loadSessions, loadTemplates, NO_SECRETS, PROBE_DIR_MODE, saveSessions, saveTemplates, SECRET_NAMES, stripSecrets, type SavedSession, type SecretFlags } from './persist';
+import { FileSecretStore } from '../storage/secret-store';
 import { ProbeSession, type SessionOptions } from './session';
+import { applySecrets, hasInlineSecrets, liftUrlSecrets, loadSessionSecrets, resolveParams, secretKey, type Secrets } from './session-secrets';
+import { Transfers, type TransferOptions } from './transfers';
 
 export interface ProbeContext {
   emit: Emit;
@@ -21,11 +24,15 @@ export interface ProbeContext {
    * Where session secrets go (CORE's SecretStore; only get/set/delete are used, keys `probe/<id>/<name>`).
    * Default: CORE's FileSecretStore at <dataDir>/probe/secrets.json (0600, plain text at rest).
    */
-  secrets?: Pick<SecretStore, 'get' | 'set' | 'delete'>;
+  secrets?: Secrets;
+  /** Native save/open dialogs (desktop app only); without them the dialog calls answer SB_ERR_UNAVAILABLE. */
+  dialogs?: ProbeFileDialogs;
   /** `probe.log` pushes are batched per session at most this often. Default 50 ms. */
   logBatchMs?: number;
   /** Per-session tuning (log window, logged data cap, close timeout). */
   sessionOptions?: SessionOptions;
+  /** Bounds of download/upload transfers (defaults: PROBE_TRANSFER_LIMITS). */
+  transfers?: Omit<TransferOptions, 'dir'>;
 }
 
 export interface ProbeService {
@@ -36,28 +43,32 @@ export interface ProbeService {
 /** Summaries carried by one `probe.log` push (the UI pages for the rest). */
 const MAX_TAIL = 100;
 
-const secretKey = (id: string, name: SecretName): string => `probe/${id}/${name}`;
-
-interface Live {
+export interface Live {
   session: ProbeSession;
   saved: SavedSession | null;
 }
+
+const paramView = (p: { name: string; value?: string; secret: boolean }): ProbeParamView =>
+  p.secret ? { name: p.name, secret: true, hasValue: true } : { name: p.name, value: p.value ?? '', secret: false, hasValue: true };
 
 export function createProbeService(ctx: ProbeContext): ProbeService {
   const root = join(ctx.dataDir, 'probe');
   const sessionsPath = join(root, 'sessions.json');
   const templatesPath = join(root, 'templates.json');
   const logsRoot = join(root, 'logs');
+  mkdirSync(root, { recursive: true, mode: PROBE_DIR_MODE });
   // Spill files are a cache of live sessions: whatever a previous run left is stale.
   rmSync(logsRoot, { recursive: true, force: true });
-  mkdirSync(logsRoot, { recursive: true });
+  mkdirSync(logsRoot, { recursive: true, mode: PROBE_DIR_MODE });
   const secrets = ctx.secrets ?? new FileSecretStore(root);
+  const transfers = new Transfers({ ...ctx.transfers, dir: join(root, 'transfers') });
   const batchMs = ctx.logBatchMs ?? 50;
   const problems: string[] = [];
   const live = new Map<string, Live>();
   let templates: ProbeTemplate[] = loadTemplates(templatesPath, (m) => problems.push(m));
   const pending = new Map<string, { appended: number; tail: ProbeLogSummary[] }>();
   let batchTimer: NodeJS.Timeout | null = null;
+  const writes = new WriteQueue();
 
   const flush = (): void => {
     batchTimer = null;
@@ -70,15 +81,22 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
 
   const view = (l: Live): ProbeSessionView => {
     const s = l.session;
-    const flags: SecretFlags = l.saved?.secrets ?? { auth: false, tlsKey: false, tlsPassphrase: false, proxyPassword: false };
+    const flags: SecretFlags = l.saved?.secrets ?? NO_SECRETS;
     const c = s.config;
-    const auth = c.auth.type === 'basic' ? { type: 'basic' as const, username: c.auth.username, hasPassword: flags.auth } : c.auth.type === 'bearer' ? { type: 'bearer' as const, hasToken: flags.auth } : { type: 'none' as const };
+    const a = c.auth;
+    const auth =
+      a.type === 'basic' ? { type: 'basic' as const, username: a.username, hasPassword: flags.auth }
+      : a.type === 'bearer' ? { type: 'bearer' as const, hasToken: flags.auth }
+      : a.type === 'api-key' ? { type: 'api-key' as const, header: a.header, hasKey: flags.auth }
+      : { type: 'none' as const };
     const { key: _k, passphrase: _p, ...tls } = c.tls ?? {};
     const { password: _pw, ...proxy } = c.proxy ?? { url: '' };
     return {
       id: s.id,
       config: {
         ...c,
+        query: c.query.map(paramView),
+        headers: c.headers.map(paramView),
         auth,
         ...(c.tls ? { tls: { ...tls, ignoreCertErrors: c.tls.ignoreCertErrors, hasKey: flags.tlsKey, hasPassphrase: flags.tlsPassphrase } } : { tls: undefined }),
         ...(c.proxy ? { proxy: { ...proxy, url: c.proxy.url, hasPassword: flags.proxyPassword } } : { proxy: undefined }),
@@ -97,7 +115,8 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
 
   const views = (): ProbeSessionView[] => [...live.values()].map(view);
   const emitSessions = (): void => ctx.emit('probe.sessions', { sessions: views() });
-  const persistSessions = (): void => saveSessions(sessionsPath, [...live.values()].flatMap((l) => (l.saved ? [l.saved] : [])));
+  // Serialised: two saves in a row never interleave their temp files, and the last one wins.
+  const persistSessions = (): Promise<void> => writes.run(() => saveSessions(sessionsPath, [...live.values()].flatMap((l) => (l.saved ? [l.saved] : []))));
 
   const createSession = (id: string, config: ProbeSessionConfig, createdAt: string, saved: SavedSession | null): Live => {
     const l: Live = { saved, session: null as unknown as ProbeSession };
@@ -108,10 +127,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       imported: saved === null,
       logDir: join(logsRoot, id),
       options: ctx.sessionOptions,
-      loadSecrets: async () => {
-        const get = async (n: SecretName) => (l.saved?.secrets[n] ? ((await secrets.get(secretKey(id, n))) ?? undefined) : undefined);
-        return { authSecret: await get('auth'), tlsKey: await get('tlsKey'), tlsPassphrase: await get('tlsPassphrase'), proxyPassword: await get('proxyPassword') };
-      },
+      loadSecrets: () => loadSessionSecrets(secrets, id, l.saved?.secrets ?? null),
       onState: (from, to, at, reason) => ctx.emit('probe.state', { sessionId: id, from, to, at, ...(reason ? { reason } : {}), session: view(l) }),
       onAppend: (entry) => {
         let p = pending.get(id);
@@ -131,43 +147,51 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
 
   for (const saved of loadSessions(sessionsPath, (m) => problems.push(m))) createSession(saved.id, saved.config, saved.createdAt, saved);
 
+  /** Moves secrets an older sessions.json held in clear into the store; calls touching secrets wait for it. */
+  const migrated: Promise<void> = (async () => {
+    const legacy = [...live.values()].filter((l) => l.saved && hasInlineSecrets(l.saved.config));
+    if (legacy.length === 0) return;
+    for (const l of legacy) {
+      const saved = l.saved!;
+      const config = liftUrlSecrets(saved.config);
+      const params = await resolveParams(secrets, saved.id, config, saved.secrets);
+      const flags = await applySecrets(secrets, saved.id, config, saved.secrets, false, params);
+      l.saved = { ...saved, config: stripSecrets(config), secrets: flags };
+      l.session.updateConfig(l.saved.config);
+    }
+    await persistSessions();
+  })().catch((err: unknown) => {
+    problems.push(`moving secrets out of ${sessionsPath}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+
   const get = (sessionId: string): Live => {
     const l = live.get(sessionId);
     if (!l) throw ConsoleError.of(ErrorCode.NotFound, `no probe session ${sessionId}`, { field: 'sessionId' });
     return l;
   };
 
-  /** Applies the secret fields of a saved config: omitted keeps, '' clears, a value replaces. */
-  const applySecrets = async (id: string, config: ProbeSessionConfig, before: SecretFlags | null, authTypeChanged: boolean): Promise<SecretFlags> => {
-    const flags: SecretFlags = { ...(before ?? { auth: false, tlsKey: false, tlsPassphrase: false, proxyPassword: false }) };
-    const apply = async (name: SecretName, value: string | undefined, present: boolean): Promise<void> => {
-      if (!present) value = '';
-      if (value === undefined) return;
-      if (value === '') {
-        if (flags[name]) await secrets.delete(secretKey(id, name));
-        flags[name] = false;
-      } else {
-        await secrets.set(secretKey(id, name), value);
-        flags[name] = true;
-      }
-    };
-    const authValue = config.auth.type === 'basic' ? config.auth.password : config.auth.type === 'bearer' ? config.auth.token : '';
-    await apply('auth', authValue === undefined && authTypeChanged ? '' : authValue, config.auth.type !== 'none');
-    await apply('tlsKey', config.tls?.key, config.tls !== undefined);
-    await apply('tlsPassphrase', config.tls?.passphrase, config.tls !== undefined);
-    await apply('proxyPassword', config.proxy?.password, config.proxy !== undefined);
-    return flags;
+  const forget = async (id: string): Promise<void> => {
+    const l = live.get(id);
+    live.delete(id);
+    pending.delete(id);
+    await l?.session.dispose();
   };
+
+  const files = createFileHandlers({ get, createSession, forget, emitSessions, view, transfers, dialogs: ctx.dialogs });
 
   const handlers: Handlers<typeof probeCalls> = {
     probeListSessions: async () => ({ sessions: views() }),
     probeGetSession: async ({ sessionId }) => view(get(sessionId)),
-    probeSaveSession: async ({ sessionId, config }) => {
+    probeSaveSession: async ({ sessionId, config: input }) => {
+      await migrated;
       const existing = sessionId !== undefined ? get(sessionId) : null;
       if (existing && !existing.saved) throw ConsoleError.of(ErrorCode.Conflict, 'an imported session cannot be saved over', { field: 'sessionId' });
       const id = sessionId ?? randomUUID();
+      const config = liftUrlSecrets(input);
+      const before = existing?.saved?.secrets ?? null;
+      const params = await resolveParams(secrets, id, config, before);
       const authTypeChanged = existing !== null && existing.session.config.auth.type !== config.auth.type;
-      const flags = await applySecrets(id, config, existing?.saved?.secrets ?? null, authTypeChanged);
+      const flags = await applySecrets(secrets, id, config, before, authTypeChanged, params);
       const stripped = stripSecrets(config);
       const createdAt = existing?.session.createdAt ?? new Date().toISOString();
       const saved: SavedSession = { id, createdAt, config: stripped, secrets: flags };
@@ -179,21 +203,21 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       } else {
         l = createSession(id, stripped, createdAt, saved);
       }
-      persistSessions();
+      await persistSessions();
       emitSessions();
       return view(l);
     },
     probeDeleteSession: async ({ sessionId }) => {
+      await migrated;
       const l = get(sessionId);
-      live.delete(sessionId);
-      pending.delete(sessionId);
-      await l.session.dispose();
-      for (const n of ['auth', 'tlsKey', 'tlsPassphrase', 'proxyPassword'] as const) if (l.saved?.secrets[n]) await secrets.delete(secretKey(sessionId, n));
-      persistSessions();
+      await forget(sessionId);
+      for (const n of SECRET_NAMES) if (l.saved?.secrets[n]) await secrets.delete(secretKey(sessionId, n));
+      await persistSessions();
       emitSessions();
       return { ok: true as const };
     },
     probeOpen: async ({ sessionId }) => {
+      await migrated;
       const l = get(sessionId);
       await l.session.open();
       return view(l);
@@ -216,51 +240,19 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       const page = s.query({ filter, offset, limit, ...(anchorIndex !== undefined ? { anchorIndex } : {}) });
       return { ...page, stats: s.stats, tookMs: Math.round((performance.now() - t0) * 100) / 100 };
     },
-    probeExport: async ({ sessionId, format, path }) => {
-      const s = get(sessionId).session;
-      let target = path;
-      if (!target) {
-        const dir = join(root, 'exports');
-        mkdirSync(dir, { recursive: true });
-        const safe = s.config.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'session';
-        target = join(dir, `${safe}-${new Date().toISOString().replace(/[:.]/g, '-')}.${format === 'har' ? 'har' : 'ndjson'}`);
-      }
-      try {
-        const r = format === 'har' ? await exportHar(s, target) : await exportNdjson(s, target);
-        return { path: target, ...r };
-      } catch (err) {
-        throw ConsoleError.of(ErrorCode.Validation, `path: cannot write ${target} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { field: 'path' });
-      }
-    },
-    probeImport: async ({ path, name }) => {
-      const id = `import-${randomUUID()}`;
-      const placeholder = ProbeSessionConfigInput.parse({ name: name ?? basename(path).slice(0, 200), url: 'ws://imported.invalid/' });
-      const l = createSession(id, placeholder, new Date().toISOString(), null);
-      try {
-        const meta = await readExport(path, (e) => l.session.importEntry(e));
-        const url = meta.url && ProbeSessionConfigInput.shape.url.safeParse(meta.url).success ? meta.url : placeholder.url;
-        l.session.updateConfig({ ...placeholder, url, name: name ?? meta.name ?? placeholder.name });
-      } catch (err) {
-        live.delete(id);
-        pending.delete(id);
-        await l.session.dispose();
-        throw err;
-      }
-      emitSessions();
-      return view(l);
-    },
+    ...files,
     probeListTemplates: async () => ({ templates }),
     probeSaveTemplate: async ({ id, name, message }) => {
       const t: ProbeTemplate = { id: id ?? randomUUID(), name, message, updatedAt: new Date().toISOString() };
       templates = [...templates.filter((x) => x.id !== t.id), t];
-      saveTemplates(templatesPath, templates);
+      await writes.run(() => saveTemplates(templatesPath, templates));
       ctx.emit('probe.templates', { templates });
       return t;
     },
     probeDeleteTemplate: async ({ id }) => {
       if (!templates.some((t) => t.id === id)) throw ConsoleError.of(ErrorCode.NotFound, `no template ${id}`, { field: 'id' });
       templates = templates.filter((t) => t.id !== id);
-      saveTemplates(templatesPath, templates);
+      await writes.run(() => saveTemplates(templatesPath, templates));
       ctx.emit('probe.templates', { templates });
       return { ok: true as const };
     },
@@ -269,11 +261,13 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
   return {
     handlers,
     dispose: async () => {
+      await migrated;
       if (batchTimer) clearTimeout(batchTimer);
       batchTimer = null;
       pending.clear();
       for (const l of live.values()) await l.session.dispose();
       live.clear();
+      await transfers.dispose();
     },
   };
 }

@@ -3,8 +3,15 @@ import type { ProbeDirection, ProbePair } from '../../../protocol/console/probe'
 export interface PairingOptions {
   /** Dotted JSON path of the correlation id on a request, e.g. `id` or `meta.requestId`. */
   requestPath: string;
-  /** Dotted JSON path on a reply, e.g. `inReplyTo`. */
+  /** Dotted JSON path on a reply, e.g. `inReplyTo`. May equal requestPath (JSON-RPC's `id` ↔ `id`). */
   replyPath: string;
+  /**
+   * `paths` (default): any frame with a value at replyPath may answer a pending request, and any
+   * frame with a value at requestPath that answered nothing is a request. `jsonrpc`: JSON-RPC 2.0's
+   * own rule — an object with `method` is a request, one with `result` or `error` (and no `method`)
+   * is a reply; batches (arrays) are not paired.
+   */
+  mode?: 'paths' | 'jsonrpc';
   /** Requests waiting for a reply; the oldest are forgotten beyond this. Default 10,000. */
   maxPending?: number;
   /** Pairs remembered for queries (each pair costs two map entries). Default 200,000. */
@@ -49,6 +56,15 @@ export class BoundedMap<K, V> {
   }
 }
 
+/** JSON-RPC 2.0 roles: `method` makes a request (or notification), `result`/`error` a response. */
+function jsonRpcRole(v: unknown): 'request' | 'reply' | null {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.method === 'string') return 'request';
+  if ('result' in o || 'error' in o) return 'reply';
+  return null;
+}
+
 /**
  * Pairs requests with replies in both directions: an outgoing request is answered by an incoming
  * reply and vice versa. Both maps are bounded; the oldest entries are forgotten first.
@@ -75,27 +91,32 @@ export class Pairing {
     } catch {
       return null;
     }
-    const replyId = readPath(parsed, this.opts.replyPath);
-    if (replyId !== null) {
-      const key = `${direction === 'in' ? 'out' : 'in'}:${replyId}`;
-      const req = this.pending.map.get(key);
-      if (req) {
-        // A stale key stays in the FIFO; evicting it later is a harmless no-op.
-        this.pending.map.delete(key);
-        const latencyMs = Math.max(0, atMs - req.atMs);
-        this.remember(req.index, { role: 'request', otherIndex: index, latencyMs, correlationId: replyId });
-        const pair: ProbePair = { role: 'reply', otherIndex: req.index, latencyMs, correlationId: replyId };
-        this.remember(index, pair);
-        return pair;
-      }
-      return null;
+    const role = this.opts.mode === 'jsonrpc' ? jsonRpcRole(parsed) : 'either';
+    if (role === null) return null;
+    if (role !== 'request') {
+      const replyId = readPath(parsed, this.opts.replyPath);
+      const pair = replyId === null ? null : this.answer(index, direction, atMs, replyId);
+      if (pair) return pair;
+      if (role === 'reply') return null;
     }
+    // Not a reply to anything pending: a request, when it carries a request id. Checking this after
+    // the reply lookup (rather than returning early) is what lets id ↔ id protocols pair at all.
     const reqId = readPath(parsed, this.opts.requestPath);
-    if (reqId !== null) {
-      const key = `${direction}:${reqId}`;
-      this.pending.set(key, { index, atMs });
-    }
+    if (reqId !== null) this.pending.set(`${direction}:${reqId}`, { index, atMs });
     return null;
+  }
+
+  private answer(index: number, direction: 'in' | 'out', atMs: number, replyId: string): ProbePair | null {
+    const key = `${direction === 'in' ? 'out' : 'in'}:${replyId}`;
+    const req = this.pending.map.get(key);
+    if (!req) return null;
+    // A stale key stays in the FIFO; evicting it later is a harmless no-op.
+    this.pending.map.delete(key);
+    const latencyMs = Math.max(0, atMs - req.atMs);
+    this.remember(req.index, { role: 'request', otherIndex: index, latencyMs, correlationId: replyId });
+    const pair: ProbePair = { role: 'reply', otherIndex: req.index, latencyMs, correlationId: replyId };
+    this.remember(index, pair);
+    return pair;
   }
 
   pairOf(index: number): ProbePair | undefined {

@@ -1,9 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { writeJsonAtomic } from '../../../common/node/atomic-file';
 import { ProbeId, ProbeSessionConfigInput, ProbeTemplate, type ProbeSessionConfig } from '../../../protocol/console/probe';
 import { IsoTime } from '../../../protocol/time';
-import { writeFileAtomic } from './atomic';
+
+/** Probe files may name endpoints, users and headers: readable by the current user only. */
+export const PROBE_FILE_MODE = 0o600;
+export const PROBE_DIR_MODE = 0o700;
 
 /** Which secrets a saved session has in the secret store (the values never live in this file). */
 export const SecretFlags = z.object({
@@ -11,11 +14,15 @@ export const SecretFlags = z.object({
   tlsKey: z.boolean().default(false),
   tlsPassphrase: z.boolean().default(false),
   proxyPassword: z.boolean().default(false),
+  /** Values of secret headers and query parameters, one JSON secret per session. */
+  params: z.boolean().default(false),
 });
 export type SecretFlags = z.infer<typeof SecretFlags>;
 export type SecretName = keyof SecretFlags;
+export const NO_SECRETS: SecretFlags = { auth: false, tlsKey: false, tlsPassphrase: false, proxyPassword: false, params: false };
+export const SECRET_NAMES = Object.keys(NO_SECRETS) as SecretName[];
 
-export const SavedSession = z.object({ id: ProbeId, createdAt: IsoTime, config: ProbeSessionConfigInput, secrets: SecretFlags.default({ auth: false, tlsKey: false, tlsPassphrase: false, proxyPassword: false }) });
+export const SavedSession = z.object({ id: ProbeId, createdAt: IsoTime, config: ProbeSessionConfigInput, secrets: SecretFlags.default({ ...NO_SECRETS }) });
 export type SavedSession = { id: string; createdAt: string; config: ProbeSessionConfig; secrets: SecretFlags };
 
 const SessionsFile = z.object({ version: z.literal(1), sessions: z.array(SavedSession) });
@@ -46,24 +53,25 @@ export function loadSessions(path: string, onProblem: (msg: string) => void): Sa
   return readJson(path, SessionsFile, { version: 1 as const, sessions: [] }, onProblem).sessions;
 }
 
-export function saveSessions(path: string, sessions: SavedSession[]): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, JSON.stringify({ version: 1, sessions }, null, 2));
+/** Atomic and fsync'd (common/node/atomic-file.ts), mode 0600. */
+export function saveSessions(path: string, sessions: SavedSession[]): Promise<void> {
+  return writeJsonAtomic(path, { version: 1, sessions }, PROBE_FILE_MODE);
 }
 
 export function loadTemplates(path: string, onProblem: (msg: string) => void): ProbeTemplate[] {
   return readJson(path, TemplatesFile, { version: 1 as const, templates: [] }, onProblem).templates;
 }
 
-export function saveTemplates(path: string, templates: ProbeTemplate[]): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, JSON.stringify({ version: 1, templates }, null, 2));
+export function saveTemplates(path: string, templates: ProbeTemplate[]): Promise<void> {
+  return writeJsonAtomic(path, { version: 1, templates }, PROBE_FILE_MODE);
 }
 
 /** Removes the secret fields from a config (they go to the secret store). */
 export function stripSecrets(config: ProbeSessionConfig): ProbeSessionConfig {
-  const auth = config.auth.type === 'basic' ? { type: 'basic' as const, username: config.auth.username } : config.auth.type === 'bearer' ? { type: 'bearer' as const } : config.auth;
-  const out: ProbeSessionConfig = { ...config, auth };
+  const a = config.auth;
+  const auth = a.type === 'basic' ? { type: 'basic' as const, username: a.username } : a.type === 'bearer' ? { type: 'bearer' as const } : a.type === 'api-key' ? { type: 'api-key' as const, header: a.header } : a;
+  const plain = <T extends { name: string; value?: string; secret: boolean }>(p: T) => (p.secret ? { name: p.name, secret: true } : p);
+  const out: ProbeSessionConfig = { ...config, auth, headers: config.headers.map(plain), query: config.query.map(plain) };
   if (config.tls) {
     const { key: _k, passphrase: _p, ...tls } = config.tls;
     out.tls = tls;

@@ -1,16 +1,18 @@
 import WebSocket, { type RawData } from 'ws';
-import type { IncomingMessage } from 'node:http';
+import { dial, DialError, DialErrorCode, resolveDialOptions, type Dialed, type DialResponse } from '../../../common/node/dialer';
+import { Lifecycle, type TransitionTable } from '../../../common/lifecycle';
+import { fullJitterDelay } from '../../../common/backoff';
 import type { ProbeLogEntry, ProbeLogRow, ProbeMessage, ProbeSessionConfig, ProbeSessionState, ProbeLogFilter } from '../../../protocol/console/probe';
 import { ErrorCode } from '../../../protocol/errors';
-import { fullJitterDelay } from '../../../common/backoff';
 import { ConsoleError } from '../contract/errors';
-import { buildConnect, redactHeaders, type SessionSecrets } from './connect-options';
-import { encodeMessage, parseStompFrame, switchboardAutoAnswer } from './frames';
+import { dialOptionsOf, handshakeEntries, redactHeaders, secretHeaderNames, type SessionSecrets } from './connect-options';
+import { encodeMessage, switchboardAutoAnswer } from './frames';
 import { LogStore, type LogStoreOptions, type NewLogEntry } from './log-store';
 import { Pairing } from './pairing';
+import { SessionTraffic, type RawHandshake } from './session-traffic';
 
-/** Allowed transitions; anything else is a bug and throws. */
-const TRANSITIONS: Record<ProbeSessionState, readonly ProbeSessionState[]> = {
+/** Every legal move of a probe session; anything else is a bug and throws (common/lifecycle.ts). */
+export const PROBE_SESSION_TRANSITIONS: TransitionTable<ProbeSessionState> = {
   idle: ['connecting'],
   connecting: ['open', 'closing', 'closed', 'reconnecting'],
   open: ['closing', 'closed', 'reconnecting'],
@@ -24,6 +26,8 @@ export interface SessionOptions {
   maxLoggedDataBytes?: number;
   /** After we send a close frame, terminate if the peer has not closed within this. Default 5000 ms. */
   closeTimeoutMs?: number;
+  /** Handshakes whose unredacted request is kept for exports with secrets (oldest forgotten). Default 1000. */
+  maxRawHandshakes?: number;
   /** Overrides of the log store options (tests and the bench use small windows). */
   log?: Partial<Omit<LogStoreOptions, 'dir'>>;
 }
@@ -46,24 +50,21 @@ export class ProbeSession {
   readonly createdAt: string;
   readonly imported: boolean;
   readonly log: LogStore;
-  state: ProbeSessionState = 'idle';
   protocol: string | null = null;
   extensions: string | null = null;
   lastError: string | null = null;
   reconnectAttempt = 0;
-  floodPauses = 0;
 
+  private readonly life: Lifecycle<ProbeSessionState>;
   private pairing: Pairing;
+  private readonly traffic: SessionTraffic;
   private ws: WebSocket | null = null;
+  /** The dial in flight; aborting it cancels a connect. */
+  private dialing: AbortController | null = null;
   private userClosed = false;
-  private handshakeFailure: string | null = null;
   private closeInitiator: 'client' | 'server' | null = null;
-  private pendingPings: { hex: string; atMs: number }[] = [];
-  private floodWindowStart = 0;
-  private floodCount = 0;
   private timers = new Set<NodeJS.Timeout>();
   private pingTimer: NodeJS.Timeout | null = null;
-  private readonly maxLogged: number;
   private readonly closeTimeoutMs: number;
 
   constructor(private readonly deps: SessionDeps) {
@@ -71,26 +72,48 @@ export class ProbeSession {
     this.config = deps.config;
     this.createdAt = deps.createdAt;
     this.imported = deps.imported;
-    this.maxLogged = deps.options?.maxLoggedDataBytes ?? 1024 * 1024;
     this.closeTimeoutMs = deps.options?.closeTimeoutMs ?? 5000;
     this.log = new LogStore({ ...deps.options?.log, maxEntries: deps.options?.log?.maxEntries ?? deps.config.limits.maxEntries, dir: deps.logDir });
     this.pairing = this.newPairing();
+    this.traffic = new SessionTraffic({
+      append: (e) => this.append(e),
+      config: () => this.config,
+      pairing: () => this.pairing,
+      later: (ms, fn) => this.later(ms, fn),
+      maxLoggedDataBytes: deps.options?.maxLoggedDataBytes ?? 1024 * 1024,
+      maxRawHandshakes: deps.options?.maxRawHandshakes ?? 1000,
+    });
+    this.life = new Lifecycle<ProbeSessionState>(`probe session ${deps.id}`, PROBE_SESSION_TRANSITIONS, 'idle');
+    this.life.onTransition((t) => {
+      const entry = this.append({ kind: 'state', direction: 'local', from: t.from, to: t.to, ...(t.reason ? { reason: t.reason } : {}) });
+      this.deps.onState(t.from, t.to, entry.at, t.reason || undefined);
+    });
+  }
+
+  get state(): ProbeSessionState {
+    return this.life.state;
   }
 
   get stats() {
-    return { ...this.log.stats, floodPauses: this.floodPauses };
+    return { ...this.log.stats, floodPauses: this.traffic.floodPauses, lastRttMs: this.traffic.lastRttMs };
   }
 
-  /** Config changes apply from the next connect; pairing restarts only when its paths changed. */
+  /** The request of a handshake entry as it was sent (secrets included), while still remembered. */
+  rawHandshake(index: number): RawHandshake | undefined {
+    return this.traffic.rawHandshake(index);
+  }
+
+  /** Config changes apply from the next connect; pairing restarts only when its rule changed. */
   updateConfig(config: ProbeSessionConfig): void {
-    const before = this.config.correlation;
+    const a = this.config.correlation;
+    const b = config.correlation;
     this.config = config;
-    if (before.requestPath !== config.correlation.requestPath || before.replyPath !== config.correlation.replyPath) this.pairing = this.newPairing();
+    if (a.preset !== b.preset || a.requestPath !== b.requestPath || a.replyPath !== b.replyPath) this.pairing = this.newPairing();
   }
 
   async open(): Promise<void> {
     if (this.imported) throw ConsoleError.of(ErrorCode.Conflict, 'an imported session is a read-only log', { field: 'sessionId' });
-    if (this.state !== 'idle' && this.state !== 'closed') throw ConsoleError.of(ErrorCode.Conflict, `session is ${this.state}`, { field: 'sessionId' });
+    if (!this.life.is('idle', 'closed')) throw ConsoleError.of(ErrorCode.Conflict, `session is ${this.state}`, { field: 'sessionId' });
     this.userClosed = false;
     this.reconnectAttempt = 0;
     await this.connect();
@@ -102,19 +125,19 @@ export class ProbeSession {
         this.userClosed = true;
         this.closeInitiator = 'client';
         this.append({ kind: 'close', direction: 'out', code, reason, initiator: 'client' });
-        this.transition('closing', 'closed by user');
+        this.life.to('closing', 'closed by user');
         this.ws?.close(code, reason);
         this.later(this.closeTimeoutMs, () => this.ws?.terminate());
         return;
       case 'connecting':
         this.userClosed = true;
-        this.transition('closing', 'cancelled by user');
-        this.ws?.terminate();
+        this.life.to('closing', 'cancelled by user');
+        this.dialing?.abort();
         return;
       case 'reconnecting':
         this.userClosed = true;
         this.clearTimers();
-        this.transition('closed', 'reconnect cancelled by user');
+        this.life.to('closed', 'reconnect cancelled by user');
         return;
       case 'idle':
       case 'closing':
@@ -125,15 +148,15 @@ export class ProbeSession {
 
   async send(message: ProbeMessage): Promise<number> {
     const ws = this.requireOpen();
-    if (message.type === 'ping') return this.sendPing(ws, Buffer.from(message.payload));
+    if (message.type === 'ping') return this.traffic.sendPing(ws, Buffer.from(message.payload));
     const enc = await encodeMessage(message);
     if (ws.readyState !== WebSocket.OPEN) throw ConsoleError.of(ErrorCode.ConnectionNotReady, 'session closed while preparing the message', { field: 'sessionId' });
     if (enc.opcode === 'text') {
       ws.send(enc.text);
-      return this.logFrame('out', enc.text, false).index;
+      return this.traffic.logFrame('out', enc.text, false).index;
     }
     ws.send(enc.data, { binary: true });
-    return this.logFrame('out', enc.data, true).index;
+    return this.traffic.logFrame('out', enc.data, true).index;
   }
 
   /** Re-sends logged frames; all indices are checked before anything is sent. */
@@ -150,10 +173,10 @@ export class ProbeSession {
     return payloads.map((p) => {
       if (typeof p === 'string') {
         ws.send(p);
-        return this.logFrame('out', p, false).index;
+        return this.traffic.logFrame('out', p, false).index;
       }
       ws.send(p, { binary: true });
-      return this.logFrame('out', p, true).index;
+      return this.traffic.logFrame('out', p, true).index;
     });
   }
 
@@ -172,6 +195,8 @@ export class ProbeSession {
   async dispose(): Promise<void> {
     this.userClosed = true;
     this.clearTimers();
+    this.dialing?.abort();
+    this.dialing = null;
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -179,24 +204,18 @@ export class ProbeSession {
       ws.on('error', () => {});
       ws.terminate();
     }
+    this.life.dispose();
     this.log.dispose();
   }
 
   private newPairing(): Pairing {
-    return new Pairing({ requestPath: this.config.correlation.requestPath, replyPath: this.config.correlation.replyPath });
+    const c = this.config.correlation;
+    return new Pairing({ requestPath: c.requestPath, replyPath: c.replyPath, mode: c.preset === 'jsonrpc' ? 'jsonrpc' : 'paths' });
   }
 
   private requireOpen(): WebSocket {
     if (this.state !== 'open' || !this.ws || this.ws.readyState !== WebSocket.OPEN) throw ConsoleError.of(ErrorCode.ConnectionNotReady, `session is ${this.state}, not open`, { field: 'sessionId' });
     return this.ws;
-  }
-
-  private transition(to: ProbeSessionState, reason?: string): void {
-    const from = this.state;
-    if (!TRANSITIONS[from].includes(to)) throw new Error(`probe session ${this.id}: illegal transition ${from} → ${to}`);
-    this.state = to;
-    const entry = this.append({ kind: 'state', direction: 'local', from, to, ...(reason ? { reason } : {}) });
-    this.deps.onState(from, to, entry.at, reason);
   }
 
   private append(e: NewLogEntry): ProbeLogEntry {
@@ -220,59 +239,57 @@ export class ProbeSession {
     this.pingTimer = null;
   }
 
+  /** Secrets and options are resolved before `connecting`: a bad option fails the call, not the log. */
   private async connect(): Promise<void> {
-    const secrets = await this.deps.loadSecrets();
-    const built = buildConnect(this.config, secrets);
-    this.transition('connecting', this.reconnectAttempt ? `attempt ${this.reconnectAttempt}` : undefined);
-    this.handshakeFailure = null;
+    const config = this.config;
+    const options = dialOptionsOf(config, await this.deps.loadSecrets());
+    try {
+      resolveDialOptions(options);
+    } catch (err) {
+      if (!(err instanceof DialError)) throw err;
+      throw ConsoleError.of(ErrorCode.Validation, `config.${err.message}`, { field: `config.${err.field ?? 'url'}` });
+    }
+    this.life.to('connecting', this.reconnectAttempt ? `attempt ${this.reconnectAttempt}` : '');
     this.closeInitiator = null;
-    this.pendingPings = [];
-    const ws = new WebSocket(built.url, built.protocols, {
-      ...built.options,
-      finishRequest: (req) => {
-        this.append({ kind: 'handshake-request', direction: 'out', url: built.url, headers: redactHeaders(req.getHeaders()), subprotocols: built.protocols });
-        req.end();
+    this.traffic.resetPings();
+    const attempt = new AbortController();
+    this.dialing = attempt;
+    dial(options, {
+      signal: attempt.signal,
+      onRequest: (req) => {
+        const h = handshakeEntries(req, config);
+        const entry = this.append({ kind: 'handshake-request', direction: 'out', url: h.logged.url, headers: h.logged.headers, subprotocols: req.subprotocols });
+        this.traffic.rememberHandshake(entry.index, h.raw);
       },
-    });
+    }).then(
+      (d) => this.onDialed(attempt, d),
+      (err: unknown) => this.onDialFailed(attempt, err),
+    );
+  }
+
+  private logResponse(res: DialResponse, protocol: string | null, extensions: string | null): void {
+    this.append({ kind: 'handshake-response', direction: 'in', status: res.status, statusText: res.statusText, headers: redactHeaders(res.headers, secretHeaderNames(this.config)), protocol, extensions });
+  }
+
+  private onDialed(attempt: AbortController, d: Dialed): void {
+    if (this.dialing !== attempt) {
+      d.ws.terminate();
+      return;
+    }
+    this.dialing = null;
+    const ws = d.ws;
     this.ws = ws;
-    ws.on('upgrade', (res: IncomingMessage) => this.logResponse(res));
-    ws.on('unexpected-response', (_req, res: IncomingMessage) => {
-      this.logResponse(res);
-      this.handshakeFailure = `handshake rejected: HTTP ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim();
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      this.protocol = ws.protocol || null;
-      this.extensions = ws.extensions || null;
-      this.reconnectAttempt = 0;
-      this.lastError = null;
-      this.transition('open');
-      if (this.config.ping.intervalMs > 0) {
-        this.pingTimer = setInterval(() => {
-          if (ws.readyState === WebSocket.OPEN) this.sendPing(ws, Buffer.from(this.config.ping.payload));
-        }, this.config.ping.intervalMs);
-      }
-    });
+    this.logResponse(d.response, d.protocol || null, d.extensions || null);
+    this.protocol = d.protocol || null;
+    this.extensions = d.extensions || null;
+    this.reconnectAttempt = 0;
+    this.lastError = null;
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(ws, data, isBinary));
-    ws.on('ping', (data: Buffer) => {
-      this.logPayload('ping', 'in', data);
-      if (ws.readyState === WebSocket.OPEN) {
-        ws.pong(data);
-        this.logPayload('pong', 'out', data);
-      }
-    });
-    ws.on('pong', (data: Buffer) => {
-      const hex = data.toString('hex');
-      const i = this.pendingPings.findIndex((p) => p.hex === hex);
-      const rttMs = i === -1 ? undefined : Date.now() - this.pendingPings[i]!.atMs;
-      if (i !== -1) this.pendingPings.splice(0, i + 1);
-      this.logPayload('pong', 'in', data, rttMs);
-    });
+    ws.on('ping', (data: Buffer) => this.traffic.onPing(ws, data));
+    ws.on('pong', (data: Buffer) => this.traffic.onPong(data));
     ws.on('error', (err: Error & { code?: string }) => {
-      const message = this.handshakeFailure ?? err.message;
-      this.lastError = message;
-      this.append({ kind: 'error', direction: 'local', code: this.handshakeFailure ? 'HANDSHAKE_REJECTED' : (err.code ?? 'ERROR'), message });
+      this.lastError = err.message;
+      this.append({ kind: 'error', direction: 'local', code: err.code ?? 'ERROR', message: err.message });
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         // ws answers an oversized message with a 1009 close frame and stops reading.
         this.closeInitiator = 'client';
@@ -280,20 +297,25 @@ export class ProbeSession {
       }
     });
     ws.on('close', (code: number, reasonBuf: Buffer) => this.onClose(ws, code, reasonBuf.toString('utf8')));
+    this.life.to('open', '');
+    if (this.config.ping.intervalMs > 0) {
+      this.pingTimer = setInterval(() => {
+        if (ws.readyState === WebSocket.OPEN) this.traffic.sendPing(ws, Buffer.from(this.config.ping.payload));
+      }, this.config.ping.intervalMs);
+    }
+    ws.resume();
   }
 
-  private logResponse(res: IncomingMessage): void {
-    const proto = res.headers['sec-websocket-protocol'];
-    const ext = res.headers['sec-websocket-extensions'];
-    this.append({
-      kind: 'handshake-response',
-      direction: 'in',
-      status: res.statusCode ?? 0,
-      statusText: res.statusMessage ?? '',
-      headers: redactHeaders(res.headers),
-      protocol: typeof proto === 'string' ? proto : null,
-      extensions: typeof ext === 'string' ? ext : null,
-    });
+  private onDialFailed(attempt: AbortController, err: unknown): void {
+    if (this.dialing !== attempt) return;
+    this.dialing = null;
+    const e = err instanceof DialError ? err : null;
+    if (e?.code !== DialErrorCode.Aborted) {
+      if (e?.response && e.code === DialErrorCode.HandshakeRejected) this.logResponse(e.response, null, null);
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.append({ kind: 'error', direction: 'local', code: e?.code ?? 'CONNECT_FAILED', message: this.lastError });
+    }
+    this.afterClose(1006);
   }
 
   private onClose(ws: WebSocket, code: number, reason: string): void {
@@ -301,94 +323,51 @@ export class ProbeSession {
     this.ws = null;
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = null;
-    const wasOpen = this.state === 'open' || this.state === 'closing';
-    if (wasOpen || code !== 1006) {
-      const initiator = this.closeInitiator ?? (code === 1006 ? 'network' : 'server');
-      this.append({ kind: 'close', direction: initiator === 'client' && code === 1006 ? 'local' : 'in', code, reason, initiator });
-    }
+    const initiator = this.closeInitiator ?? (code === 1006 ? 'network' : 'server');
+    this.append({ kind: 'close', direction: initiator === 'client' && code === 1006 ? 'local' : 'in', code, reason, initiator });
+    this.afterClose(code);
+  }
+
+  /** After the socket (or the attempt) is gone: closed for good, or a reconnect per the config. */
+  private afterClose(code: number): void {
     if (this.userClosed || this.state === 'closing') {
       this.clearTimers();
-      if (this.state !== 'closed') this.transition('closed', this.userClosed ? 'closed by user' : `closed ${code}`);
+      this.life.tryTo('closed', this.userClosed ? 'closed by user' : `closed ${code}`);
       return;
     }
     const r = this.config.reconnect;
     if (r.enabled && (r.maxAttempts === 0 || this.reconnectAttempt < r.maxAttempts)) {
       const delayMs = fullJitterDelay(this.reconnectAttempt, { initialDelayMs: r.initialDelayMs, maxDelayMs: Math.max(r.maxDelayMs, r.initialDelayMs) });
       this.reconnectAttempt++;
-      this.transition('reconnecting', this.lastError ?? `closed ${code}`);
+      this.life.to('reconnecting', this.lastError ?? `closed ${code}`);
       this.append({ kind: 'reconnect', direction: 'local', attempt: this.reconnectAttempt, delayMs });
       this.later(delayMs, () => {
         if (this.state !== 'reconnecting') return;
         this.connect().catch((err: unknown) => {
           this.lastError = err instanceof Error ? err.message : String(err);
           this.append({ kind: 'error', direction: 'local', code: 'CONNECT_FAILED', message: this.lastError });
-          if (this.state === 'reconnecting') this.transition('closed', this.lastError);
+          this.life.tryTo('closed', this.lastError);
         });
       });
       return;
     }
-    this.transition('closed', this.lastError ?? `closed ${code}`);
+    this.life.to('closed', this.lastError ?? `closed ${code}`);
   }
 
   private onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    this.floodGuard(ws);
+    this.traffic.floodGuard(ws);
     if (isBinary) {
-      this.logFrame('in', buf, true);
+      this.traffic.logFrame('in', buf, true);
       return;
     }
     const text = buf.toString('utf8');
-    this.logFrame('in', text, false);
+    this.traffic.logFrame('in', text, false);
     const helper = this.config.helper;
     if (helper.type !== 'switchboard' || !helper.autoAnswer || ws.readyState !== WebSocket.OPEN) return;
     const answer = switchboardAutoAnswer(text, helper.answer);
     if (answer === null) return;
     ws.send(answer);
-    this.logFrame('out', answer, false);
-  }
-
-  /** More than limits.floodMessagesPerSecond in the current second: stop reading until it ends. */
-  private floodGuard(ws: WebSocket): void {
-    const now = Date.now();
-    if (now - this.floodWindowStart >= 1000) {
-      this.floodWindowStart = now;
-      this.floodCount = 0;
-    }
-    if (++this.floodCount <= this.config.limits.floodMessagesPerSecond || ws.isPaused) return;
-    ws.pause();
-    this.floodPauses++;
-    const waitMs = Math.max(50, 1000 - (now - this.floodWindowStart));
-    this.append({ kind: 'info', direction: 'local', message: `flood guard: over ${this.config.limits.floodMessagesPerSecond} messages/s, reading paused for ${waitMs} ms` });
-    this.later(waitMs, () => {
-      if (ws.readyState === WebSocket.OPEN) ws.resume();
-    });
-  }
-
-  private logFrame(direction: 'in' | 'out', data: string | Buffer, binary: boolean): ProbeLogEntry {
-    if (!binary && typeof data === 'string') {
-      const size = Buffer.byteLength(data);
-      const truncated = size > this.maxLogged;
-      const text = truncated ? Buffer.from(data).subarray(0, this.maxLogged).toString('utf8') : data;
-      const stomp = this.config.helper.type === 'stomp' ? parseStompFrame(text) : null;
-      const entry = this.append({ kind: 'frame', direction, opcode: 'text', size, encoding: 'text', data: text, truncated, ...(stomp ? { stomp } : {}) });
-      if (this.config.correlation.enabled && !truncated) this.pairing.observe(entry.index, direction, Date.parse(entry.at), text);
-      return entry;
-    }
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    const truncated = buf.length > this.maxLogged;
-    return this.append({ kind: 'frame', direction, opcode: 'binary', size: buf.length, encoding: 'base64', data: (truncated ? buf.subarray(0, this.maxLogged) : buf).toString('base64'), truncated });
-  }
-
-  private logPayload(kind: 'ping' | 'pong', direction: 'in' | 'out', data: Buffer, rttMs?: number): ProbeLogEntry {
-    const printable = /^[\x20-\x7e]*$/.test(data.toString('latin1'));
-    const base = { direction, size: data.length, encoding: printable ? ('text' as const) : ('base64' as const), data: printable ? data.toString('latin1') : data.toString('base64'), truncated: false };
-    return kind === 'ping' ? this.append({ kind, ...base }) : this.append({ kind, ...base, ...(rttMs !== undefined ? { rttMs } : {}) });
-  }
-
-  private sendPing(ws: WebSocket, payload: Buffer): number {
-    this.pendingPings.push({ hex: payload.toString('hex'), atMs: Date.now() });
-    if (this.pendingPings.length > 1000) this.pendingPings.shift();
-    ws.ping(payload);
-    return this.logPayload('ping', 'out', payload).index;
+    this.traffic.logFrame('out', answer, false);
   }
 }

@@ -63,7 +63,7 @@ describe('probe failures and bad input', () => {
       const res = entries.find((e) => e.kind === 'handshake-response');
       expect(res).toMatchObject({ status: 401, statusText: 'Unauthorized' });
       expect(res?.kind === 'handshake-response' && res.headers).toContainEqual({ name: 'x-why', value: 'no token' });
-      expect(entries.find((e) => e.kind === 'error')).toMatchObject({ code: 'HANDSHAKE_REJECTED', message: 'handshake rejected: HTTP 401 Unauthorized' });
+      expect(entries.find((e) => e.kind === 'error')).toMatchObject({ code: 'DIAL_HANDSHAKE_REJECTED', message: 'handshake rejected: HTTP 401 Unauthorized' });
       expect((await hx.h.probeGetSession({ sessionId: s.id })).lastError).toContain('401');
     } finally {
       await srv.close();
@@ -72,7 +72,10 @@ describe('probe failures and bad input', () => {
 
   it('times out a handshake against a TCP server that never answers', async () => {
     const sockets = new Set<Socket>();
-    const tcp: Server = createServer((sock) => sockets.add(sock));
+    const tcp: Server = createServer((sock) => {
+      sockets.add(sock);
+      sock.resume();
+    });
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
     try {
       const s = await hx.create({ url: `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/`, handshakeTimeoutMs: 300 });
@@ -81,7 +84,8 @@ describe('probe failures and bad input', () => {
       await hx.state(s.id, 'closed');
       expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
       const err = (await hx.entries(s.id)).find((e) => e.kind === 'error');
-      expect(err?.kind === 'error' && err.message).toMatch(/handshake has timed out/i);
+      expect(err).toMatchObject({ code: 'DIAL_TIMEOUT' });
+      expect(err?.kind === 'error' && err.message).toMatch(/handshake has timed out after 300 ms/i);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => tcp.close(() => r()));

@@ -126,6 +126,29 @@ export class Harness {
     return this.until(async () => (await this.entries(sessionId)).find(pred), timeoutMs, what);
   }
 
+  /** Downloads an export the way the browser does: start, read chunks, close. */
+  async download(sessionId: string, format: 'ndjson' | 'har', includeSecrets = false, chunk = 64 * 1024): Promise<{ text: string; fileName: string; entries: number }> {
+    const d = await this.h.probeDownloadStart({ sessionId, format, includeSecrets });
+    const parts: Buffer[] = [];
+    for (let offset = 0; offset < d.bytes; ) {
+      const r = await this.h.probeDownloadRead({ transferId: d.transferId, offset, length: chunk });
+      parts.push(Buffer.from(r.data, 'base64'));
+      offset += r.bytes;
+    }
+    await this.h.probeTransferClose({ transferId: d.transferId });
+    return { text: Buffer.concat(parts).toString('utf8'), fileName: d.fileName, entries: d.entries };
+  }
+
+  /** Uploads file content the way the browser does and imports it. */
+  async upload(content: string | Buffer, fileName = 'log.ndjson', name?: string, chunk = 64 * 1024) {
+    const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const up = await this.h.probeUploadStart({ fileName, bytes: buf.length });
+    for (let offset = 0; offset < buf.length; offset += chunk) {
+      await this.h.probeUploadWrite({ transferId: up.transferId, offset, data: buf.subarray(offset, offset + chunk).toString('base64') });
+    }
+    return this.h.probeUploadFinish({ transferId: up.transferId, ...(name ? { name } : {}) });
+  }
+
   async close(): Promise<void> {
     await this.service.dispose();
     if (this.invalid.length) throw new Error(`invalid probe events: ${this.invalid.join('; ')}`);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProbeSessionConfigInput } from '../../../protocol/console/probe';
@@ -75,15 +75,17 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
     const original = await hx.entries(s.id);
     const strip = (es: typeof original) => es.map(({ index: _i, ...rest }) => rest);
 
-    const nd = await hx.h.probeExport({ sessionId: s.id, format: 'ndjson' });
+    const nd = await hx.download(s.id, 'ndjson');
     expect(nd.entries).toBe(original.length);
-    const back = await hx.h.probeImport({ path: nd.path });
+    expect(nd.fileName).toMatch(/^roundtrip-\d{4}-\d\d-\d\dT[\d-]+Z\.ndjson$/);
+    const back = await hx.upload(nd.text, nd.fileName);
     expect(back).toMatchObject({ imported: true, config: { name: 'roundtrip', url: srv.url } });
     expect(strip(await hx.entries(back.id))).toEqual(strip(original));
     await expect(hx.h.probeOpen({ sessionId: back.id })).rejects.toBeInstanceOf(ConsoleError);
 
-    const har = await hx.h.probeExport({ sessionId: s.id, format: 'har', path: join(hx.dataDir, 'x.har') });
-    const harJson = JSON.parse(readFileSync(har.path, 'utf8'));
+    // Small chunks: the file crosses several reads and writes (and a multi-byte character a boundary).
+    const har = await hx.download(s.id, 'har', false, 7);
+    const harJson = JSON.parse(har.text);
     expect(harJson.log.entries[0].response.status).toBe(101);
     expect(harJson.log.entries[0]._webSocketMessages.map((m: { type: string; opcode: number }) => [m.type, m.opcode]).sort()).toEqual([
       ['receive', 1],
@@ -91,17 +93,19 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
       ['send', 1],
       ['send', 2],
     ]);
-    const back2 = await hx.h.probeImport({ path: har.path, name: 'from har' });
+    const back2 = await hx.upload(har.text, 'x.har', 'from har', 5);
+    expect(back2.config.name).toBe('from har');
     expect(strip(await hx.entries(back2.id))).toEqual(strip(original));
 
-    const lines = readFileSync(nd.path, 'utf8').split('\n');
+    const lines = nd.text.split('\n');
     lines[2] = JSON.stringify({ index: 0, at: 'yesterday', direction: 'in', kind: 'info', message: 'x' });
-    writeFileSync(join(hx.dataDir, 'bad.ndjson'), lines.join('\n'));
     const before = (await hx.h.probeListSessions({})).sessions.length;
-    const err = await hx.h.probeImport({ path: join(hx.dataDir, 'bad.ndjson') }).catch((e: unknown) => e);
-    expect((err as ConsoleError).info).toMatchObject({ code: 'SB_ERR_VALIDATION', field: 'path' });
+    const err = await hx.upload(lines.join('\n'), 'bad.ndjson').catch((e: unknown) => e);
+    expect((err as ConsoleError).info).toMatchObject({ code: 'SB_ERR_VALIDATION', field: 'file' });
     expect((err as ConsoleError).info.message).toContain('line 3: at');
     expect((await hx.h.probeListSessions({})).sessions.length).toBe(before);
+    // Every transfer's temporary file is gone once it finished or failed.
+    expect(readdirSync(join(hx.dataDir, 'probe', 'transfers'))).toEqual([]);
   });
 
   it('re-sends a selection of logged frames', async () => {

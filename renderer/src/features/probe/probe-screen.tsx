@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useStore } from '../../store';
 import { ConnectForm } from './connect/connect-form';
 import { SessionView } from './session-view';
@@ -12,8 +12,10 @@ export default function ProbeScreen() {
   const openTab = useStore((s) => s.probeOpenTab);
   const closeTab = useStore((s) => s.probeCloseTab);
   const edit = useStore((s) => s.probeEdit);
-  const importLog = useStore((s) => s.probeImport);
-  const [importPath, setImportPath] = useState('');
+  const importFile = useStore((s) => s.probeImportFile);
+  const importDialog = useStore((s) => s.probeImportDialog);
+  const desktop = useStore((s) => s.app.info?.host === 'electron');
+  const picker = useRef<HTMLInputElement | null>(null);
 
   const showForm = p.editing !== null;
   return (
@@ -36,8 +38,25 @@ export default function ProbeScreen() {
         })}
         <div className="side-head"><span>Import</span></div>
         <div className="probe-import">
-          <input className="input mono" aria-label="import path" placeholder="/path/to/export.ndjson or .har" value={importPath} onChange={(e) => setImportPath(e.target.value)} />
-          <button type="button" className="btn small" disabled={importPath.trim() === ''} onClick={() => void importLog(importPath.trim())}>Import</button>
+          <button type="button" className="btn small" disabled={p.importing} onClick={() => (desktop ? void importDialog() : picker.current?.click())}>
+            {p.importing ? 'Importing…' : 'Import a file…'}
+          </button>
+          <span className="muted" style={{ fontSize: 11 }}>NDJSON or HAR export, opened read-only</span>
+          {!desktop && (
+            <input
+              ref={picker}
+              type="file"
+              hidden
+              aria-label="import file"
+              accept=".ndjson,.jsonl,.har,.json,application/json"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                // Cleared so picking the same file again fires another change.
+                e.target.value = '';
+                if (file) void importFile(file);
+              }}
+            />
+          )}
         </div>
       </aside>
       <section className="probe-main">

@@ -16,7 +16,9 @@ export function SessionView({ id }: { id: string }) {
   const edit = useStore((st) => st.probeEdit);
   const del = useStore((st) => st.probeDeleteSession);
   const exportLog = useStore((st) => st.probeExport);
-  const [exportPath, setExportPath] = useState('');
+  const desktop = useStore((st) => st.app.info?.host === 'electron');
+  const [includeSecrets, setIncludeSecrets] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   if (!s) return <div className="empty">This session no longer exists.</div>;
   const canConnect = !s.imported && (s.state === 'idle' || s.state === 'closed');
@@ -50,13 +52,29 @@ export function SessionView({ id }: { id: string }) {
           <fieldset className="probe-box">
             <legend>Export</legend>
             <div className="row-line">
-              <input className="input mono" aria-label="export path" placeholder="default: console data dir" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
-              <button type="button" className="btn small" onClick={() => void exportLog(id, 'ndjson', exportPath.trim())}>NDJSON</button>
-              <button type="button" className="btn small" onClick={() => void exportLog(id, 'har', exportPath.trim())}>HAR</button>
+              {(['ndjson', 'har'] as const).map((format) => (
+                <button
+                  key={format}
+                  type="button"
+                  className="btn small"
+                  disabled={busy}
+                  title={desktop ? 'choose where to save it' : 'your browser saves it (Downloads)'}
+                  onClick={() => {
+                    setBusy(true);
+                    void exportLog(id, format, includeSecrets).finally(() => setBusy(false));
+                  }}
+                >
+                  {format === 'ndjson' ? 'NDJSON' : 'HAR'}
+                </button>
+              ))}
+              <label className="check" title="secret header and query values are redacted unless you ask for them">
+                <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets(e.target.checked)} /> include secrets
+              </label>
             </div>
+            {includeSecrets && <div className="warning" role="alert">The file will hold secret header and query values in clear.</div>}
             {lastExport && (
-              <div className="muted mono probe-export-path" data-testid="probe-export-path" title={lastExport.path}>
-                {lastExport.path} · {lastExport.entries} entries
+              <div className="muted mono probe-export-path" data-testid="probe-export-path" title={lastExport.file}>
+                {lastExport.file} · {lastExport.entries} entries{lastExport.includeSecrets ? ' · with secrets' : ''}
               </div>
             )}
           </fieldset>

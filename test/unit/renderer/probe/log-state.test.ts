@@ -4,7 +4,7 @@ import {
   applyLogBatch, applyQueryResult, coreOffset, emptyLog, focusEntry, missingPages, select, setFilter, setPaused, toCoreFilter, toggleExpanded,
 } from '../../../../renderer/src/features/probe/state/log-state';
 
-const stats = (firstIndex: number, nextIndex: number, dropped = firstIndex): ProbeLogStats => ({ firstIndex, nextIndex, dropped, spilled: 0, floodPauses: 0 });
+const stats = (firstIndex: number, nextIndex: number, dropped = firstIndex): ProbeLogStats => ({ firstIndex, nextIndex, dropped, spilled: 0, floodPauses: 0, lastRttMs: null });
 const row = (index: number): ProbeLogRow => ({
   entry: { index, at: '2026-11-22T10:00:00.000Z', direction: 'in', kind: 'frame', opcode: 'text', size: 2, encoding: 'text', data: '{}', truncated: false },
 });

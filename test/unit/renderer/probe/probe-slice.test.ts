@@ -7,7 +7,7 @@ import { withSessions, withTabClosed, withTabOpen, initialProbe } from '../../..
 
 type Replies = { [M in CallName]?: (input: CallInput<M>) => CallOutput<M> | Promise<CallOutput<M>> };
 
-const stats = (nextIndex: number, firstIndex = 0): ProbeLogStats => ({ firstIndex, nextIndex, dropped: firstIndex, spilled: 0, floodPauses: 0 });
+const stats = (nextIndex: number, firstIndex = 0): ProbeLogStats => ({ firstIndex, nextIndex, dropped: firstIndex, spilled: 0, floodPauses: 0, lastRttMs: null });
 
 function session(id: string, createdAt = '2026-11-22T10:00:00.000Z'): ProbeSessionView {
   return {
@@ -15,7 +15,7 @@ function session(id: string, createdAt = '2026-11-22T10:00:00.000Z'): ProbeSessi
     config: {
       name: id, url: 'ws://127.0.0.1:1/x', query: [], headers: [], subprotocols: [], handshakeTimeoutMs: 10000,
       reconnect: { enabled: false, initialDelayMs: 500, maxDelayMs: 30000, maxAttempts: 0 }, ping: { intervalMs: 0, payload: '' },
-      correlation: { enabled: true, requestPath: 'id', replyPath: 'inReplyTo' }, helper: { type: 'none' },
+      correlation: { enabled: true, preset: 'switchboard', requestPath: 'id', replyPath: 'inReplyTo' }, helper: { type: 'none' },
       limits: { maxMessageBytes: 1024, maxEntries: 1000, floodMessagesPerSecond: 100 }, auth: { type: 'none' },
     },
     state: 'open', protocol: null, extensions: null, warnings: [], reconnectAttempt: 0, lastError: null, imported: false, stats: stats(0), createdAt,

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useStore } from '../../../store';
 import { CodeEditor } from './code-editor';
 import { HelpersPanel } from './helpers-panel';
@@ -10,7 +10,6 @@ export function Composer({ id }: { id: string }) {
   const c = useStore((s) => s.probe.composers[id]) ?? emptyComposer();
   const session = useStore((s) => s.probe.sessions[id]);
   const templates = useStore((s) => s.probe.templates);
-  const rows = useStore((s) => s.probe.logs[id]?.rows);
   const setC = useStore((s) => s.probeSetComposer);
   const send = useStore((s) => s.probeSend);
   const ping = useStore((s) => s.probePing);
@@ -23,14 +22,8 @@ export function Composer({ id }: { id: string }) {
   const closable = session && ['open', 'connecting', 'reconnecting'].includes(session.state);
   const inlineError = c.error ?? liveError(c);
 
-  // RTT of the newest pong that answered our ping, from the rows on hand.
-  const lastRtt = useMemo(() => {
-    let best: { index: number; rtt: number } | null = null;
-    for (const r of rows?.values() ?? []) {
-      if (r.entry.kind === 'pong' && r.entry.rttMs !== undefined && (!best || r.entry.index > best.index)) best = { index: r.entry.index, rtt: r.entry.rttMs };
-    }
-    return best?.rtt ?? null;
-  }, [rows]);
+  // Kept by the core with the session's stats, so the log filter (or paging) cannot hide it.
+  const lastRtt = session?.stats.lastRttMs ?? null;
 
   const doSend = () => {
     if (!open) {

@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { useStore } from '../../../store';
 import { errorInfoOf } from '../../../api';
-import { fieldOfPath, formFromView, formToConfig, newForm, type ConnectForm as Form, type FormErrors } from './form-model';
+import { fieldOfPath, formFromView, formToConfig, newForm, presetPaths, type ConnectForm as Form, type FormErrors } from './form-model';
+import { ParamRows } from './param-rows';
 import { validateWsUrl } from '../lib/ws-url';
 
 /** Create or edit a session: every option of the contract's session config. */
@@ -88,8 +89,12 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
             </Row>
           ) : null}
           {text('name', 'Name', { placeholder: 'defaults to the host' })}
-          {text('query', 'Query params', { area: true, placeholder: 'name=value, one per line' })}
-          {text('headers', 'Headers', { area: true, placeholder: 'Name: value, one per line' })}
+          <Row label="Query params">
+            <ParamRows kind="query" rows={f.query} onChange={(rows) => set('query', rows)} error={errors.query} />
+          </Row>
+          <Row label="Headers">
+            <ParamRows kind="headers" rows={f.headers} onChange={(rows) => set('headers', rows)} error={errors.headers} />
+          </Row>
           {text('subprotocols', 'Subprotocols', { placeholder: 'v1.switchboard, stomp (comma separated, in preference order)' })}
           {text('origin', 'Origin', { placeholder: 'https://app.example.com' })}
           {text('handshakeTimeoutMs', 'Handshake timeout (ms)')}
@@ -98,7 +103,7 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
           <h3>Authentication</h3>
           <Row label="Type">
             <div className="toggle" role="group" aria-label="authentication type">
-              {(['none', 'basic', 'bearer'] as const).map((t) => (
+              {(['none', 'basic', 'bearer', 'api-key'] as const).map((t) => (
                 <button key={t} type="button" aria-pressed={f.authType === t} onClick={() => set('authType', t)}>{t}</button>
               ))}
             </div>
@@ -110,6 +115,12 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
             </>
           )}
           {f.authType === 'bearer' && text('token', 'Bearer token', { type: 'password', placeholder: stored(f.hasToken) })}
+          {f.authType === 'api-key' && (
+            <>
+              {text('apiKeyHeader', 'API key header')}
+              {text('apiKey', 'API key', { type: 'password', placeholder: stored(f.hasApiKey) })}
+            </>
+          )}
           <h3>Reconnect &amp; keep-alive</h3>
           {check('reconnect', 'Reconnect automatically (full-jitter backoff)')}
           {f.reconnect && (
@@ -125,8 +136,27 @@ export function ConnectForm({ sessionId }: { sessionId: string | null }) {
           {check('correlation', 'Pair requests with replies')}
           {f.correlation && (
             <>
-              {text('requestPath', 'Request id path', { hint: 'JSON path in sent messages, e.g. id or meta.reqId' })}
-              {text('replyPath', 'Reply id path', { hint: 'JSON path in received messages, e.g. inReplyTo' })}
+              <Row label="Preset">
+                <div className="toggle" role="group" aria-label="pairing preset">
+                  {([['switchboard', 'Switchboard', 'id ↔ inReplyTo'], ['jsonrpc', 'JSON-RPC', 'JSON-RPC 2.0: id ↔ id, method vs result/error'], ['custom', 'custom', 'your own JSON paths']] as const).map(([p, label, title]) => (
+                    <button key={p} type="button" title={title} aria-pressed={f.pairingPreset === p} onClick={() => set('pairingPreset', p)}>{label}</button>
+                  ))}
+                </div>
+              </Row>
+              {f.pairingPreset === 'custom' ? (
+                <>
+                  {text('requestPath', 'Request id path', { hint: 'JSON path in sent messages, e.g. id or meta.reqId' })}
+                  {text('replyPath', 'Reply id path', { hint: 'JSON path in received messages, e.g. inReplyTo (may be the same path)' })}
+                </>
+              ) : (
+                <Row label="">
+                  <span className="hint" data-testid="pairing-preset-paths">
+                    {f.pairingPreset === 'jsonrpc'
+                      ? 'requests carry id + method; replies reuse the id with result or error'
+                      : `${presetPaths(f.pairingPreset).requestPath} ↔ ${presetPaths(f.pairingPreset).replyPath}`}
+                  </span>
+                </Row>
+              )}
             </>
           )}
           <h3>Protocol helper</h3>

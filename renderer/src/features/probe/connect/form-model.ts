@@ -1,5 +1,21 @@
-import { ProbeSessionConfigInput, type ProbeSessionConfigView } from '../../../../../protocol/console/probe';
-import { formatPairs, parsePairs, validateWsUrl } from '../lib/ws-url';
+import { isSensitiveHeader, isSensitiveQuery, PROBE_PAIRING_PRESETS, ProbeSessionConfigInput, type ProbePairingPreset, type ProbeParamView, type ProbeSessionConfigView } from '../../../../../protocol/console/probe';
+import { validateWsUrl } from '../lib/ws-url';
+
+/**
+ * One header or query row of the form. A secret row's value is write-only: `stored` says the core
+ * holds one, and an empty field then means "keep it".
+ */
+export interface ParamRow {
+  name: string;
+  value: string;
+  secret: boolean;
+  stored: boolean;
+}
+
+export const emptyRow = (): ParamRow => ({ name: '', value: '', secret: false, stored: false });
+
+/** Credential-like names are always secret (the core enforces the same rule). */
+export const forcedSecret = (kind: 'headers' | 'query', name: string): boolean => (kind === 'headers' ? isSensitiveHeader(name.trim()) : isSensitiveQuery(name.trim()));
 
 /**
  * The connect form as strings (what the inputs hold) and its translation to the contract's session
@@ -8,17 +24,20 @@ import { formatPairs, parsePairs, validateWsUrl } from '../lib/ws-url';
 export interface ConnectForm {
   name: string;
   url: string;
-  query: string;
-  headers: string;
+  query: ParamRow[];
+  headers: ParamRow[];
   subprotocols: string;
   origin: string;
   handshakeTimeoutMs: string;
-  authType: 'none' | 'basic' | 'bearer';
+  authType: 'none' | 'basic' | 'bearer' | 'api-key';
   username: string;
   password: string;
   token: string;
+  apiKeyHeader: string;
+  apiKey: string;
   hasPassword: boolean;
   hasToken: boolean;
+  hasApiKey: boolean;
   tlsEnabled: boolean;
   ca: string;
   caPath: string;
@@ -43,6 +62,7 @@ export interface ConnectForm {
   pingIntervalMs: string;
   pingPayload: string;
   correlation: boolean;
+  pairingPreset: ProbePairingPreset;
   requestPath: string;
   replyPath: string;
   helper: 'none' | 'switchboard' | 'stomp';
@@ -55,17 +75,19 @@ export interface ConnectForm {
 
 export function newForm(): ConnectForm {
   return {
-    name: '', url: 'ws://', query: '', headers: '', subprotocols: '', origin: '', handshakeTimeoutMs: '10000',
-    authType: 'none', username: '', password: '', token: '', hasPassword: false, hasToken: false,
+    name: '', url: 'ws://', query: [], headers: [], subprotocols: '', origin: '', handshakeTimeoutMs: '10000',
+    authType: 'none', username: '', password: '', token: '', apiKeyHeader: 'X-API-Key', apiKey: '', hasPassword: false, hasToken: false, hasApiKey: false,
     tlsEnabled: false, ca: '', caPath: '', cert: '', certPath: '', key: '', keyPath: '', passphrase: '', hasKey: false, hasPassphrase: false, servername: '', ignoreCertErrors: false,
     proxyEnabled: false, proxyUrl: '', proxyUsername: '', proxyPassword: '', hasProxyPassword: false,
     reconnect: false, initialDelayMs: '500', maxDelayMs: '30000', maxAttempts: '0',
     pingIntervalMs: '0', pingPayload: '',
-    correlation: true, requestPath: 'id', replyPath: 'inReplyTo',
+    correlation: true, pairingPreset: 'switchboard', requestPath: 'id', replyPath: 'inReplyTo',
     helper: 'none', autoAnswer: false, answer: '{"ok":true}',
     maxMessageBytes: String(16 * 1024 * 1024), maxEntries: '1000000', floodMessagesPerSecond: '50000',
   };
 }
+
+const rowOf = (p: ProbeParamView): ParamRow => ({ name: p.name, value: p.value ?? '', secret: p.secret, stored: p.secret && p.hasValue });
 
 export function formFromView(c: ProbeSessionConfigView): ConnectForm {
   const f = newForm();
@@ -73,8 +95,8 @@ export function formFromView(c: ProbeSessionConfigView): ConnectForm {
     ...f,
     name: c.name,
     url: c.url,
-    query: formatPairs(c.query.map((q) => [q.name, q.value] as const), '='),
-    headers: formatPairs(c.headers.map((h) => [h.name, h.value] as const), ':'),
+    query: c.query.map(rowOf),
+    headers: c.headers.map(rowOf),
     subprotocols: c.subprotocols.join(', '),
     origin: c.origin ?? '',
     handshakeTimeoutMs: String(c.handshakeTimeoutMs),
@@ -82,6 +104,8 @@ export function formFromView(c: ProbeSessionConfigView): ConnectForm {
     username: c.auth.type === 'basic' ? c.auth.username : '',
     hasPassword: c.auth.type === 'basic' && c.auth.hasPassword,
     hasToken: c.auth.type === 'bearer' && c.auth.hasToken,
+    apiKeyHeader: c.auth.type === 'api-key' ? c.auth.header : f.apiKeyHeader,
+    hasApiKey: c.auth.type === 'api-key' && c.auth.hasKey,
     tlsEnabled: c.tls !== undefined,
     ca: c.tls?.ca ?? '',
     caPath: c.tls?.caPath ?? '',
@@ -103,6 +127,7 @@ export function formFromView(c: ProbeSessionConfigView): ConnectForm {
     pingIntervalMs: String(c.ping.intervalMs),
     pingPayload: c.ping.payload,
     correlation: c.correlation.enabled,
+    pairingPreset: c.correlation.preset,
     requestPath: c.correlation.requestPath,
     replyPath: c.correlation.replyPath,
     helper: c.helper.type,
@@ -127,7 +152,7 @@ const secret = (typed: string, _stored: boolean) => (typed === '' ? undefined : 
 /** Maps contract paths (zod issue paths) to the input that shows the error. */
 const FIELD_OF_PATH: Record<string, keyof ConnectForm> = {
   name: 'name', url: 'url', query: 'query', headers: 'headers', subprotocols: 'subprotocols', origin: 'origin', handshakeTimeoutMs: 'handshakeTimeoutMs',
-  'auth.username': 'username', 'auth.password': 'password', 'auth.token': 'token',
+  'auth.username': 'username', 'auth.password': 'password', 'auth.token': 'token', 'auth.header': 'apiKeyHeader', 'auth.key': 'apiKey',
   'tls.ca': 'ca', 'tls.caPath': 'caPath', 'tls.cert': 'cert', 'tls.certPath': 'certPath', 'tls.key': 'key', 'tls.keyPath': 'keyPath', 'tls.passphrase': 'passphrase', 'tls.servername': 'servername',
   'proxy.url': 'proxyUrl', 'proxy.username': 'proxyUsername', 'proxy.password': 'proxyPassword',
   'reconnect.initialDelayMs': 'initialDelayMs', 'reconnect.maxDelayMs': 'maxDelayMs', 'reconnect.maxAttempts': 'maxAttempts',
@@ -155,21 +180,22 @@ export function formToConfig(f: ConnectForm): FormResult {
   const errors: FormErrors = {};
   const url = validateWsUrl(f.url);
   if (!url.ok) errors.url = url.error;
-  const query = parsePairs(f.query, '=');
+  const query = paramsOf('query', f.query);
   if (!query.ok) errors.query = query.error;
-  const headers = parsePairs(f.headers, ':');
+  const headers = paramsOf('headers', f.headers);
   if (!headers.ok) errors.headers = headers.error;
   const config: ProbeSessionConfigInput = {
     name: f.name.trim() || (url.ok ? new URL(url.url).host : 'session'),
     url: f.url.trim(),
-    query: query.ok ? query.pairs.map(([name, value]) => ({ name, value })) : [],
-    headers: headers.ok ? headers.pairs.map(([name, value]) => ({ name, value })) : [],
+    query: query.ok ? query.params : [],
+    headers: headers.ok ? headers.params : [],
     subprotocols: f.subprotocols.split(/[\s,]+/).filter(Boolean),
     origin: opt(f.origin),
     handshakeTimeoutMs: num(errors, 'handshakeTimeoutMs', f.handshakeTimeoutMs),
     auth:
       f.authType === 'basic' ? { type: 'basic', username: f.username, password: secret(f.password, f.hasPassword) }
       : f.authType === 'bearer' ? { type: 'bearer', token: secret(f.token, f.hasToken) }
+      : f.authType === 'api-key' ? { type: 'api-key', header: f.apiKeyHeader.trim(), key: secret(f.apiKey, f.hasApiKey) }
       : { type: 'none' },
     tls: f.tlsEnabled
       ? {
@@ -180,11 +206,11 @@ export function formToConfig(f: ConnectForm): FormResult {
     proxy: f.proxyEnabled ? { url: f.proxyUrl.trim(), username: opt(f.proxyUsername), password: secret(f.proxyPassword, f.hasProxyPassword) } : undefined,
     reconnect: { enabled: f.reconnect, initialDelayMs: num(errors, 'initialDelayMs', f.initialDelayMs), maxDelayMs: num(errors, 'maxDelayMs', f.maxDelayMs), maxAttempts: num(errors, 'maxAttempts', f.maxAttempts) },
     ping: { intervalMs: num(errors, 'pingIntervalMs', f.pingIntervalMs), payload: f.pingPayload },
-    correlation: { enabled: f.correlation, requestPath: f.requestPath.trim(), replyPath: f.replyPath.trim() },
+    correlation: f.pairingPreset === 'custom' ? { enabled: f.correlation, preset: 'custom', requestPath: f.requestPath.trim(), replyPath: f.replyPath.trim() } : { enabled: f.correlation, preset: f.pairingPreset },
     helper: f.helper === 'switchboard' ? { type: 'switchboard', autoAnswer: f.autoAnswer, answer: f.answer } : f.helper === 'stomp' ? { type: 'stomp' } : { type: 'none' },
     limits: { maxMessageBytes: num(errors, 'maxMessageBytes', f.maxMessageBytes), maxEntries: num(errors, 'maxEntries', f.maxEntries), floodMessagesPerSecond: num(errors, 'floodMessagesPerSecond', f.floodMessagesPerSecond) },
   };
-  if (f.correlation) {
+  if (f.correlation && f.pairingPreset === 'custom') {
     for (const k of ['requestPath', 'replyPath'] as const) {
       const e = dottedPathError(f[k]);
       if (e) errors[k] = e;
@@ -203,6 +229,34 @@ export function formToConfig(f: ConnectForm): FormResult {
   }
   return { ok: true, config };
 }
+
+type ParamsResult = { ok: true; params: NonNullable<ProbeSessionConfigInput['headers']> } | { ok: false; error: string };
+
+/**
+ * Rows → contract entries. Blank rows are skipped; a secret row left empty keeps the stored value
+ * (omitted), and one with nothing stored must be filled in.
+ */
+export function paramsOf(kind: 'headers' | 'query', rows: ParamRow[]): ParamsResult {
+  const params: NonNullable<ProbeSessionConfigInput['headers']> = [];
+  for (const [i, r] of rows.entries()) {
+    const name = r.name.trim();
+    if (name === '' && r.value === '') continue;
+    const row = `row ${i + 1}`;
+    if (name === '') return { ok: false, error: `${row}: enter a name` };
+    if (kind === 'headers' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { ok: false, error: `${row}: "${name}" is not a valid header name` };
+    const secret = r.secret || forcedSecret(kind, name);
+    if (secret && r.value === '') {
+      if (!r.stored) return { ok: false, error: `${row}: enter a value for the secret ${kind === 'headers' ? 'header' : 'parameter'} ${name}` };
+      params.push({ name, secret: true });
+    } else {
+      params.push({ name, value: r.value, ...(secret ? { secret: true } : {}) });
+    }
+  }
+  return { ok: true, params };
+}
+
+/** The paths a preset pairs, for the form's read-only display. */
+export const presetPaths = (p: Exclude<ProbePairingPreset, 'custom'>) => PROBE_PAIRING_PRESETS[p];
 
 /** The core reads correlation ids at dotted paths (`id`, `meta.requestId`, `items.0.id`). */
 export function dottedPathError(path: string): string | null {

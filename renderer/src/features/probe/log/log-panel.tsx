@@ -172,7 +172,7 @@ export function LogPanel({ id }: { id: string }) {
         <span className="spacer" />
         {correlation && (
           <span className="muted" data-testid="probe-pairing" title="change under Edit → Request/reply pairing (applies from the next connect)">
-            {correlation.enabled ? `pairing ${correlation.requestPath} ↔ ${correlation.replyPath}` : 'pairing off'}
+            {!correlation.enabled ? 'pairing off' : correlation.preset === 'jsonrpc' ? 'pairing JSON-RPC 2.0 (id)' : `pairing ${correlation.requestPath} ↔ ${correlation.replyPath}`}
           </span>
         )}
         <span className="muted">times in {timeMode === 'utc' ? 'UTC' : 'local time'} (click a time to switch)</span>

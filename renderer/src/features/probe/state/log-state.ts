@@ -54,7 +54,7 @@ export interface LogView {
   focus: { index: number; pos: number | null } | null;
 }
 
-export const emptyStats = (): ProbeLogStats => ({ firstIndex: 0, nextIndex: 0, dropped: 0, spilled: 0, floodPauses: 0 });
+export const emptyStats = (): ProbeLogStats => ({ firstIndex: 0, nextIndex: 0, dropped: 0, spilled: 0, floodPauses: 0, lastRttMs: null });
 
 export const emptyFilter = (): LogFilterUi => ({ text: '', regex: false, directions: [], kinds: [] });
 

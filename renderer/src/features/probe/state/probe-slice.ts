@@ -1,29 +1,16 @@
 import type { EventPayload } from '../../../../../protocol/console/contract';
-import type { ProbeSessionConfigInput, ProbeSessionView, ProbeTemplate } from '../../../../../protocol/console/probe';
+import type { ProbeSessionConfigInput, ProbeSessionView } from '../../../../../protocol/console/probe';
 import type { SliceCreator } from '../../../store/types';
 import { emptyComposer, buildMessage, type ComposerState } from './composer-state';
 import {
-  applyLogBatch, applyQueryResult, coreOffset, emptyLog, focusEntry, isUnfiltered, missingPages, select, setFilter, setPaused, toggleExpanded,
+  applyLogBatch, applyQueryResult, coreOffset, focusEntry, isUnfiltered, missingPages, select, setFilter, setPaused, toggleExpanded,
   type LogFilterUi, type LogView,
 } from './log-state';
 import { validateCloseInput } from '../lib/close';
+import { readDownload, saveInBrowser, uploadFile, type PickedFile } from '../lib/file-transfer';
+import { initialProbe, withSession, withSessions, withTabClosed, withTabOpen, type ProbeState } from './probe-state';
 
-export interface ProbeState {
-  loaded: boolean;
-  sessions: Record<string, ProbeSessionView>;
-  /** Saved sessions, oldest first. */
-  order: string[];
-  /** Sessions open as tabs, in tab order. */
-  tabs: string[];
-  active: string | null;
-  /** The connect form: for a session id, for a new session ('new'), or closed (null). */
-  editing: string | null;
-  logs: Record<string, LogView>;
-  composers: Record<string, ComposerState>;
-  templates: ProbeTemplate[];
-  /** Last export per session, shown next to the export buttons. */
-  exports: Record<string, { path: string; entries: number; bytes: number }>;
-}
+export { initialProbe, withSession, withSessions, withTabClosed, withTabOpen, type ProbeState } from './probe-state';
 
 export interface ProbeSlice {
   probe: ProbeState;
@@ -48,54 +35,18 @@ export interface ProbeSlice {
   /** The log list reports what is on screen; missing pages are fetched. */
   probeVisibleRange(id: string, start: number, end: number): void;
   probeResendSelected(id: string): Promise<void>;
-  probeExport(id: string, format: 'ndjson' | 'har', path?: string): Promise<void>;
-  probeImport(path: string): Promise<void>;
+  /** Desktop app: native save dialog; web host: a browser download. */
+  probeExport(id: string, format: 'ndjson' | 'har', includeSecrets: boolean): Promise<void>;
+  /** Web host: uploads a file the user picked. */
+  probeImportFile(file: PickedFile): Promise<void>;
+  /** Desktop app: native open dialog. */
+  probeImportDialog(): Promise<void>;
   probeSaveTemplate(id: string, name: string): Promise<void>;
   probeDeleteTemplate(templateId: string): Promise<void>;
 }
 
-export const initialProbe = (): ProbeState => ({
-  loaded: false, sessions: {}, order: [], tabs: [], active: null, editing: null, logs: {}, composers: {}, templates: [], exports: {},
-});
-
 /** Rows fetched around the visible window, so small scrolls do not wait for the core. */
 const OVERSCAN = 40;
-
-// ---- pure updates (unit tested)
-
-export function withSessions(p: ProbeState, sessions: ProbeSessionView[]): ProbeState {
-  const byId: Record<string, ProbeSessionView> = {};
-  for (const s of sessions) byId[s.id] = s;
-  const order = [...sessions].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((s) => s.id);
-  const tabs = p.tabs.filter((t) => byId[t]);
-  const active = p.active && byId[p.active] ? p.active : (tabs[0] ?? null);
-  return { ...p, sessions: byId, order, tabs, active, editing: p.editing === 'new' || (p.editing && byId[p.editing]) ? p.editing : null };
-}
-
-export function withSession(p: ProbeState, s: ProbeSessionView): ProbeState {
-  const order = p.order.includes(s.id) ? p.order : [...p.order, s.id];
-  return { ...p, sessions: { ...p.sessions, [s.id]: s }, order };
-}
-
-export function withTabOpen(p: ProbeState, id: string): ProbeState {
-  const s = p.sessions[id];
-  return {
-    ...p,
-    tabs: p.tabs.includes(id) ? p.tabs : [...p.tabs, id],
-    active: id,
-    logs: p.logs[id] ? p.logs : { ...p.logs, [id]: emptyLog(s?.stats) },
-    composers: p.composers[id] ? p.composers : { ...p.composers, [id]: emptyComposer() },
-  };
-}
-
-export function withTabClosed(p: ProbeState, id: string): ProbeState {
-  const i = p.tabs.indexOf(id);
-  if (i < 0) return p;
-  const tabs = p.tabs.filter((t) => t !== id);
-  const active = p.active === id ? (tabs[Math.min(i, tabs.length - 1)] ?? null) : p.active;
-  const { [id]: _l, ...logs } = p.logs;
-  return { ...p, tabs, active, logs };
-}
 
 // ---- slice
 
@@ -338,22 +289,47 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       }
     },
 
-    async probeExport(id, format, path) {
+    async probeExport(id, format, includeSecrets) {
       try {
-        const r = await deps.api.call('probeExport', { sessionId: id, format, path: path || undefined });
-        patch((p) => ({ ...p, exports: { ...p.exports, [id]: r } }));
-        get().notify('info', `Exported ${r.entries} entries to ${r.path}`);
+        let done: ProbeState['exports'][string];
+        if (get().app.info?.host === 'electron') {
+          const r = await deps.api.call('probeExportToFile', { sessionId: id, format, includeSecrets });
+          if (!r.saved) return;
+          done = { file: r.path, entries: r.entries, bytes: r.bytes, includeSecrets };
+        } else {
+          const file = await readDownload(deps.api, id, format, includeSecrets);
+          saveInBrowser(file);
+          done = { file: file.fileName, entries: file.entries, bytes: file.bytes, includeSecrets };
+        }
+        patch((p) => ({ ...p, exports: { ...p.exports, [id]: done } }));
+        get().notify('info', `Exported ${done.entries} entries to ${done.file}${includeSecrets ? ' (secrets included)' : ''}`);
       } catch (err) {
         fail('Export failed', err);
       }
     },
-    async probeImport(path) {
+    async probeImportFile(file) {
+      patch((p) => ({ ...p, importing: true }));
       try {
-        const view = await deps.api.call('probeImport', { path });
+        const view = await uploadFile(deps.api, file);
         patch((p) => withTabOpen(withSession(p, view), view.id));
         void refresh(view.id);
       } catch (err) {
         fail('Import failed', err);
+      } finally {
+        patch((p) => ({ ...p, importing: false }));
+      }
+    },
+    async probeImportDialog() {
+      patch((p) => ({ ...p, importing: true }));
+      try {
+        const { session: view } = await deps.api.call('probeImportFromFile', {});
+        if (!view) return;
+        patch((p) => withTabOpen(withSession(p, view), view.id));
+        void refresh(view.id);
+      } catch (err) {
+        fail('Import failed', err);
+      } finally {
+        patch((p) => ({ ...p, importing: false }));
       }
     },
 
