@@ -17,12 +17,12 @@ export interface ConsoleCore {
  * call's input and output validated against the contract. Transports (Electron IPC, web host)
  * only forward `dispatch` and subscribe to `events`.
  */
-export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit'> & { validateEvents?: boolean }): Promise<ConsoleCore> {
+export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit' | 'watches'> & { validateEvents?: boolean }): Promise<ConsoleCore> {
   const events = new EventHub({
     validate: opts.validateEvents ?? true,
     onInvalid: (event, err) => console.error(`console core: dropped invalid ${event} event`, err),
   });
-  const clusters = createClusterService({ ...opts, emit: events.emit });
+  const clusters = createClusterService({ ...opts, emit: events.emit, watches: events });
   // Probe secrets (auth, client keys) go to the same store as cluster tokens (safeStorage under Electron).
   const probe = createProbeService({ emit: events.emit, dataDir: opts.dataDir, secrets: opts.secrets });
   const handlers = { ...clusters.handlers, ...probe.handlers };
