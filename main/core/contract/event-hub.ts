@@ -11,6 +11,8 @@ export interface Subscriber {
   watch(clusterId: string): void;
   unwatch(clusterId: string): void;
   watching(clusterId: string): boolean;
+  /** Drops every watch (the page behind this subscriber reloaded). */
+  unwatchAll(): void;
   /** Ends the subscription and every watch it holds. */
   dispose(): void;
 }
@@ -83,6 +85,10 @@ export class EventHub {
         if (watched.delete(clusterId)) bump(clusterId, -1);
       },
       watching: (clusterId) => watched.has(clusterId),
+      unwatchAll: () => {
+        for (const id of watched) bump(id, -1);
+        watched.clear();
+      },
       dispose: () => {
         if (!this.entries.delete(entry)) return;
         for (const id of watched) bump(id, -1);
