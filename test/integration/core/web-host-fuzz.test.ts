@@ -82,10 +82,11 @@ function generator(port: number, token: string) {
     if (chance(0.03)) for (let i = 0; i < 2500; i++) headers.push(`X-H${i}: v`);
     if (chance(0.05)) headers.push(pick(['Bad Header: x', ': empty', 'X-Ctl: a\u0001b', 'Content-Length: -1', 'Content-Length: 5\r\nContent-Length: 6', 'Transfer-Encoding: chunked, identity']));
     let body = '';
-    if (chance(0.08)) {
+    const bodyKind = r();
+    if (bodyKind < 0.08) {
       headers.push('Transfer-Encoding: chunked');
       body = pick(['zz\r\nhello\r\n0\r\n\r\n', '5\r\nhello\r\n0\r\n\r\n', 'ffffffffffffffff\r\n']);
-    } else if (chance(0.08)) {
+    } else if (bodyKind < 0.16) {
       const len = Math.floor(r() * 50);
       headers.push(`Content-Length: ${len}`);
       body = 'x'.repeat(len);
