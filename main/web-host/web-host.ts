@@ -188,6 +188,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     // One subscriber per page: its watchConnections calls decide which clusters' deltas it gets.
     const subscriber = core.events.attach((event, payload) => send({ kind: 'event', event, payload }));
     const ctx = { subscriber };
+    send({ kind: 'ready' });
     // A page that vanished without a close (laptop lid, killed browser) is dropped after one silent interval.
     let alive = true;
     ws.on('pong', () => (alive = true));

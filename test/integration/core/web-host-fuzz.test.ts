@@ -158,7 +158,9 @@ describe('web host under fuzzed requests', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/contract?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` });
     const reply = await new Promise<string>((resolve, reject) => {
       ws.on('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getSettings', input: {} })));
-      ws.on('message', (d) => resolve(String(d)));
+      ws.on('message', (d) => {
+        if ((JSON.parse(String(d)) as { kind: string }).kind === 'result') resolve(String(d));
+      });
       ws.on('error', reject);
     });
     ws.close();

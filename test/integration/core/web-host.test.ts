@@ -111,9 +111,10 @@ describe('web host', () => {
     expect((await get(host.port, '/')).status).toBe(200);
   });
 
-  it('carries calls and answers with the result envelope', async () => {
+  it('says ready first, then carries calls and answers with the result envelope', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/contract?token=${host.token}`, { origin });
-    await new Promise((r) => ws.once('open', r));
+    const first = await new Promise<unknown>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+    expect(first).toEqual({ kind: 'ready' });
     const reply = (id: number) => new Promise<unknown>((resolve) => {
       ws.on('message', (d) => {
         const f = WebServerFrameSchema.parse(JSON.parse(String(d)));
