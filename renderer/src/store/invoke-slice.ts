@@ -48,8 +48,15 @@ export function withEntry(s: InvokeState, entry: InvokeEntry, limit = INVOKE_HIS
   return { history: { ...s.history, [entry.clientId]: next } };
 }
 
+/** The console's own link failed (not the server, not the client): see api/web-transport.ts. */
+export const isConsoleLinkError = (e: ErrorInfo): boolean =>
+  e.code === 'SB_ERR_UNAVAILABLE' && typeof e.details === 'object' && e.details !== null && (e.details as { source?: unknown }).source === 'console-link';
+
 /** Human summary of a failed invoke: timeout / gone / closed get their own words. */
 export function describeInvokeError(e: ErrorInfo): string {
+  if (isConsoleLinkError(e)) {
+    return `Console backend unreachable: the console lost its own backend before an answer came. Not the client's fault — the invoke may or may not have reached it. (${e.message})`;
+  }
   switch (e.code) {
     case 'SB_ERR_INVOKE_TIMEOUT':
       return `Timed out: the client did not answer in time. ${e.message}`;
