@@ -33,22 +33,31 @@ function TimeToggle() {
   );
 }
 
-const TOKEN_HELP = 'open the URL printed by `npm start`';
-
-/** The headline of a failed link, as the operator should read it. */
+/** The headline of a failed link, as the operator should read it (the command set as code). */
 export function linkFailureText(link: LinkStatus): string {
   switch (link.failure) {
     case 'token-expired':
-      return `The access token is no longer valid (the console backend restarted with a new one) — ${TOKEN_HELP}`;
+      return 'The access token is no longer valid (the console backend restarted with a new one) — open the URL printed by npm start';
     case 'token-missing':
     case 'token-invalid':
     case undefined:
-      return `Access token missing or invalid — ${TOKEN_HELP}`;
+      return 'Access token missing or invalid — open the URL printed by npm start';
     default: {
       const never: never = link.failure;
       return never;
     }
   }
+}
+
+function LinkFailure({ link }: { link: LinkStatus }) {
+  const text = linkFailureText(link);
+  const cmd = 'npm start';
+  return (
+    <>
+      {text.slice(0, text.length - cmd.length)}
+      <code>{cmd}</code>
+    </>
+  );
 }
 
 /**
@@ -65,7 +74,9 @@ function LinkBanner() {
   if (link.state === 'failed') {
     return (
       <div className="banner" role="alert" data-testid="link-banner" data-state="failed" data-failure={link.failure}>
-        <b>{linkFailureText(link)}</b>
+        <b>
+          <LinkFailure link={link} />
+        </b>
         {link.downSince !== undefined ? <span> · What is shown is the last known state, from before {clock(link.downSince)}.</span> : null}
       </div>
     );
@@ -93,7 +104,9 @@ function AccessProblem() {
   const link = useStore((s) => s.app.link);
   return (
     <div className="access-problem" role="alert" data-testid="access-problem">
-      <h2>{linkFailureText(link)}</h2>
+      <h2>
+        <LinkFailure link={link} />
+      </h2>
       <p>
         This page talks to the console backend on this machine, which only answers pages that carry its access token. The token is in the URL it printed
         when it started (after <span className="mono">#token=</span>); a restarted backend prints a new one.

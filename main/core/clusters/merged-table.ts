@@ -15,6 +15,8 @@ export interface MergedTableOptions {
    * but no delta is built or pushed (a watcher starts from a snapshot). Default: always.
    */
   isWatched?: () => boolean;
+  /** Called when the number of rows a server reports changed (its status carries that count). */
+  onShareSize?: (serverId: string) => void;
   /** Injected for tests. */
   now?: () => Date;
 }
@@ -92,6 +94,7 @@ export class MergedTable<I, R extends { rowKey: string }> {
   private readonly batchMs: number;
   private readonly maxRowsPerDelta: number;
   private readonly isWatched: () => boolean;
+  private readonly onShareSize: (serverId: string) => void;
   private readonly now: () => Date;
 
   constructor(
@@ -104,6 +107,7 @@ export class MergedTable<I, R extends { rowKey: string }> {
     this.maxRowsPerDelta = opts.maxRowsPerDelta ?? MERGED_TABLE_DEFAULTS.maxRowsPerDelta;
     if (!(this.maxRowsPerDelta >= 1)) throw new RangeError('maxRowsPerDelta must be at least 1');
     this.isWatched = opts.isWatched ?? (() => true);
+    this.onShareSize = opts.onShareSize ?? (() => {});
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -139,7 +143,9 @@ export class MergedTable<I, R extends { rowKey: string }> {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
-    for (const s of e.sources) this.servers.get(s)?.ids.delete(this.spec.idOf(e.info));
+    for (const s of e.sources) {
+      if (this.servers.get(s)?.ids.delete(this.spec.idOf(e.info))) this.onShareSize(s);
+    }
     this.queueRemoval({ rowKey: key, ...why });
   }
 
@@ -156,6 +162,7 @@ export class MergedTable<I, R extends { rowKey: string }> {
     for (const [id, key] of [...share.ids]) {
       if (listed.has(key)) continue;
       share.ids.delete(id);
+      this.onShareSize(serverId);
       this.detach(key, serverId, { code: 0, reason: `no longer listed by ${serverUrl} after a re-sync`, initiator: 'none' });
     }
     for (const info of infos) this.attach(serverId, serverUrl, info);
@@ -182,6 +189,7 @@ export class MergedTable<I, R extends { rowKey: string }> {
     if (!share) return;
     this.servers.delete(serverId);
     for (const key of share.ids.values()) this.detach(key, serverId, why);
+    if (share.ids.size > 0) this.onShareSize(serverId);
   }
 
   /** Everything now, with the seq of the last push (later deltas apply on top, idempotently). */
@@ -249,6 +257,7 @@ export class MergedTable<I, R extends { rowKey: string }> {
       this.detach(before, serverId, { code: 0, reason: `replaced on ${serverUrl}`, initiator: 'none' });
     }
     share.ids.set(id, key);
+    if (before !== key) this.onShareSize(serverId);
     let e = this.entries.get(key);
     if (!e) {
       e = { info, sources: new Set([serverId]), staleSince: null, row: undefined as unknown as R };

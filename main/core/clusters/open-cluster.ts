@@ -43,7 +43,12 @@ export class OpenCluster {
   ) {
     this.statusBatchMs = opts.statusBatchMs ?? 50;
     const isWatched = opts.isWatched;
-    this.table = createConnectionTable(clusterId, onDelta, { batchMs: opts.deltaBatchMs ?? 50, ...(isWatched ? { isWatched: () => isWatched(clusterId) } : {}) });
+    this.table = createConnectionTable(clusterId, onDelta, {
+      batchMs: opts.deltaBatchMs ?? 50,
+      // Each server's status carries its row count: a changed count is a (coalesced) status push.
+      onShareSize: () => this.scheduleStatus(),
+      ...(isWatched ? { isWatched: () => isWatched(clusterId) } : {}),
+    });
     for (const s of servers) {
       this.links.set(s.id, new ServerLink({
         serverId: s.id, url: s.url, tls: s.tls, token: s.token, table: this.table,

@@ -17,6 +17,11 @@ declare global {
 function pickTransport(): Transport {
   if (isPreloadBridge(window.switchboard)) return createIpcTransport(window.switchboard);
   const token = tokenFromHash(location.hash) ?? '';
+  // Pasting the newly printed URL into an old tab changes only the fragment (no navigation):
+  // start over with the new token rather than keep the refused one.
+  window.addEventListener('hashchange', () => {
+    if ((tokenFromHash(location.hash) ?? '') !== token) location.reload();
+  });
   return createWebTransport({ url: `ws://${location.host}/contract?token=${encodeURIComponent(token)}`, token });
 }
 

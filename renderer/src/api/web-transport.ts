@@ -145,7 +145,7 @@ export function createWebTransport(options: WebTransportOptions): Transport & { 
         }
       }
     };
-    ws.onclose = (ev: CloseEvent) => {
+    ws.onclose = (ev: { code: number; reason: string }) => {
       if (socket !== ws) return;
       socket = null;
       if (lifecycle.is('closed')) return;

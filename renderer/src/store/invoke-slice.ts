@@ -55,7 +55,8 @@ export const isConsoleLinkError = (e: ErrorInfo): boolean =>
 /** Human summary of a failed invoke: timeout / gone / closed get their own words. */
 export function describeInvokeError(e: ErrorInfo): string {
   if (isConsoleLinkError(e)) {
-    return `Console backend unreachable: the console lost its own backend before an answer came. Not the client's fault — the invoke may or may not have reached it. (${e.message})`;
+    const why = e.message.replace(/^console backend unreachable:?\s*/, '');
+    return `Console backend unreachable${why ? ` (${why})` : ''}: the console lost its own backend before an answer came. Not the client's fault — the invoke may or may not have reached it.`;
   }
   switch (e.code) {
     case 'SB_ERR_INVOKE_TIMEOUT':

@@ -24,22 +24,26 @@ export function nextStep(s: ServerStatus, nowMs: number): string {
 function ProblemLine({ s, nowMs }: { s: ServerStatus; nowMs: number }) {
   return (
     <li className="problem" data-testid="server-problem" data-server-id={s.serverId} data-status={s.status}>
-      <span className={`badge ${s.status === 'reconnecting' ? 'warn' : 'bad'}`}>{STATE_TEXT[s.status]}</span>
-      <span className="mono" title={s.url}>
-        {s.url.replace(/^https?:\/\//, '')}
-      </span>
-      {s.info ? <span className="muted">({s.info.name})</span> : null}
-      <span className="problem-reason" data-testid="server-problem-reason">
-        {s.reason ?? 'no answer'}
-      </span>
-      <span className="muted">
-        since <TimeText iso={s.since} />
-      </span>
-      {s.connections > 0 ? <span className="muted">· {s.connections.toLocaleString()} stale rows</span> : null}
-      <span className="muted" data-testid="next-retry">
-        · {nextStep(s, nowMs)}
-        {s.attempts > 0 ? ` (attempt ${s.attempts})` : ''}
-      </span>
+      <div className="problem-what">
+        <span className={`badge ${s.status === 'reconnecting' ? 'warn' : 'bad'}`}>{STATE_TEXT[s.status]}</span>
+        <span className="mono" title={s.url}>
+          {s.url.replace(/^https?:\/\//, '')}
+        </span>
+        {s.info ? <span className="muted">({s.info.name})</span> : null}
+        <span className="problem-reason" data-testid="server-problem-reason">
+          {s.reason ?? 'no answer'}
+        </span>
+      </div>
+      <div className="problem-meta muted">
+        <span>
+          since <TimeText iso={s.since} clock />
+        </span>
+        {s.connections > 0 ? <span>{s.connections.toLocaleString()} stale rows</span> : null}
+        <span data-testid="next-retry">
+          {nextStep(s, nowMs)}
+          {s.attempts > 0 ? ` (attempt ${s.attempts})` : ''}
+        </span>
+      </div>
     </li>
   );
 }
@@ -69,11 +73,10 @@ export function ServerProblems({ clusterId }: { clusterId: string }) {
               : `No server of this cluster is reachable (${failing.length} of ${total})`
             : `${failing.length} of ${total} servers not live`}
         </b>
-        <span className="muted">{noneLive ? 'What is shown is the last known state, dimmed, and not counted.' : 'Their rows are stale: dimmed and not counted.'}</span>
-        <span className="spacer" />
-        <button className="btn small" onClick={() => void retry(clusterId)} data-testid="retry-now">
+        <button className="btn small" onClick={() => void retry(clusterId)} data-testid="retry-now" title="Every server listed here tries again now, without waiting for its next retry">
           Retry now
         </button>
+        <span className="muted">{noneLive ? 'Nothing is known to be live: rows shown are the last known, dimmed, and not counted.' : 'Their rows are stale: dimmed, and not counted.'}</span>
       </div>
       <ul className="problems">
         {failing.map((s) => (

@@ -63,19 +63,15 @@ export function ChannelChart() {
     <div className="chart" data-testid="channel-chart" data-gap={gap ? 'true' : undefined} title={gap ? 'Nothing is known to be live right now: the chart resumes when a server (and the console backend) is back' : 'Live connections per channel, last 2 minutes (stale rows are not counted)'}>
       <svg width={CHART_W} height={CHART_H} role="img" aria-label="Connections per channel">
         <rect x={0} y={0} width={CHART_W} height={CHART_H} fill="none" stroke="var(--border)" />
-        {samples.length < 2 ? (
+        {gap || samples.length < 2 ? (
           <text x={CHART_W / 2} y={CHART_H / 2 + 3} textAnchor="middle" fontSize={10} fill="var(--muted)">
-            collecting…
+            {gap ? 'no live data' : 'collecting…'}
           </text>
         ) : null}
         {channels.flatMap((c, i) =>
           lineSegments(samples, c, maxY).map((points, j) => <polyline key={`${c}-${j}`} points={points} fill="none" stroke={PALETTE[i % PALETTE.length]} strokeWidth={1.5} />),
         )}
-        {gap && samples.length >= 2 ? (
-          <text x={CHART_W - 4} y={11} textAnchor="end" fontSize={10} fill="var(--muted)">
-            no live data
-          </text>
-        ) : null}
+
       </svg>
       <div className="legend">
         {samples.length >= 2 ? <span title="Highest count in the window">max {peak}</span> : null}

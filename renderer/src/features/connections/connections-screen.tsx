@@ -8,6 +8,7 @@ import { DetailsDrawer } from './details-drawer';
 import { DisconnectDialog } from './disconnect-dialog';
 import { download, toCsv, toJson } from './export';
 import { ServerProblems } from '../clusters/server-problems';
+import { clusterProblems } from '../../store/clusters-slice';
 
 const FIELD_LABELS: Record<FilterField, string> = {
   any: 'Any field',
@@ -98,6 +99,8 @@ export function ConnectionsScreen() {
   const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
   // Backend away: every row is last-known, none is known to be live.
   const linkDown = useStore((s) => s.app.link.state === 'reconnecting' || s.app.link.state === 'failed');
+  // No live server: a count of "0" would be a guess; say it is unknown.
+  const noneLive = useStore((s) => (clusterId ? clusterProblems(s.clusters.states[clusterId]).noneLive : false));
   const readOnly = useStore((s) => {
     const st = clusterId ? s.clusters.states[clusterId] : undefined;
     return !!st && st.servers.some((x) => x.status === 'connected') && st.servers.every((x) => x.status !== 'connected' || x.role !== 'operator');
@@ -110,9 +113,12 @@ export function ConnectionsScreen() {
       <div className="toolbar">
         <FilterBox />
         <span className="counts" data-testid="counts" title="Live connections: open, and reported by a live server. Stale rows (dimmed) are what was last seen of a server that is not live.">
-          {linkDown ? (
+          {linkDown || noneLive ? (
             <>
-              <b data-testid="count-total">—</b> connections
+              <b data-testid="count-total" title={linkDown ? 'The console backend is unreachable' : 'No server of this cluster is live'}>
+                —
+              </b>{' '}
+              connections
             </>
           ) : filtering ? (
             <>

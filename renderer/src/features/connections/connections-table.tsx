@@ -74,7 +74,7 @@ const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, se
           <div key={col.id} className={`td ${col.kind === 'mono' ? 'mono' : ''} ${col.kind === 'num' ? 'num' : ''} ${v === null ? 'muted' : ''} ${col.id === 'state' && c.state === 'awaiting-login' ? 'state-awaiting' : ''}`} role="gridcell" title={text}>
             {i === 0 && stale ? (
               <span className="stale-tag" data-testid="stale-tag" title={`Stale since ${formatTime(staleAt, mode)}: no live server reports this connection; this is what was last seen`}>
-                stale since {formatClock(staleAt, mode).slice(0, 8)}
+                stale {formatClock(staleAt, mode).slice(0, 5)}
               </span>
             ) : null}
             {i === 0 && row.closed ? (

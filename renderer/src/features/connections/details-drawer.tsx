@@ -163,7 +163,9 @@ export function DetailsDrawer() {
       ) : null}
       {stale ? (
         <div className="drawer-note warn" data-testid="drawer-stale">
-          <b>Stale since</b> <TimeText iso={stale.since} />: {stale.text}. The fields below are the last known.
+          <div>
+            <b>Stale since</b> <TimeText iso={stale.since} />: {stale.text}. The fields below are the last known.
+          </div>
         </div>
       ) : null}
       <div className="tabs" role="tablist">
