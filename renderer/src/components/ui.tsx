@@ -81,7 +81,7 @@ export function TimeText({ iso, className, clock }: { iso: string | null | undef
       }}
       style={{ cursor: 'pointer' }}
     >
-      {clock ? formatClock(iso, mode).slice(0, 8) : formatTime(iso, mode)}
+      {clock ? `${formatClock(iso, mode).slice(0, 8)}${mode === 'utc' ? ' UTC' : ''}` : formatTime(iso, mode)}
     </span>
   );
 }
