@@ -167,6 +167,20 @@ test.describe('a console on the three servers', () => {
     await expect.poll(attempts).toBeGreaterThan(before);
     await expect(problems).toHaveCount(3);
   });
+  test('the backend restarts with the same token: the page relinks by itself and its rows are live again', async ({ page }) => {
+    await page.goto(host.url);
+    await selectCluster(page, 'Three nodes');
+    await expect(page.getByTestId('count-total')).toHaveText(String(3 * PER_SERVER), { timeout: 20_000 });
+    const { port, token } = host;
+    await host.close();
+    await expect(page.getByTestId('link-banner')).toHaveAttribute('data-state', 'reconnecting');
+    await expect(page.getByTestId('count-total')).toHaveText('—');
+    host = await startWebHost({ port, token, dataDir: join(dir, 'console'), sandboxAllowed: false, session: { stream: { backoff: { initialDelayMs: 300, maxDelayMs: 1500 } } } });
+    await expect(page.getByTestId('link-banner')).toHaveCount(0, { timeout: 15_000 });
+    await expect(page.getByTestId('count-total')).toHaveText(String(3 * PER_SERVER), { timeout: 20_000 });
+    await expect(page.locator('.tr.row[data-stale="true"]')).toHaveCount(0);
+    await expect(page.getByTestId('server-status').first()).toHaveAttribute('data-status', 'connected');
+  });
 });
 
 test.describe('the console backend itself goes away', () => {
