@@ -99,7 +99,6 @@ test.describe('a console on the three servers', () => {
     await expect(line).not.toHaveAttribute('data-status', 'connected');
     await expect(line).not.toContainText('RTT');
     await shot(page, 'incident-server-killed');
-    await page.screenshot({ path: 'docs/screenshots/incident-server-killed.png' });
 
     // Back on the same ports: the next retry re-syncs it; its clients come back as new connections.
     await victim.restart();
@@ -130,7 +129,6 @@ test.describe('a console on the three servers', () => {
     await expect(rowsOf(page, 'n1-0003')).toHaveCount(1, { timeout: 10_000 });
     await expect(page.getByTestId('drawer-closed')).toBeVisible();
     await shot(page, 'incident-drawer-closed');
-    await page.screenshot({ path: 'docs/screenshots/incident-drawer-closed.png' });
     await page.getByTestId('newer-connection').click();
     await expect(page.getByTestId('drawer-closed')).toHaveCount(0);
     await expect(page.getByTestId('disconnect')).toBeEnabled();
@@ -158,7 +156,6 @@ test.describe('a console on the three servers', () => {
     await expect(page.getByTestId('table-empty')).toContainText('No server of this cluster is reachable');
     await expect(page.getByText('No connections.')).toHaveCount(0);
     await shot(page, 'incident-all-failed');
-    await page.screenshot({ path: 'docs/screenshots/incident-all-failed.png' });
 
     // Retry now: a new attempt for each, at once (the unreachable one's attempt count goes up).
     const attempts = async () => Number(/attempt (\d+)/.exec((await problems.nth(2).getByTestId('next-retry').textContent()) ?? '')?.[1] ?? 0);
@@ -228,7 +225,6 @@ test.describe('the console backend itself goes away', () => {
     await expect(page.getByTestId('count-stale')).toContainText(`${PER_SERVER} stale`);
     await expect(page.getByTestId('drawer-stale')).toContainText('the console backend is unreachable');
     await shot(page, 'incident-backend-killed');
-    await page.screenshot({ path: 'docs/screenshots/incident-backend-killed.png' });
 
     // Back, but with a new token: the old tab is told its token is no longer valid, and stops.
     await web.restart();
@@ -238,7 +234,6 @@ test.describe('the console backend itself goes away', () => {
     await expect(banner).toContainText('open the URL printed by npm start');
     await expect(banner.locator('code')).toHaveText('npm start');
     await shot(page, 'incident-token-expired');
-    await page.screenshot({ path: 'docs/screenshots/incident-token-expired.png' });
 
     // The new URL works: the same profile, live rows again.
     await page.goto(web.url);
@@ -254,7 +249,6 @@ test.describe('the console backend itself goes away', () => {
     await expect(problem).toContainText('Access token missing or invalid — open the URL printed by npm start');
     await expect(page.getByText('No clusters yet')).toHaveCount(0);
     await shot(page, 'incident-wrong-token');
-    await page.screenshot({ path: 'docs/screenshots/incident-wrong-token.png' });
     await page.goto(base);
     await page.reload();
     await expect(page.getByTestId('access-problem')).toContainText('Access token missing or invalid');
