@@ -27,6 +27,11 @@ export const CloseCode = {
   SessionExpired: 4008,
   /** Admin live events (/admin/v1/events): the consumer fell behind (send buffer over maxEventBufferBytes); re-sync and reconnect. */
   EventsOverflow: 4029,
+  /**
+   * Console web host contract socket only (/contract): the page's access token is missing or is
+   * not this host's (e.g. the host restarted with a new one). Open the URL the host printed.
+   */
+  ConsoleTokenRejected: 4401,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

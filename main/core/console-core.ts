@@ -18,12 +18,12 @@ export interface ConsoleCore {
  * call's input and output validated against the contract. Transports (Electron IPC, web host)
  * only forward `dispatch` and subscribe to `events`.
  */
-export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit'> & { validateEvents?: boolean; probeDialogs?: ProbeFileDialogs }): Promise<ConsoleCore> {
+export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit' | 'watches'> & { validateEvents?: boolean; probeDialogs?: ProbeFileDialogs }): Promise<ConsoleCore> {
   const events = new EventHub({
     validate: opts.validateEvents ?? true,
     onInvalid: (event, err) => console.error(`console core: dropped invalid ${event} event`, err),
   });
-  const clusters = createClusterService({ ...opts, emit: events.emit });
+  const clusters = createClusterService({ ...opts, emit: events.emit, watches: events });
   // Probe secrets (auth, client keys) go to the same store as cluster tokens (safeStorage under Electron).
   // Native save/open dialogs exist only in the desktop app; the web host downloads and uploads instead.
   const probe = createProbeService({ emit: events.emit, dataDir: opts.dataDir, secrets: opts.secrets, ...(opts.probeDialogs ? { dialogs: opts.probeDialogs } : {}) });

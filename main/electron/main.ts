@@ -5,7 +5,7 @@ import { FileSecretStore, type SecretStore } from '../core/storage/secret-store'
 import { sandboxController } from '../embedded/sandbox';
 import { sandboxProcessController } from '../embedded/sandbox-process';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
-import { wireIpc } from './ipc';
+import { wireIpc, type WiredIpc } from './ipc';
 import { electronFileDialogs } from './file-dialogs';
 import { installMenu } from './menu';
 import { SafeStorageSecretStore } from './secret-store';
@@ -23,7 +23,7 @@ registerAppScheme();
 
 let core: ConsoleCore | null = null;
 let win: BrowserWindow | null = null;
-let unwire: (() => void) | null = null;
+let ipc: WiredIpc | null = null;
 
 function secretStore(dataDir: string): SecretStore {
   // Without any safeStorage backend, fall back to the 0600 file (describe() says it is plain text).
@@ -41,6 +41,16 @@ function sandboxFor(dataDir: string) {
   return sandboxProcessController({ dataDir, entry: join(outDir, 'main', 'sandbox.cjs'), nodePath });
 }
 
+function openWindow(): BrowserWindow {
+  const w = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
+  // A reloaded page starts over with its own watchConnections calls.
+  w.webContents.on('did-start-loading', () => ipc?.pageLoaded());
+  w.on('closed', () => {
+    if (win === w) win = null;
+  });
+  return w;
+}
+
 async function start(): Promise<void> {
   installSecurityRules();
   installMenu();
@@ -56,9 +66,8 @@ async function start(): Promise<void> {
     sandboxAllowed: !noSandboxServer,
     probeDialogs: electronFileDialogs(dialog, () => win, app.getPath('downloads')),
   });
-  unwire = wireIpc(corePromise, () => win);
-  win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
-  win.on('closed', () => (win = null));
+  ipc = wireIpc(corePromise, () => win);
+  win = openWindow();
   core = await corePromise;
 }
 
@@ -72,7 +81,7 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 app.on('activate', () => {
-  if (BrowserWindow.getAllWindows().length === 0 && core) win = createMainWindow(join(outDir, 'preload', 'preload.cjs'));
+  if (BrowserWindow.getAllWindows().length === 0 && core) win = openWindow();
 });
 
 let quitting = false;
@@ -81,7 +90,7 @@ app.on('before-quit', (event) => {
   // Let the core close streams and stop the sandbox server before the process goes.
   event.preventDefault();
   quitting = true;
-  unwire?.();
+  ipc?.dispose();
   void core.dispose().finally(() => app.quit());
 });
 

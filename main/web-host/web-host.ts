@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -6,6 +7,7 @@ import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WebClientFrameSchema, type WebServerFrame } from '../../protocol/console/contract';
 import { ErrorCode } from '../../protocol/errors';
+import { CloseCode } from '../../protocol/close-codes';
 import type { SandboxController } from '../core/clusters/cluster-service';
 import type { OpenClusterOptions } from '../core/clusters/open-cluster';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core';
@@ -31,6 +33,8 @@ export interface WebHostOptions {
   maxFrameBytes?: number;
   /** A socket whose unsent backlog passes this is closed (1013) rather than buffering without bound. Default 256 MiB. */
   maxBufferedBytes?: number;
+  /** Pings every page this often; one unanswered ping and its socket is dropped. Default 30 000 ms. */
+  pingIntervalMs?: number;
   session?: OpenClusterOptions;
 }
 
@@ -43,19 +47,22 @@ export interface RunningWebHost {
   close(): Promise<void>;
 }
 
-export const WEB_HOST_DEFAULTS = { maxFrameBytes: 16 * 1024 * 1024, maxBufferedBytes: 256 * 1024 * 1024 } as const;
+export const WEB_HOST_DEFAULTS = { maxFrameBytes: 16 * 1024 * 1024, maxBufferedBytes: 256 * 1024 * 1024, pingIntervalMs: 30_000 } as const;
 
 /**
  * Serves the built renderer on 127.0.0.1 and carries the console contract over
  * ws://127.0.0.1:PORT/contract?token=…. Defences: loopback bind, Host header allow-list (DNS
  * rebinding), Origin allow-list on the upgrade (other sites), a random token (other local users
- * and processes), strict CSP on HTML.
+ * and processes), strict CSP on HTML. A page with a missing or wrong token is told so by close code
+ * 4401 (a refused upgrade would only reach it as 1006). No request may take the process down:
+ * unparsable targets get 400, parser errors 400/431, handler bugs cost one request.
  */
 export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const rendererDir = resolve(opts.rendererDir ?? 'out/renderer');
   const maxFrameBytes = opts.maxFrameBytes ?? WEB_HOST_DEFAULTS.maxFrameBytes;
   const maxBufferedBytes = opts.maxBufferedBytes ?? WEB_HOST_DEFAULTS.maxBufferedBytes;
+  const pingIntervalMs = opts.pingIntervalMs ?? WEB_HOST_DEFAULTS.pingIntervalMs;
   await mkdir(opts.dataDir, { recursive: true });
 
   const core = await createConsoleCore({
@@ -73,19 +80,29 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const server = http.createServer((req, res) => {
-    void handleHttp(req, res);
+    handleHttp(req, res).catch((err: unknown) => {
+      // A bug must cost one request, never the process (and with it the core and the sandbox).
+      console.error('web host: request failed', err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      else res.destroy();
+    });
   });
+  const base = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin' };
   const handleHttp = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const base = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin' };
     if (!allowedHosts().has(req.headers.host ?? '')) {
       res.writeHead(421, { ...base, 'content-type': 'text/plain' }).end('misdirected request');
+      return;
+    }
+    const target = requestTarget(req.url);
+    if (!target) {
+      res.writeHead(400, { ...base, 'content-type': 'text/plain', connection: 'close' }).end('bad request target');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...base, allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = target.pathname;
     const file = await resolveStatic(rendererDir, path);
     if (!file && path === '/favicon.ico') {
       // The page declares no icon; answer the browser's automatic probe quietly.
@@ -107,21 +124,55 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     const body = await readStatic(file);
     res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
   };
+  // Requests Node's parser refuses (bad request line, header overflow, …) get a 4xx, not a reset.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  // CONNECT would otherwise just drop the socket; say what we are.
+  server.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    // An upgrade socket has no error listener of its own: a reset peer must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      console.error('web host: upgrade failed', err);
+      socket.destroy();
+    }
+  });
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     };
-    const url = new URL(req.url ?? '/', 'http://x');
     if (!allowedHosts().has(req.headers.host ?? '')) return reject(421, 'Misdirected Request');
+    const url = requestTarget(req.url);
+    if (!url) return reject(400, 'Bad Request');
     if (url.pathname !== '/contract') return reject(404, 'Not Found');
     // Browsers always send Origin on WebSocket upgrades; a foreign page must not drive the console.
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) return reject(403, 'Forbidden');
-    if (!tokenMatches(url.searchParams.get('token'), token)) return reject(401, 'Unauthorized');
+    if (!tokenMatches(url.searchParams.get('token'), token)) {
+      // A browser sees any refused upgrade as a bare 1006. Our own page (right Host and Origin) is
+      // let in only to be told, with a close code it can read, that its token is wrong — so it
+      // stops retrying and says so. Nothing is subscribed and no frame is read before the close.
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => {});
+        ws.close(CloseCode.ConsoleTokenRejected, 'access token missing or invalid');
+      });
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
-  });
+  };
 
   const sockets = new Set<WebSocket>();
   function attach(ws: WebSocket): void {
@@ -134,7 +185,21 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
       }
       ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = core.events.subscribe((event, payload) => send({ kind: 'event', event, payload }));
+    // One subscriber per page: its watchConnections calls decide which clusters' deltas it gets.
+    const subscriber = core.events.attach((event, payload) => send({ kind: 'event', event, payload }));
+    const ctx = { subscriber };
+    send({ kind: 'ready' });
+    // A page that vanished without a close (laptop lid, killed browser) is dropped after one silent interval.
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, pingIntervalMs);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       let raw: unknown;
@@ -150,10 +215,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
         send({ kind: 'result', id, result: { ok: false, error: { code: ErrorCode.InvalidFrame, message: frame.error.issues[0]?.message ?? 'invalid frame' } } });
         return;
       }
-      void core.dispatch(frame.data.method, frame.data.input).then((result) => send({ kind: 'result', id: frame.data.id, result }));
+      void core.dispatch(frame.data.method, frame.data.input, ctx).then((result) => send({ kind: 'result', id: frame.data.id, result }));
     });
     ws.on('close', () => {
-      unsubscribe();
+      clearInterval(heartbeat);
+      subscriber.dispose();
       sockets.delete(ws);
     });
     ws.on('error', () => {});
@@ -181,6 +247,20 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
       await core.dispose();
     },
   };
+}
+
+/**
+ * The request target as a URL, or null unless it is origin-form: one `/` then a path. `//host:port/`
+ * (and `/\host`) would be read as a scheme-relative URL with its own host and port — `//a:99999/`
+ * does not even parse — and absolute-form or `*` targets are for proxies, which we are not.
+ */
+export function requestTarget(raw: string | undefined): URL | null {
+  if (raw === undefined || raw.length === 0 || raw[0] !== '/' || raw[1] === '/' || raw[1] === '\\') return null;
+  try {
+    return new URL(raw, 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
 }
 
 function tokenMatches(given: string | null, expected: string): boolean {

@@ -96,10 +96,12 @@ export type ClusterProfile = z.output<typeof ClusterProfileSchema>;
 // ---------------------------------------------------------------- cluster state
 
 /**
- * connected: events stream up. connecting: first attempt. reconnecting: waiting for `nextRetryAt`.
- * auth-failed: 401/403 (no retry until the profile changes or the cluster is reopened).
- * unreachable: network/TLS error on the last attempt (a retry is scheduled: see nextRetryAt).
- * closed: the cluster is not open.
+ * connected: events stream up and the server's rows synced — the server is *live*; its rows are
+ * current. Every other status means its rows are stale (see ConnectionRow.staleSince).
+ * connecting: first attempt. reconnecting: the stream dropped; retrying (see nextRetryAt).
+ * auth-failed: 401/403 (no automatic retry until the profile changes, the cluster is reopened or
+ * retryCluster is called). unreachable: network/TLS error on the last attempt (a retry is
+ * scheduled: see nextRetryAt). closed: the cluster is not open.
  */
 export const ServerStatusKind = z.enum(['connected', 'connecting', 'reconnecting', 'auth-failed', 'unreachable', 'closed']);
 export type ServerStatusKind = z.infer<typeof ServerStatusKind>;
@@ -118,9 +120,9 @@ export const ServerStatusSchema = z.object({
   /** From GET /admin/v1/whoami. */
   role: z.enum(['viewer', 'operator']).nullable(),
   tokenName: z.string().nullable(),
-  /** Round trip of the last admin API probe, in ms. */
+  /** Round trip of the last events-stream ping, in ms; null while not connected (an old RTT is no measurement). */
   rttMs: z.number().nonnegative().nullable(),
-  /** Rows this server contributes to the merged table. */
+  /** Rows this server reports in the merged table (stale ones included while it is not live). */
   connections: z.number().int().nonnegative(),
   /** Whether TLS verification is relaxed for this server (show a warning). */
   insecureTls: z.boolean(),
@@ -137,19 +139,37 @@ export type ClusterState = z.output<typeof ClusterStateSchema>;
 
 // ---------------------------------------------------------------- connections (merged table)
 
-/** Stable key of a row in the merged table: `${serverId}/${connectionId}`. */
-export const rowKeyOf = (serverId: string, connectionId: string): string => `${serverId}/${connectionId}`;
+/**
+ * Stable key of a row in the merged table: `${node}/${connectionId}` — the server process that
+ * holds the socket and its connection id. Several servers of one profile that see one registry
+ * (a cluster) report the same connection under the same key, so it appears once.
+ */
+export const rowKeyOf = (node: string, connectionId: string): string => `${node}/${connectionId}`;
 
 export const ConnectionRowSchema = ConnectionInfoSchema.extend({
   rowKey: z.string(),
+  /**
+   * A server of the profile that reports this row — a live one whenever any does. Per-connection
+   * calls (invoke, disconnect, subscriptions) go to it.
+   */
   serverId: ServerId,
   serverUrl: z.string(),
+  /**
+   * null while at least one live (connected and synced) server reports the row. Otherwise the
+   * moment the last live server reporting it was lost: the row is what we last saw, not what is.
+   * Stale rows are not counted as live connections.
+   */
+  staleSince: IsoTime.nullable(),
 });
 export type ConnectionRow = z.output<typeof ConnectionRowSchema>;
 
 export const ConnectionRemovalSchema = z.object({
   rowKey: z.string(),
-  /** WebSocket close code; 0 when the row left because its server's stream was lost or removed. */
+  /**
+   * WebSocket close code from the server's connection.closed event; 0 when no server reports the
+   * row any more without having seen it close (a re-sync after an outage no longer lists it, or
+   * its server left the profile).
+   */
   code: z.number().int(),
   reason: z.string(),
   initiator: z.enum(['server', 'client', 'none']),
@@ -157,10 +177,12 @@ export const ConnectionRemovalSchema = z.object({
 export type ConnectionRemoval = z.output<typeof ConnectionRemovalSchema>;
 
 /**
- * Pushed at most once per ~50 ms per open cluster. `seq` increases by one per delta of a cluster.
- * `reset: true` → drop every row of that cluster first, then apply `upserts` (sent when a cluster
- * opens and whenever a server's stream reconnects and is re-synced). A push carries at most 5000
- * upserts: the rest of a big reset follows as plain upserts in the next pushes.
+ * Pushed at most once per ~50 ms per watched cluster (see watchConnections), only to renderers
+ * watching it. `seq` increases by one per delta of a cluster. `reset: true` → drop every row of
+ * that cluster first, then apply `upserts` (the first push of a newly opened cluster). A server
+ * that comes back is re-synced on its own: its rows arrive as upserts (live again) and the rows
+ * it no longer lists as removals with code 0 — the other servers' rows are untouched. A push
+ * carries at most 5000 upserts: the rest of a big batch follows in the next pushes.
  */
 export const ConnectionsDeltaSchema = z.object({
   clusterId: ClusterId,
@@ -172,7 +194,7 @@ export const ConnectionsDeltaSchema = z.object({
 });
 export type ConnectionsDelta = z.output<typeof ConnectionsDeltaSchema>;
 
-/** Snapshot for a renderer that attaches late; ignore deltas with seq <= snapshot seq. */
+/** Snapshot for a renderer that attaches (watchConnections); ignore deltas with seq <= snapshot seq. */
 export const ConnectionSnapshotSchema = z.object({
   clusterId: ClusterId,
   seq: z.number().int().nonnegative(),
@@ -235,7 +257,21 @@ export const clusterCalls = defineCalls({
   closeCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
   getClusterState: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
 
+  /**
+   * Starts a per-renderer watch of an open cluster's merged table and returns its snapshot:
+   * connections.delta of that cluster is pushed to this renderer (and to no renderer that does not
+   * watch it) until unwatchConnections, or until the renderer's link closes. Idempotent: calling
+   * it again (after a seq gap) just returns a fresh snapshot.
+   */
+  watchConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
+  unwatchConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
+  /** Snapshot without a watch. */
   getConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
+  /**
+   * Every server of an open cluster that is not connected tries again now, skipping its backoff
+   * wait (also after an auth failure, e.g. once the token was fixed on the server).
+   */
+  retryCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
   invoke: {
     input: z.object({ ...ConnTarget, data: z.unknown(), timeoutMs: z.number().int().min(1).max(INVOKE_MAX_TIMEOUT_MS).default(INVOKE_DEFAULT_TIMEOUT_MS) }).strict(),
     output: InvokeResultSchema,

@@ -31,9 +31,14 @@ export interface ConsoleApi {
   on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** Web host transport frames (WebSocket on 127.0.0.1, authenticated by a random token). */
+/**
+ * Web host transport frames (WebSocket on 127.0.0.1, authenticated by a random token). The host's
+ * first frame on an accepted socket is `ready`: only then is the page linked — a page with a bad
+ * token also sees the socket open, but is closed with 4401 before any frame.
+ */
 export const WebClientFrameSchema = z.object({ kind: z.literal('call'), id: z.number().int(), method: z.string(), input: z.unknown() }).strict();
 export const WebServerFrameSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ready') }),
   z.object({ kind: z.literal('result'), id: z.number().int(), result: CallResultSchema }),
   z.object({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
 ]);

@@ -21,6 +21,7 @@ function makeRow(i: number, serverId = 's1'): ConnectionRow {
     rowKey: `${serverId}/${connectionId}`,
     serverId,
     serverUrl: 'http://127.0.0.1:7070',
+    staleSince: null,
     connectionId,
     kind: 'inbound',
     node: 'n1',

@@ -4,6 +4,9 @@ import { ClusterSidebar } from './features/clusters/cluster-sidebar';
 import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { useStore } from './store';
+import type { LinkStatus } from './api/transport';
+import { dueIn, formatClock } from './lib/time';
+import { useNow } from './lib/use-now';
 import type { MainTab } from './store/ui-slice';
 
 // The probe is loaded on first use so the connections view starts lean.
@@ -30,14 +33,63 @@ function TimeToggle() {
   );
 }
 
+/** The headline of a failed link, as the operator should read it (the command set as code). */
+export function linkFailureText(link: LinkStatus): string {
+  switch (link.failure) {
+    case 'token-expired':
+      return 'The access token is no longer valid (the console backend restarted with a new one) — open the URL printed by npm start';
+    case 'token-missing':
+    case 'token-invalid':
+    case undefined:
+      return 'Access token missing or invalid — open the URL printed by npm start';
+    default: {
+      const never: never = link.failure;
+      return never;
+    }
+  }
+}
+
+function LinkFailure({ link }: { link: LinkStatus }) {
+  const text = linkFailureText(link);
+  const cmd = 'npm start';
+  return (
+    <>
+      {text.slice(0, text.length - cmd.length)}
+      <code>{cmd}</code>
+    </>
+  );
+}
+
+/**
+ * The link to the console's own backend (web host + core). When it is down everything on screen
+ * is last-known; the banner says so, with the reconnect countdown, instead of leaving "connected"
+ * and RTTs up as if they were current.
+ */
 function LinkBanner() {
   const link = useStore((s) => s.app.link);
   const info = useStore((s) => s.app.info);
-  if (link.state === 'reconnecting' || link.state === 'failed') {
+  const mode = useStore((s) => s.settings.timeMode);
+  const now = useNow(1000);
+  const clock = (ms: number) => formatClock(new Date(ms).toISOString(), mode).slice(0, 8);
+  if (link.state === 'failed') {
     return (
-      <div className="banner" role="alert" data-testid="link-banner">
-        {link.state === 'failed' ? 'Disconnected from the console core: ' : 'Reconnecting to the console core… '}
-        {link.reason ?? ''}
+      <div className="banner" role="alert" data-testid="link-banner" data-state="failed" data-failure={link.failure}>
+        <b>
+          <LinkFailure link={link} />
+        </b>
+        {link.downSince !== undefined ? <span> · What is shown is the last known state, from before {clock(link.downSince)}.</span> : null}
+      </div>
+    );
+  }
+  if (link.state === 'reconnecting') {
+    return (
+      <div className="banner" role="alert" data-testid="link-banner" data-state="reconnecting">
+        <b>Console backend unreachable{link.downSince !== undefined ? ` since ${clock(link.downSince)}` : ''}</b>
+        {' — everything shown is stale (last known) and actions are off. '}
+        <span className="muted-on-bad">
+          {link.reason ? `${link.reason}; ` : ''}reconnecting{link.attempts ? ` (attempt ${link.attempts})` : ''}
+          {link.nextRetryAt !== undefined ? `, next try ${dueIn(link.nextRetryAt, now)}` : ''}…
+        </span>
       </div>
     );
   }
@@ -47,10 +99,42 @@ function LinkBanner() {
   return null;
 }
 
+/** The page never got in (no token, a wrong one): nothing to show but how to get in. */
+function AccessProblem() {
+  const link = useStore((s) => s.app.link);
+  return (
+    <div className="access-problem" role="alert" data-testid="access-problem">
+      <h2>
+        <LinkFailure link={link} />
+      </h2>
+      <p>
+        This page talks to the console backend on this machine, which only answers pages that carry its access token. The token is in the URL it printed
+        when it started (after <span className="mono">#token=</span>); a restarted backend prints a new one.
+      </p>
+    </div>
+  );
+}
+
 export function App() {
   const tab = useStore((s) => s.ui.tab);
   const setTab = useStore((s) => s.setTab);
   const info = useStore((s) => s.app.info);
+  // Refused before it ever got in: no sidebar of empty clusters pretending to be a fresh install.
+  const locked = useStore((s) => s.app.link.state === 'failed' && !s.clusters.loaded);
+  if (locked) {
+    return (
+      <div className="app">
+        <header className="topbar">
+          <span className="brand">Switchboard</span>
+        </header>
+        <div className="body full">
+          <main className="main">
+            <AccessProblem />
+          </main>
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="app">
       <header className="topbar">

@@ -34,8 +34,9 @@ export function bootstrap(): () => void {
     try {
       const had = s().clusters.selectedId;
       await s().loadClusters();
-      // loadClusters opens the first cluster when none was selected; after a relink, reopen ours.
-      if (had !== null && had === s().clusters.selectedId) await s().selectCluster(had);
+      // loadClusters opens the first cluster when none was selected; after a relink, reopen ours
+      // and replace its (stale) rows in place with a fresh snapshot.
+      if (had !== null && had === s().clusters.selectedId) await s().reattachSelected();
     } catch (err) {
       s().notify('error', `Could not load clusters: ${err instanceof Error ? err.message : String(err)}`);
     }

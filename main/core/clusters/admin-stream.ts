@@ -89,6 +89,18 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
     if (this._state === 'disconnected' && !this.retryTimer) this.connect();
   }
 
+  /**
+   * Connects now instead of waiting for the scheduled retry; also restarts a stream that gave up
+   * after an auth failure. No-op while a socket is open or opening; while one is closing, the
+   * new one opens as soon as it is closed.
+   */
+  retryNow(): void {
+    this.wanted = true;
+    if (this._state !== 'disconnected') return;
+    this.clearRetry();
+    this.connect();
+  }
+
   /** Drops the socket (if any) and reconnects after a backoff delay — e.g. after a failed re-sync. */
   restart(reason: string): void {
     if (!this.wanted) return;
@@ -174,7 +186,12 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
       this.ws = null;
       const wasClosing = this._state === 'closing';
       this.transition('disconnected');
-      if (wasClosing || !this.wanted) return;
+      // A retryNow() that came in while we were closing wants a fresh socket, not silence.
+      if (wasClosing) {
+        if (this.wanted && !this.retryTimer) this.connect();
+        return;
+      }
+      if (!this.wanted) return;
       const f: StreamFailure = this.failure ?? { kind: 'dropped', message: `stream closed (${code}${reason.length ? ` ${String(reason)}` : ''})` };
       this.emit('failure', f);
       if (f.kind === 'auth') {

@@ -34,6 +34,8 @@ export interface ConsoleCoreOptions {
   /** false → do not start the sandbox this run whatever the setting says (--no-sandbox-server). */
   sandboxAllowed?: boolean;
   session?: OpenClusterOptions;
+  /** Who watches which cluster's table (the event hub); absent → every table counts as watched. */
+  watches?: { isWatched(clusterId: string): boolean };
   log?: (msg: string) => void;
 }
 
@@ -89,20 +91,24 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
   }
 
   async function open(clusterId: string): Promise<ClusterState> {
+    // A renderer that (re)attaches gets its picture from watchConnections, not from a reset pushed to everyone.
     const existing = sessions.get(clusterId);
-    if (existing) {
-      // A renderer (re)attached: give it a full picture again.
-      existing.table.requestReset();
-      return existing.state();
-    }
+    if (existing) return existing.state();
     const servers = await sessionServers(clusterId);
     const session = new OpenCluster(clusterId, servers, (d) => opts.emit('connections.delta', d), (s) => opts.emit('cluster.status', s), {
       ...opts.session,
+      ...(opts.watches ? { isWatched: (id: string) => opts.watches!.isWatched(id) } : {}),
       onConfigChanged: (c) => opts.emit('config.changed', c),
     });
     sessions.set(clusterId, session);
     session.start();
     return session.state();
+  }
+
+  function openSession(clusterId: string): OpenCluster {
+    const s = sessions.get(clusterId);
+    if (!s) throw ConsoleError.of(ErrorCode.NotFound, 'cluster is not open (call openCluster first)', { field: 'clusterId' });
+    return s;
   }
 
   async function close(clusterId: string): Promise<void> {
@@ -223,9 +229,23 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       return s ? s.state() : closedState(clusterId, await sessionServers(clusterId));
     },
     async getConnections({ clusterId }) {
-      const s = sessions.get(clusterId);
-      if (!s) throw ConsoleError.of(ErrorCode.NotFound, 'cluster is not open (call openCluster first)', { field: 'clusterId' });
+      return openSession(clusterId).table.snapshot();
+    },
+    async watchConnections({ clusterId }, ctx) {
+      const s = openSession(clusterId);
+      if (!ctx?.subscriber) throw ConsoleError.of(ErrorCode.Unavailable, 'this caller has no event stream to watch with (use getConnections)');
+      // Watch first: a change made right after the snapshot is then in the next delta, not lost.
+      ctx.subscriber.watch(clusterId);
       return s.table.snapshot();
+    },
+    async unwatchConnections({ clusterId }, ctx) {
+      ctx?.subscriber?.unwatch(clusterId);
+      return { ok: true as const };
+    },
+    async retryCluster({ clusterId }) {
+      const s = openSession(clusterId);
+      s.retry();
+      return s.state();
     },
     ...createAdminOps(withServer),
     async getSettings() {

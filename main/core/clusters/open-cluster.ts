@@ -1,6 +1,6 @@
 import type { ClusterState, ConfigChanged, ConnectionsDelta, TlsOptions } from '../../../protocol/console/clusters';
 import { ErrorCode } from '../../../protocol/errors';
-import { MergedTable } from './merged-table';
+import { createConnectionTable, type ConnectionTable } from './merged-table';
 import { ConsoleError } from '../contract/errors';
 import type { AdminStreamOptions } from './admin-stream';
 import { ServerLink } from './server-link';
@@ -20,13 +20,15 @@ export interface OpenClusterOptions {
   stream?: Partial<Omit<AdminStreamOptions, 'url' | 'connectOptions'>>;
   requestTimeoutMs?: number;
   pageLimit?: number;
+  /** Whether a renderer watches this cluster's table (no deltas are built otherwise). Default: always. */
+  isWatched?: (clusterId: string) => boolean;
   /** Receives channel/security/topic change notices of every server (config.changed). */
   onConfigChanged?: (change: ConfigChanged) => void;
 }
 
-/** An open cluster: one ServerLink per server feeding one merged MergedTable. */
+/** An open cluster: one ServerLink per server feeding one merged connection table. */
 export class OpenCluster {
-  readonly table: MergedTable;
+  readonly table: ConnectionTable;
   private readonly links = new Map<string, ServerLink>();
   private statusTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -40,7 +42,13 @@ export class OpenCluster {
     opts: OpenClusterOptions = {},
   ) {
     this.statusBatchMs = opts.statusBatchMs ?? 50;
-    this.table = new MergedTable(clusterId, onDelta, { batchMs: opts.deltaBatchMs ?? 50 });
+    const isWatched = opts.isWatched;
+    this.table = createConnectionTable(clusterId, onDelta, {
+      batchMs: opts.deltaBatchMs ?? 50,
+      // Each server's status carries its row count: a changed count is a (coalesced) status push.
+      onShareSize: () => this.scheduleStatus(),
+      ...(isWatched ? { isWatched: () => isWatched(clusterId) } : {}),
+    });
     for (const s of servers) {
       this.links.set(s.id, new ServerLink({
         serverId: s.id, url: s.url, tls: s.tls, token: s.token, table: this.table,
@@ -74,6 +82,11 @@ export class OpenCluster {
     const l = all.find((x) => x.connected) ?? all[0];
     if (!l) throw ConsoleError.of(ErrorCode.Unavailable, 'this cluster has no servers');
     return l;
+  }
+
+  /** Every server that is not connected tries again now. */
+  retry(): void {
+    for (const l of this.links.values()) l.retryNow();
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@ import type { ServerInfo } from '../../../protocol/admin-config';
 import type { ServerStatus, ServerStatusKind, TlsOptions } from '../../../protocol/console/clusters';
 import { nowIso } from '../../../protocol/time';
 import { AdminClient } from './admin-client';
-import type { MergedTable } from './merged-table';
+import type { ConnectionTable } from './merged-table';
 import { AdminApiError } from '../contract/errors';
 import { AdminStreamClient, type AdminStreamOptions } from './admin-stream';
 
@@ -13,7 +13,7 @@ export interface ServerLinkOptions {
   url: string;
   tls: TlsOptions;
   token: string | null;
-  table: MergedTable;
+  table: ConnectionTable;
   /** Called whenever anything in statusSnapshot() changed. */
   onChange: () => void;
   /** A channel, security definition or topic changed on this server (from the events stream). */
@@ -30,8 +30,10 @@ export const SERVER_LINK_DEFAULTS = { pageLimit: 5000, requestTimeoutMs: 10_000 
 /**
  * One server of an open cluster: its admin client, its events stream and its share of the merged
  * table. On every `ready` frame it re-syncs: events are buffered while all pages of
- * GET /connections are fetched, the server's rows are replaced (→ a reset delta), then the buffer
- * is replayed. Upserts and removals are idempotent, so an event that overlaps a page is harmless.
+ * GET /connections are fetched, the server's share of the rows is replaced (it is live from then
+ * on), then the buffer is replayed. Upserts and removals are idempotent, so an event that overlaps
+ * a page is harmless. Whenever the server stops being live — the stream drops, the token is
+ * refused, a re-sync fails — its rows turn stale at once (MergedTable.serverLost).
  */
 export class ServerLink {
   readonly client: AdminClient;
@@ -60,12 +62,9 @@ export class ServerLink {
         this.opts.onChange();
       }),
       this.stream.on('failure', (f) => {
-        if (f.kind === 'auth') {
-          this.setKind('auth-failed', f.message);
-          this.opts.table.dropServer(this.opts.serverId, { code: 0, reason: `server ${this.opts.url}: ${f.message}`, initiator: 'none' });
-        } else {
-          this.setKind(this.kind === 'connected' ? 'reconnecting' : 'unreachable', f.message);
-        }
+        this.lost();
+        if (f.kind === 'auth') this.setKind('auth-failed', f.message);
+        else this.setKind(this.kind === 'connected' ? 'reconnecting' : 'unreachable', f.message);
         this.buffer = null;
         this.generation++;
       }),
@@ -110,6 +109,14 @@ export class ServerLink {
     this.stream.start();
   }
 
+  /** Tries again now instead of at nextRetryAt (also after an auth failure). No-op while connected. */
+  retryNow(): void {
+    if (this.kind === 'connected') return;
+    this.nextRetryAt = null;
+    this.stream.retryNow();
+    this.opts.onChange();
+  }
+
   async stop(): Promise<void> {
     this.generation++;
     await this.stream.stop();
@@ -129,11 +136,17 @@ export class ServerLink {
       info: this.info,
       role: this.role,
       tokenName: this.tokenName,
-      rttMs: this.rttMs,
+      rttMs: this.kind === 'connected' ? this.rttMs : null,
       connections: this.opts.table.countFor(this.opts.serverId),
       insecureTls: this.opts.url.startsWith('https:') && this.opts.tls.allowSelfSigned,
       since: this.since,
     };
+  }
+
+  /** No longer live: rows turn stale, and the last RTT is no measurement of the next connection. */
+  private lost(): void {
+    this.opts.table.serverLost(this.opts.serverId, nowIso());
+    this.rttMs = null;
   }
 
   private setKind(kind: ServerStatusKind, reason: string | null): void {
@@ -176,6 +189,7 @@ export class ServerLink {
       if (err instanceof AdminApiError && (err.status === 401 || err.status === 403)) {
         this.generation++;
         void this.stream.stop();
+        this.lost();
         this.setKind('auth-failed', err.message);
         return;
       }

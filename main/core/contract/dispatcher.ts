@@ -2,9 +2,11 @@ import type { CallMap } from '../../../protocol/console/define';
 import type { CallResult } from '../../../protocol/console/contract';
 import { ErrorCode, validationError } from '../../../protocol/errors';
 import { toErrorInfo } from './errors';
+import type { CallContext } from './handler-types';
 
-export type AnyHandlers = Record<string, (input: never) => Promise<unknown>>;
-export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
+export type AnyHandlers = Record<string, (input: never, ctx: CallContext) => Promise<unknown>>;
+/** `ctx` identifies the calling renderer (its event subscription); omitted by callers that have none. */
+export type Dispatch = (method: string, input: unknown, ctx?: CallContext) => Promise<CallResult>;
 
 /**
  * The one entry point of every transport. Validates the call name, the input (the contract's zod
@@ -12,7 +14,7 @@ export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
  * becomes an SB_ERR_INTERNAL result, never a malformed value in the renderer. Never throws.
  */
 export function createDispatcher(calls: CallMap, handlers: AnyHandlers, opts: { onInternalError?: (method: string, err: unknown) => void } = {}): Dispatch {
-  return async (method, input) => {
+  return async (method, input, ctx = {}) => {
     if (typeof method !== 'string' || !Object.hasOwn(calls, method)) {
       return { ok: false, error: { code: ErrorCode.BadRequest, message: `unknown call "${String(method)}"`, field: 'method' } };
     }
@@ -25,7 +27,7 @@ export function createDispatcher(calls: CallMap, handlers: AnyHandlers, opts: { 
     if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
     let value: unknown;
     try {
-      value = await (handler as (i: unknown) => Promise<unknown>)(parsed.data);
+      value = await (handler as (i: unknown, c: CallContext) => Promise<unknown>)(parsed.data, ctx);
     } catch (err) {
       const error = toErrorInfo(err);
       if (error.code === ErrorCode.Internal) opts.onInternalError?.(method, err);

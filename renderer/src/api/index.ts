@@ -5,7 +5,8 @@ import type { Transport } from './transport';
 import { createWebTransport, tokenFromHash } from './web-transport';
 
 export { CallError, errorInfoOf } from './console-api';
-export type { LinkStatus, LinkState } from './transport';
+export type { LinkFailure, LinkStatus, LinkState } from './transport';
+export { linkUp } from './transport';
 
 declare global {
   interface Window {
@@ -16,7 +17,12 @@ declare global {
 function pickTransport(): Transport {
   if (isPreloadBridge(window.switchboard)) return createIpcTransport(window.switchboard);
   const token = tokenFromHash(location.hash) ?? '';
-  return createWebTransport({ url: `ws://${location.host}/contract?token=${encodeURIComponent(token)}` });
+  // Pasting the newly printed URL into an old tab changes only the fragment (no navigation):
+  // start over with the new token rather than keep the refused one.
+  window.addEventListener('hashchange', () => {
+    if ((tokenFromHash(location.hash) ?? '') !== token) location.reload();
+  });
+  return createWebTransport({ url: `ws://${location.host}/contract?token=${encodeURIComponent(token)}`, token });
 }
 
 let current: { transport: Transport; api: ConsoleApi } | null = null;

@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { useStore } from '../store';
-import { formatTime, timeTitle } from '../lib/time';
+import { formatClock, formatTime, timeTitle } from '../lib/time';
 
 /** A button that, when `blocked` holds a reason, is disabled and says why on hover. */
 export function ActionButton(props: {
@@ -66,7 +66,7 @@ export function Field(props: { label: string; error?: string | undefined; hint?:
  * Any time in the app: formatted in the chosen zone; click flips local/UTC everywhere;
  * hover shows the full ISO time and its age (computed on hover, so it is never stale).
  */
-export function TimeText({ iso, className }: { iso: string | null | undefined; className?: string }) {
+export function TimeText({ iso, className, clock }: { iso: string | null | undefined; className?: string; /** Time of day only (hh:mm:ss); the rest is in the hover title. */ clock?: boolean }) {
   const mode = useStore((s) => s.settings.timeMode);
   const setTimeMode = useStore((s) => s.setTimeMode);
   if (!iso) return <span className={className}>—</span>;
@@ -81,7 +81,7 @@ export function TimeText({ iso, className }: { iso: string | null | undefined; c
       }}
       style={{ cursor: 'pointer' }}
     >
-      {formatTime(iso, mode)}
+      {clock ? `${formatClock(iso, mode).slice(0, 8)}${mode === 'utc' ? ' UTC' : ''}` : formatTime(iso, mode)}
     </span>
   );
 }

@@ -44,3 +44,13 @@ export function timeTitle(iso: string | null | undefined, nowMs: number): string
 export function useTimeMode(): TimeMode {
   return useStore((s) => s.settings.timeMode);
 }
+
+/** When something is due, relative to now: "in 12 s", "in 2 min 5 s", "now" once it is (about) due. */
+export function dueIn(targetMs: number, nowMs: number): string {
+  const s = Math.ceil((targetMs - nowMs) / 1000);
+  if (!Number.isFinite(s) || s <= 0) return 'now';
+  if (s < 60) return `in ${s} s`;
+  const m = Math.floor(s / 60);
+  const rest = s % 60;
+  return m < 60 ? `in ${m} min${rest ? ` ${rest} s` : ''}` : `in ${Math.floor(m / 60)} h ${m % 60} min`;
+}

@@ -16,6 +16,10 @@ export interface ClustersSlice {
   saveCluster(input: ClusterSave): Promise<ClusterProfile>;
   removeCluster(clusterId: string): Promise<void>;
   selectCluster(clusterId: string | null): Promise<void>;
+  /** After a relink: opens the selected cluster again and reloads its rows in place. */
+  reattachSelected(): Promise<void>;
+  /** Every failing server of the cluster tries again now (the "Retry now" action). */
+  retryCluster(clusterId: string): Promise<void>;
   applyClusterState(state: ClusterState): void;
   applyProfiles(items: ClusterProfile[]): void;
 }
@@ -33,6 +37,16 @@ export function withProfiles(s: ClustersState, profiles: ClusterProfile[]): Clus
 
 export function withClusterState(s: ClustersState, state: ClusterState): ClustersState {
   return { ...s, states: { ...s.states, [state.clusterId]: state } };
+}
+
+/** A server that is not live and not merely starting: its rows are stale and the UI says why. */
+export const isFailing = (s: ServerStatus): boolean => s.status === 'reconnecting' || s.status === 'unreachable' || s.status === 'auth-failed';
+
+/** Servers that are not live, and whether none is (the whole cluster is away). */
+export function clusterProblems(state: ClusterState | undefined): { failing: ServerStatus[]; noneLive: boolean } {
+  if (!state || !state.open) return { failing: [], noneLive: false };
+  const failing = state.servers.filter(isFailing);
+  return { failing, noneLive: failing.length > 0 && !state.servers.some((s) => s.status === 'connected') };
 }
 
 /** The worst status of a cluster's servers, for the sidebar dot. */
@@ -110,6 +124,23 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
       await get().resyncConnections();
     } catch (err) {
       get().notify('error', `Could not open the cluster: ${deps.errorMessage(err)}`);
+    }
+  },
+  async reattachSelected() {
+    const clusterId = get().clusters.selectedId;
+    if (clusterId === null) return;
+    try {
+      get().applyClusterState(await deps.api.call('openCluster', { clusterId }));
+      await get().reattachConnections();
+    } catch (err) {
+      get().notify('error', `Could not reopen the cluster: ${deps.errorMessage(err)}`);
+    }
+  },
+  async retryCluster(clusterId) {
+    try {
+      get().applyClusterState(await deps.api.call('retryCluster', { clusterId }));
+    } catch (err) {
+      get().notify('error', `Could not retry: ${deps.errorMessage(err)}`);
     }
   },
   applyClusterState: (state) => set((s) => ({ clusters: withClusterState(s.clusters, state) })),

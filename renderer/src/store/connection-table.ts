@@ -18,7 +18,7 @@ export interface ClosedMark {
 }
 
 export interface Row {
-  /** Unique across the cluster's servers: `${serverId}/${connectionId}` (the contract's rowKey). */
+  /** Unique across the cluster's servers: `${node}/${connectionId}` (the contract's rowKey). */
   key: string;
   c: ConnectionRow;
   closed: ClosedMark | null;
@@ -46,11 +46,14 @@ export interface TableState {
   view: string[];
   sort: SortSpec;
   filter: FilterSpec;
-  /** Open (not closed) connections in the whole table. */
+  /** Live connections (open, and reported by a live server: not stale) in the whole table. */
   live: number;
-  /** Open connections matching the filter. */
+  /** Live connections matching the filter. */
   liveInView: number;
-  /** Open connections per channel (for the chart), whole table. */
+  /** Open rows no live server reports (`staleSince` set by the core): shown dimmed, never counted as live. */
+  stale: number;
+  staleInView: number;
+  /** Live connections per channel (for the chart), whole table. */
   perChannel: Record<string, number>;
   /** Closed rows waiting to leave, oldest first (so the sweep never scans the whole table). */
   closing: { key: string; atMs: number }[];
@@ -64,8 +67,12 @@ export const CLOSED_ROW_LINGER_MS = 2500;
 export type TableDelta = Pick<ConnectionsDelta, 'reset' | 'upserts' | 'removals'>;
 
 export function emptyTable(sort: SortSpec = { key: 'clientId', dir: 'asc' }, filter: FilterSpec = { field: 'any', text: '' }): TableState {
-  return { rows: new Map(), view: [], sort, filter, live: 0, liveInView: 0, perChannel: {}, closing: [], version: 0 };
+  return { rows: new Map(), view: [], sort, filter, live: 0, liveInView: 0, stale: 0, staleInView: 0, perChannel: {}, closing: [], version: 0 };
 }
+
+/** What a row counts as: closed (leaving), stale (last known, no live server reports it) or live. */
+export type RowCondition = 'closed' | 'stale' | 'live';
+export const conditionOf = (r: Pick<Row, 'c' | 'closed'>): RowCondition => (r.closed ? 'closed' : r.c.staleSince !== null ? 'stale' : 'live');
 
 function sortValue(c: ConnectionRow, key: SortKey): string | number {
   const v = c[key];
@@ -129,11 +136,14 @@ function rebuildView(t: TableState): TableState {
   const vals: (string | number)[] = [];
   const keys: string[] = [];
   let liveInView = 0;
+  let staleInView = 0;
   for (const r of t.rows.values()) {
     if (!matchesFilter(r.c, t.filter)) continue;
     vals.push(sortValue(r.c, key));
     keys.push(r.key);
-    if (!r.closed) liveInView++;
+    const cond = conditionOf(r);
+    if (cond === 'live') liveInView++;
+    else if (cond === 'stale') staleInView++;
   }
   const idx: number[] = new Array<number>(keys.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
@@ -148,7 +158,7 @@ function rebuildView(t: TableState): TableState {
   });
   const view = new Array<string>(idx.length);
   for (let i = 0; i < idx.length; i++) view[i] = keys[idx[i]!]!;
-  return { ...t, view, liveInView, version: t.version + 1 };
+  return { ...t, view, liveInView, staleInView, version: t.version + 1 };
 }
 
 export function setSort(t: TableState, sort: SortSpec): TableState {
@@ -167,13 +177,16 @@ export function setFilter(t: TableState, filter: FilterSpec): TableState {
   if (!isNarrowing(t.filter, filter)) return rebuildView({ ...t, filter });
   const view: string[] = [];
   let liveInView = 0;
+  let staleInView = 0;
   for (const k of t.view) {
     const r = t.rows.get(k);
     if (!r || !matchesFilter(r.c, filter)) continue;
     view.push(k);
-    if (!r.closed) liveInView++;
+    const cond = conditionOf(r);
+    if (cond === 'live') liveInView++;
+    else if (cond === 'stale') staleInView++;
   }
-  return { ...t, filter, view, liveInView, version: t.version + 1 };
+  return { ...t, filter, view, liveInView, staleInView, version: t.version + 1 };
 }
 
 const bump = (counts: Record<string, number>, channel: string, by: number) => {
@@ -186,11 +199,13 @@ const bump = (counts: Record<string, number>, channel: string, by: number) => {
 export function loadRows(t: TableState, rows: readonly ConnectionRow[]): TableState {
   const map = new Map<string, Row>();
   const perChannel: Record<string, number> = {};
+  let stale = 0;
   for (const c of rows) {
     map.set(c.rowKey, { key: c.rowKey, c, closed: null });
-    bump(perChannel, c.channel, 1);
+    if (c.staleSince === null) bump(perChannel, c.channel, 1);
+    else stale++;
   }
-  return rebuildView({ ...t, rows: map, live: map.size, perChannel, closing: [] });
+  return rebuildView({ ...t, rows: map, live: map.size - stale, stale, perChannel, closing: [] });
 }
 
 /** Applies a batch of deltas (one animation frame's worth) in one pass. */
@@ -221,8 +236,22 @@ function applyIncremental(t: TableState, deltas: readonly TableDelta[], nowMs: n
   const writable = () => (view ??= t.view.slice());
   let live = t.live;
   let liveInView = t.liveInView;
+  let stale = t.stale;
+  let staleInView = t.staleInView;
   const perChannel = { ...t.perChannel };
   let closing: TableState['closing'] | null = null;
+  /** Takes a row's contribution to the counts away (by = -1) or adds it (by = 1). */
+  const count = (r: Row, inView: boolean, by: 1 | -1) => {
+    const cond = conditionOf(r);
+    if (cond === 'live') {
+      live += by;
+      if (inView) liveInView += by;
+      bump(perChannel, r.c.channel, by);
+    } else if (cond === 'stale') {
+      stale += by;
+      if (inView) staleInView += by;
+    }
+  };
 
   const removeFromView = (row: Row) => {
     const v = writable();
@@ -246,44 +275,53 @@ function applyIncremental(t: TableState, deltas: readonly TableDelta[], nowMs: n
       if (old && oldIn && moved) removeFromView(old);
       rows.set(key, next);
       if (newIn && moved) insertIntoView(next);
-      if (!old) {
-        live++;
-        bump(perChannel, c.channel, 1);
-      } else if (old.c.channel !== c.channel) {
-        bump(perChannel, old.c.channel, -1);
-        bump(perChannel, c.channel, 1);
-      }
-      liveInView += (newIn ? 1 : 0) - (oldIn ? 1 : 0);
+      if (old) count(old, oldIn, -1);
+      count(next, newIn, 1);
     }
     for (const r of d.removals) {
       const old = rows.get(r.rowKey);
       if (!old || old.closed) continue;
+      count(old, matchesFilter(old.c, t.filter), -1);
       // Same sort position (the sort key is untouched), so only the map entry changes.
       rows.set(r.rowKey, { ...old, closed: { code: r.code, reason: r.reason, atMs: nowMs } });
       (closing ??= t.closing.slice()).push({ key: r.rowKey, atMs: nowMs });
-      live--;
-      if (matchesFilter(old.c, t.filter)) liveInView--;
-      bump(perChannel, old.c.channel, -1);
     }
   }
-  return { ...t, view: view ?? t.view, live, liveInView, perChannel, closing: closing ?? t.closing, version: t.version + 1 };
+  return { ...t, view: view ?? t.view, live, liveInView, stale, staleInView, perChannel, closing: closing ?? t.closing, version: t.version + 1 };
 }
 
-/** Removes closed rows whose linger time has passed. */
-export function sweepClosed(t: TableState, nowMs: number, lingerMs = CLOSED_ROW_LINGER_MS): TableState {
+/** Removes closed rows whose linger time has passed. `gone` receives each row that left. */
+export function sweepClosed(t: TableState, nowMs: number, lingerMs = CLOSED_ROW_LINGER_MS, gone?: (row: Row) => void): TableState {
   let n = 0;
   while (n < t.closing.length && nowMs - t.closing[n]!.atMs >= lingerMs) n++;
   if (n === 0) return t;
-  const gone = new Set<string>();
+  const left = new Set<string>();
   for (const { key } of t.closing.slice(0, n)) {
     // Only rows still closed: a reset may have dropped or replaced them since.
-    if (t.rows.get(key)?.closed) {
-      gone.add(key);
+    const row = t.rows.get(key);
+    if (row?.closed) {
+      left.add(key);
       t.rows.delete(key);
+      gone?.(row);
     }
   }
-  const view = gone.size === 0 ? t.view : t.view.filter((k) => !gone.has(k));
+  const view = left.size === 0 ? t.view : t.view.filter((k) => !left.has(k));
   return { ...t, view, closing: t.closing.slice(n), version: t.version + 1 };
+}
+
+/**
+ * The newest other open connection of the same client ID (it came back after this one closed),
+ * or null. One pass over the rows; called only for the one closed row the drawer shows.
+ */
+export function newerConnectionOf(t: TableState, row: Row): Row | null {
+  const id = row.c.clientId;
+  if (id === null) return null;
+  let best: Row | null = null;
+  for (const r of t.rows.values()) {
+    if (r.key === row.key || r.closed || r.c.clientId !== id || r.c.connectedAt < row.c.connectedAt) continue;
+    if (!best || r.c.connectedAt > best.c.connectedAt) best = r;
+  }
+  return best;
 }
 
 /** Rows in view order (for export and the chart). */

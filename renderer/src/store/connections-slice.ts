@@ -8,15 +8,16 @@ import {
   setSort,
   sweepClosed,
   type FilterSpec,
+  type Row,
   type SortSpec,
   type TableState,
 } from './connection-table';
 import type { SliceCreator } from './types';
 
-/** One chart sample: open connections per channel at a moment. */
+/** One chart sample: live connections per channel at a moment; null when nothing was known to be live (a gap). */
 export interface ChannelSample {
   atMs: number;
-  counts: Record<string, number>;
+  counts: Record<string, number> | null;
 }
 
 export interface ConnectionsState {
@@ -27,14 +28,26 @@ export interface ConnectionsState {
   /** Rolling per-channel counts for the live chart (newest last). */
   samples: ChannelSample[];
   loading: boolean;
+  /**
+   * Closed rows that left the table while the details drawer showed them, so the drawer keeps
+   * their data, close code and reason (at most DEPARTED_LIMIT, newest kept).
+   */
+  departed: Record<string, Row>;
 }
 
 export interface ConnectionsSlice {
   conns: ConnectionsState;
   /** Called for every connections.delta event; applied on the next animation frame. */
   receiveDelta(delta: ConnectionsDelta): void;
+  /** Starts showing a cluster (null: none): stops watching the previous one, starts from empty. */
   resetConnections(clusterId: string | null): void;
+  /** Watches the current cluster and loads its snapshot (again, after a seq gap). */
   resyncConnections(): Promise<void>;
+  /**
+   * After the link to the backend came back (possibly a restarted core, whose seq starts over):
+   * keeps the stale rows on screen, holds deltas, and replaces everything with a fresh snapshot.
+   */
+  reattachConnections(): Promise<void>;
   setSort(sort: SortSpec): void;
   setFilter(filter: FilterSpec): void;
   sampleChannels(): void;
@@ -43,8 +56,9 @@ export interface ConnectionsSlice {
 /** Chart window: one sample a second for two minutes. */
 export const CHART_SAMPLE_MS = 1000;
 export const CHART_MAX_SAMPLES = 120;
+export const DEPARTED_LIMIT = 20;
 
-export const initialConnections = (): ConnectionsState => ({ clusterId: null, seq: -1, table: emptyTable(), samples: [], loading: false });
+export const initialConnections = (): ConnectionsState => ({ clusterId: null, seq: -1, table: emptyTable(), samples: [], loading: false, departed: {} });
 
 // ---- pure updates (unit tested)
 
@@ -55,16 +69,24 @@ export type DeltaOutcome = { state: ConnectionsState; resync: boolean };
  * a gap in seq (a lost delta) asks for a resync instead of guessing.
  */
 export function applyDeltaBatch(s: ConnectionsState, batch: readonly ConnectionsDelta[], nowMs: number): DeltaOutcome {
+  // Before the snapshot nothing can be applied in order; the caller keeps the batch for it.
+  if (s.seq < 0) return { state: s, resync: false };
   const mine = batch.filter((d) => d.clusterId === s.clusterId && d.seq > s.seq);
   if (mine.length === 0) return { state: s, resync: false };
   let expected = s.seq;
   const usable: ConnectionsDelta[] = [];
   for (const d of mine) {
-    if (expected >= 0 && d.seq !== expected + 1 && !d.reset) return { state: s, resync: true };
+    if (d.seq !== expected + 1 && !d.reset) return { state: s, resync: true };
     usable.push(d);
     expected = d.seq;
   }
   return { state: { ...s, seq: expected, table: applyDeltas(s.table, usable, nowMs) }, resync: false };
+}
+
+export function withDeparted(departed: Record<string, Row>, row: Row, limit = DEPARTED_LIMIT): Record<string, Row> {
+  const entries = Object.entries(departed).filter(([k]) => k !== row.key);
+  entries.push([row.key, row]);
+  return Object.fromEntries(entries.slice(-limit));
 }
 
 export function pushSample(samples: ChannelSample[], sample: ChannelSample, max = CHART_MAX_SAMPLES): ChannelSample[] {
@@ -87,14 +109,20 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     sweepTimer = setTimeout(() => {
       sweepTimer = null;
       const before = get().conns.table;
-      const after = sweepClosed(before, deps.now());
-      if (after !== before) set((s) => ({ conns: { ...s.conns, table: after } }));
+      const selected = get().ui.selectedRowKey;
+      let kept: Row | null = null;
+      const after = sweepClosed(before, deps.now(), undefined, (row) => {
+        if (row.key === selected) kept = row;
+      });
+      if (after !== before) set((s) => ({ conns: { ...s.conns, table: after, departed: kept ? withDeparted(s.conns.departed, kept) : s.conns.departed } }));
       if (after.closing.length > 0) scheduleSweep();
     }, CLOSED_ROW_LINGER_MS + 50);
   };
 
   const flush = () => {
     frameScheduled = false;
+    // Until the snapshot is in, deltas wait (the snapshot decides which of them still apply).
+    if (get().conns.seq < 0) return;
     const batch = buffer;
     buffer = [];
     const { state, resync } = applyDeltaBatch(get().conns, batch, deps.now());
@@ -105,18 +133,23 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     if (state !== get().conns) set({ conns: state });
     if (batch.some((d) => d.removals.length > 0)) scheduleSweep();
   };
+  const scheduleFlush = () => {
+    if (frameScheduled) return;
+    frameScheduled = true;
+    deps.scheduleFrame(flush);
+  };
 
   return {
     conns: initialConnections(),
     receiveDelta(delta) {
       if (delta.clusterId !== get().conns.clusterId) return;
       buffer.push(delta);
-      if (!frameScheduled) {
-        frameScheduled = true;
-        deps.scheduleFrame(flush);
-      }
+      scheduleFlush();
     },
     resetConnections(clusterId) {
+      const previous = get().conns.clusterId;
+      // Deltas of a cluster nobody shows should not cross the link (the core builds none for it).
+      if (previous !== null && previous !== clusterId) deps.api.call('unwatchConnections', { clusterId: previous }).catch(() => {});
       buffer = [];
       const { sort, filter } = get().conns.table;
       set({ conns: { ...initialConnections(), clusterId, table: emptyTable(sort, filter), loading: clusterId !== null } });
@@ -126,10 +159,12 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
       if (clusterId === null || resyncing) return;
       resyncing = true;
       try {
-        const snap = await deps.api.call('getConnections', { clusterId });
+        const snap = await deps.api.call('watchConnections', { clusterId });
         if (get().conns.clusterId !== clusterId) return;
         // Deltas buffered meanwhile with seq > snap.seq still apply on the next frame.
+        buffer = buffer.filter((d) => d.seq > snap.seq || d.reset === true);
         set((s) => ({ conns: { ...s.conns, seq: snap.seq, table: loadRows(s.conns.table, snap.rows), loading: false } }));
+        if (buffer.length > 0) scheduleFlush();
       } catch (err) {
         set((s) => ({ conns: { ...s.conns, loading: false } }));
         get().notify('error', `Could not load connections: ${deps.errorMessage(err)}`);
@@ -137,9 +172,20 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
         resyncing = false;
       }
     },
+    async reattachConnections() {
+      buffer = [];
+      set((s) => ({ conns: { ...s.conns, seq: -1 } }));
+      await get().resyncConnections();
+    },
     setSort: (sort) => set((s) => ({ conns: { ...s.conns, table: setSort(s.conns.table, sort) } })),
     setFilter: (filter) => set((s) => ({ conns: { ...s.conns, table: setFilter(s.conns.table, filter) } })),
     sampleChannels: () =>
-      set((s) => ({ conns: { ...s.conns, samples: pushSample(s.conns.samples, { atMs: deps.now(), counts: { ...s.conns.table.perChannel } }) } })),
+      set((s) => {
+        // A sample is a count of what is known to be live; while the backend or every server of the
+        // cluster is away nothing is, and the chart shows a gap rather than a drop to zero.
+        const st = s.conns.clusterId ? s.clusters.states[s.conns.clusterId] : undefined;
+        const known = s.app.link.state === 'connected' && !!st && st.servers.some((x) => x.status === 'connected');
+        return { conns: { ...s.conns, samples: pushSample(s.conns.samples, { atMs: deps.now(), counts: known ? { ...s.conns.table.perChannel } : null }) } };
+      }),
   };
 };

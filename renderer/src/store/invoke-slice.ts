@@ -82,8 +82,16 @@ export function withCancelled(s: InvokeState, clientId: string, id: number, atMs
   return withEntry(s, { ...e, status: 'cancelled', cancelledAtMs: atMs });
 }
 
+/** The console's own link failed (not the server, not the client): see api/web-transport.ts. */
+export const isConsoleLinkError = (e: ErrorInfo): boolean =>
+  e.code === 'SB_ERR_UNAVAILABLE' && typeof e.details === 'object' && e.details !== null && (e.details as { source?: unknown }).source === 'console-link';
+
 /** Human summary of a failed invoke: timeout / gone / closed get their own words. */
 export function describeInvokeError(e: ErrorInfo): string {
+  if (isConsoleLinkError(e)) {
+    const why = e.message.replace(/^console backend unreachable:?\s*/, '');
+    return `Console backend unreachable${why ? ` (${why})` : ''}: the console lost its own backend before an answer came. Not the client's fault — the invoke may or may not have reached it.`;
+  }
   switch (e.code) {
     case 'SB_ERR_INVOKE_TIMEOUT':
       return `Timed out: the client did not answer in time. ${e.message}`;

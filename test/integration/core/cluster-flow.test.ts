@@ -35,7 +35,8 @@ describe('console core against a real server', () => {
     expect(s.rttMs).not.toBeNull();
     expect(probe.deltas[0]!.reset).toBe(true);
     const row = [...probe.rows.values()][0]!;
-    expect(row.rowKey).toBe(`${row.serverId}/${row.connectionId}`);
+    expect(row.rowKey).toBe(`${row.node}/${row.connectionId}`);
+    expect(row.staleSince).toBeNull();
     const snap = await probe.call('getConnections', { clusterId });
     expect(snap.rows).toHaveLength(5);
   });

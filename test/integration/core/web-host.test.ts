@@ -35,6 +35,18 @@ function upgradeStatus(url: string, opts: WebSocket.ClientOptions = {}): Promise
   });
 }
 
+/** The close code and reason the host ends an opened contract socket with (before any frame). */
+function closeOf(url: string, opts: WebSocket.ClientOptions = {}): Promise<{ code: number; reason: string; frames: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, opts);
+    let frames = 0;
+    ws.on('message', () => frames++);
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason), frames }));
+    ws.on('error', () => {});
+  });
+}
+
 describe('web host', () => {
   let dir: string;
   let host: RunningWebHost;
@@ -81,17 +93,28 @@ describe('web host', () => {
     expect((await get(host.port, '/', { host: 'evil.example:80' })).status).toBe(421);
   });
 
-  it('rejects a bad token, a missing token and a foreign Origin on the contract socket', async () => {
+  it('tells our own page with a bad or missing token so in a close code (4401), and refuses a foreign Origin', async () => {
     const base = `ws://127.0.0.1:${host.port}/contract`;
-    expect(await upgradeStatus(`${base}?token=wrong`, { origin })).toBe(401);
-    expect(await upgradeStatus(base, { origin })).toBe(401);
+    const rejected = { code: 4401, reason: 'access token missing or invalid', frames: 0 };
+    expect(await closeOf(`${base}?token=wrong`, { origin })).toEqual(rejected);
+    expect(await closeOf(base, { origin })).toEqual(rejected);
+    expect(await closeOf(`${base}?token=`, { origin })).toEqual(rejected);
+    expect(await upgradeStatus(`${base}?token=wrong`, { origin: 'http://evil.example' })).toBe(403);
     expect(await upgradeStatus(`${base}?token=${host.token}`, { origin: 'http://evil.example' })).toBe(403);
     expect(await upgradeStatus(`${base}?token=${host.token}`, { origin })).toBe(101);
   });
 
-  it('carries calls and answers with the result envelope', async () => {
+  it('answers a scheme-relative or unparsable target with 400 and keeps serving (HTTP and upgrade)', async () => {
+    expect((await get(host.port, '//a:99999/')).status).toBe(400);
+    expect((await get(host.port, '/\\a:99999/')).status).toBe(400);
+    expect(await upgradeStatus(`ws://127.0.0.1:${host.port}//a:99999/`, { origin })).toBe(400);
+    expect((await get(host.port, '/')).status).toBe(200);
+  });
+
+  it('says ready first, then carries calls and answers with the result envelope', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/contract?token=${host.token}`, { origin });
-    await new Promise((r) => ws.once('open', r));
+    const first = await new Promise<unknown>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+    expect(first).toEqual({ kind: 'ready' });
     const reply = (id: number) => new Promise<unknown>((resolve) => {
       ws.on('message', (d) => {
         const f = WebServerFrameSchema.parse(JSON.parse(String(d)));

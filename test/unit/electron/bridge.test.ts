@@ -63,21 +63,29 @@ describe('preload bridge', () => {
 describe('main-process IPC handler', () => {
   it('accepts calls only from the app origin top frame and passes them to the dispatcher', async () => {
     const { wireIpc } = await import('../../../main/electron/ipc');
+    const { EventHub } = await import('../../../main/core/contract/event-hub');
     const dispatched: unknown[][] = [];
+    const contexts: Array<{ subscriber?: { watch(id: string): void } }> = [];
+    const events = new EventHub();
     const core = {
-      dispatch: async (m: string, i: unknown): Promise<CallResult> => (dispatched.push([m, i]), { ok: true, value: 1 }),
-      events: { subscribe: () => () => {} },
+      dispatch: async (m: string, i: unknown, ctx: { subscriber?: { watch(id: string): void } }): Promise<CallResult> => (dispatched.push([m, i]), contexts.push(ctx), { ok: true, value: 1 }),
+      events,
       missingHandlers: [],
       dispose: async () => {},
     };
-    const unwire = wireIpc(Promise.resolve(core as never), () => null);
+    const wired = wireIpc(Promise.resolve(core as never), () => null);
     const handler = fake.mainHandlers.get(IPC_CALL)!;
     expect(await handler({ senderFrame: { url: 'app://switchboard/index.html', parent: null } }, 'listClusters', {})).toEqual({ ok: true, value: 1 });
     expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'listClusters', {})).toMatchObject({ ok: false, error: { code: 'SB_ERR_FORBIDDEN' } });
     expect(await handler({ senderFrame: { url: 'app://switchboard/x.html', parent: {} } }, 'listClusters', {})).toMatchObject({ ok: false });
     expect(await handler({ senderFrame: null }, 'listClusters', {})).toMatchObject({ ok: false });
     expect(dispatched).toEqual([['listClusters', {}]]);
-    unwire();
+    // The window is one subscriber: a watch made through its calls is its own, and a reload drops it.
+    contexts[0]!.subscriber!.watch('k1');
+    expect(events.isWatched('k1')).toBe(true);
+    wired.pageLoaded();
+    expect(events.isWatched('k1')).toBe(false);
+    wired.dispose();
     expect(fake.mainHandlers.has(IPC_CALL)).toBe(false);
   });
 });

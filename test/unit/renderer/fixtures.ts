@@ -32,6 +32,7 @@ export function conn(over: Partial<ConnectionRow> & { connectionId?: string; ser
     bytesOut: 0,
     subscriptions: 0,
     serverUrl: 'http://127.0.0.1:7070',
+    staleSince: null,
     ...over,
     serverId,
     rowKey: `${serverId}/${connectionId}`,

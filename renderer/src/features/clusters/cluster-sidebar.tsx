@@ -3,7 +3,9 @@ import type { ClusterProfile, ServerStatus } from '../../../../protocol/console/
 import { clusterHealth } from '../../store/clusters-slice';
 import { useStore } from '../../store';
 import { ClusterForm } from './cluster-form';
-import { Modal, TimeText } from '../../components/ui';
+import { Modal } from '../../components/ui';
+import { useNow } from '../../lib/use-now';
+import { nextStep } from './server-problems';
 
 const statusClass: Record<ServerStatus['status'], string> = {
   connected: 'ok',
@@ -22,7 +24,26 @@ const statusLabel: Record<ServerStatus['status'], string> = {
   closed: 'closed',
 };
 
-function ServerLine({ s }: { s: ServerStatus }) {
+/**
+ * One server's status. While the console's own backend is unreachable nothing here is current:
+ * the line says "unknown" (with the last known status on hover) and shows no RTT or counts.
+ */
+function ServerLine({ s, linkDown, now }: { s: ServerStatus; linkDown: boolean; now: number }) {
+  if (linkDown) {
+    return (
+      <div className="server stale" data-testid="server-status" data-status="unknown" title={`Last known: ${statusLabel[s.status]} — the console backend is unreachable, so this is not current`}>
+        <div className="server-url">
+          <span className="badge">unknown</span>
+          <span className="mono" title={s.url}>
+            {s.url.replace(/^https?:\/\//, '')}
+          </span>
+        </div>
+        <div className="server-meta">
+          <span>last known: {statusLabel[s.status]}</span>
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="server" data-testid="server-status" data-status={s.status}>
       <div className="server-url">
@@ -32,17 +53,18 @@ function ServerLine({ s }: { s: ServerStatus }) {
         </span>
       </div>
       {s.reason && s.status !== 'connected' ? <div className="server-reason">{s.reason}</div> : null}
-      {s.nextRetryAt && s.status !== 'connected' ? (
+      {s.status !== 'connected' && s.status !== 'connecting' && s.status !== 'closed' ? (
         <div className="server-meta">
           <span>
-            attempt {s.attempts}, next retry <TimeText iso={s.nextRetryAt} />
+            {s.attempts > 0 ? `attempt ${s.attempts}, ` : ''}
+            {nextStep(s, now)}
           </span>
         </div>
       ) : null}
       <div className="server-meta">
         {s.info ? <span title={`${s.info.name} on ${s.info.hostname}`}>v{s.info.version}</span> : null}
         {s.info ? <span>PID {s.info.pid}</span> : null}
-        {s.rttMs !== null ? <span>RTT {s.rttMs < 10 ? s.rttMs.toFixed(1) : Math.round(s.rttMs)} ms</span> : null}
+        {s.rttMs !== null && s.status === 'connected' ? <span>RTT {s.rttMs < 10 ? s.rttMs.toFixed(1) : Math.round(s.rttMs)} ms</span> : null}
         {s.role ? <span title={s.tokenName ? `token "${s.tokenName}"` : undefined}>{s.role}</span> : null}
         {s.status === 'connected' ? <span>{s.connections} conn</span> : null}
       </div>
@@ -63,6 +85,9 @@ export function ClusterSidebar() {
   const sandboxPending = useStore((s) => s.settings.sandboxPending ?? false);
   const setSandbox = useStore((s) => s.setSandbox);
   const sandboxUnavailable = useStore((s) => s.app.info?.sandboxUnavailable ?? null);
+  const linkDown = useStore((s) => s.app.link.state === 'reconnecting' || s.app.link.state === 'failed');
+  const loaded = useStore((s) => s.clusters.loaded);
+  const now = useNow(1000);
   const [editing, setEditing] = useState<ClusterProfile | 'new' | null>(null);
   const [removing, setRemoving] = useState<ClusterProfile | null>(null);
 
@@ -74,22 +99,24 @@ export function ClusterSidebar() {
           + Add
         </button>
       </div>
-      {profiles.length === 0 ? <div className="empty">No clusters yet. Add one with the admin URL and token of a server.</div> : null}
+      {profiles.length === 0 ? (
+        <div className="empty">{loaded ? 'No clusters yet. Add one with the admin URL and token of a server.' : linkDown ? 'Not connected to the console backend.' : 'Loading…'}</div>
+      ) : null}
       {profiles.map((p) => {
         const st = states[p.id];
-        const health = clusterHealth(st);
+        const health = linkDown ? 'closed' : clusterHealth(st);
         const selected = p.id === selectedId;
         return (
           <div key={p.id} className={`cluster ${selected ? 'selected' : ''}`} data-testid="cluster" data-name={p.name}>
             <div className="cluster-title" onClick={() => void select(p.id)} role="button" aria-pressed={selected}>
-              <span className={`dot ${health}`} title={health} />
+              <span className={`dot ${health}`} title={linkDown ? 'unknown: the console backend is unreachable' : health} />
               <span style={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{p.name}</span>
               {p.builtin === 'sandbox' ? <span className="badge">sandbox</span> : null}
             </div>
             {selected ? (
               <>
                 {(st?.servers ?? []).map((s) => (
-                  <ServerLine key={s.serverId} s={s} />
+                  <ServerLine key={s.serverId} s={s} linkDown={linkDown} now={now} />
                 ))}
                 <div className="cluster-actions">
                   <button className="btn small" onClick={() => setEditing(p)} data-testid="edit-cluster">

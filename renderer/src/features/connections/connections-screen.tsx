@@ -7,6 +7,8 @@ import { ConnectionsTable } from './connections-table';
 import { DetailsDrawer } from './details-drawer';
 import { DisconnectDialog } from './disconnect-dialog';
 import { download, toCsv, toJson } from './export';
+import { ServerProblems } from '../clusters/server-problems';
+import { clusterProblems } from '../../store/clusters-slice';
 
 const FIELD_LABELS: Record<FilterField, string> = {
   any: 'Any field',
@@ -90,20 +92,35 @@ function exportTable(kind: 'csv' | 'json') {
 export function ConnectionsScreen() {
   const live = useStore((s) => s.conns.table.live);
   const inView = useStore((s) => s.conns.table.liveInView);
+  const stale = useStore((s) => s.conns.table.stale);
+  const staleInView = useStore((s) => s.conns.table.staleInView);
   const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '');
   const clusterId = useStore((s) => s.conns.clusterId);
   const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
+  // Backend away: every row is last-known, none is known to be live.
+  const linkDown = useStore((s) => s.app.link.state === 'reconnecting' || s.app.link.state === 'failed');
+  // No live server: a count of "0" would be a guess; say it is unknown.
+  const noneLive = useStore((s) => (clusterId ? clusterProblems(s.clusters.states[clusterId]).noneLive : false));
   const readOnly = useStore((s) => {
     const st = clusterId ? s.clusters.states[clusterId] : undefined;
     return !!st && st.servers.some((x) => x.status === 'connected') && st.servers.every((x) => x.status !== 'connected' || x.role !== 'operator');
   });
   if (!clusterId) return <div className="empty">Select or add a cluster on the left to see its clients.</div>;
+  const staleShown = linkDown ? (filtering ? inView + staleInView : live + stale) : filtering ? staleInView : stale;
   return (
     <>
+      <ServerProblems clusterId={clusterId} />
       <div className="toolbar">
         <FilterBox />
-        <span className="counts" data-testid="counts">
-          {filtering ? (
+        <span className="counts" data-testid="counts" title="Live connections: open, and reported by a live server. Stale rows (dimmed) are what was last seen of a server that is not live.">
+          {linkDown || noneLive ? (
+            <>
+              <b data-testid="count-total" title={linkDown ? 'The console backend is unreachable' : 'No server of this cluster is live'}>
+                —
+              </b>{' '}
+              connections
+            </>
+          ) : filtering ? (
             <>
               <b data-testid="count-filtered">{inView.toLocaleString()}</b> of <b data-testid="count-total">{live.toLocaleString()}</b> connections
             </>
@@ -112,6 +129,12 @@ export function ConnectionsScreen() {
               <b data-testid="count-total">{live.toLocaleString()}</b> connections
             </>
           )}
+          {staleShown > 0 ? (
+            <span className="stale-count" data-testid="count-stale">
+              {' '}
+              · {staleShown.toLocaleString()} stale
+            </span>
+          ) : null}
         </span>
         {readOnly ? (
           <span className="readonly" title="This cluster's token is a viewer token: you can look at everything but change nothing" data-testid="read-only">

@@ -21,6 +21,8 @@ const closeLabel = (code: number) => (code === 0 ? 'stream lost' : `${code}${clo
 
 interface RowProps {
   row: Row;
+  /** When the row became last-known (its staleSince, or when the console's backend went away), else null. */
+  staleAt: string | null;
   cols: ColumnDef[];
   template: string;
   mode: TimeMode;
@@ -31,12 +33,14 @@ interface RowProps {
   onToggleTime: () => void;
 }
 
-const TableRow = memo(function TableRow({ row, cols, template, mode, selected, top, index, onSelect, onToggleTime }: RowProps) {
+const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, selected, top, index, onSelect, onToggleTime }: RowProps) {
   const c = row.c;
   const style: CSSProperties = { gridTemplateColumns: template, transform: `translateY(${top}px)`, width: '100%' };
+  const stale = staleAt !== null && !row.closed;
   return (
     <div
-      className={`tr row ${selected ? 'selected' : ''} ${row.closed ? 'closed' : ''}`}
+      className={`tr row ${selected ? 'selected' : ''} ${row.closed ? 'closed' : ''} ${stale ? 'stale' : ''}`}
+      data-stale={stale ? 'true' : undefined}
       style={style}
       role="row"
       aria-rowindex={index + 2}
@@ -68,6 +72,11 @@ const TableRow = memo(function TableRow({ row, cols, template, mode, selected, t
         const text = v === null ? '—' : String(v);
         return (
           <div key={col.id} className={`td ${col.kind === 'mono' ? 'mono' : ''} ${col.kind === 'num' ? 'num' : ''} ${v === null ? 'muted' : ''} ${col.id === 'state' && c.state === 'awaiting-login' ? 'state-awaiting' : ''}`} role="gridcell" title={text}>
+            {i === 0 && stale ? (
+              <span className="stale-tag" data-testid="stale-tag" title={`Stale since ${formatTime(staleAt, mode)}: no live server reports this connection; this is what was last seen`}>
+                stale {formatClock(staleAt, mode).slice(0, 5)}
+              </span>
+            ) : null}
             {i === 0 && row.closed ? (
               <span className="close-tag" data-testid="close-tag" title={`closed ${closeLabel(row.closed.code)}${row.closed.reason ? `: ${row.closed.reason}` : ''}`}>
                 {row.closed.code === 0 ? 'lost' : row.closed.code}
@@ -119,6 +128,12 @@ export function ConnectionsTable() {
   const setWidth = useStore((s) => s.setColumnWidth);
   const setTimeMode = useStore((s) => s.setTimeMode);
   const loading = useStore((s) => s.conns.loading);
+  const linkDownSince = useStore((s) => (s.app.link.state === 'reconnecting' || s.app.link.state === 'failed' ? (s.app.link.downSince ?? null) : null));
+  const linkStaleIso = useMemo(() => (linkDownSince !== null ? new Date(linkDownSince).toISOString() : null), [linkDownSince]);
+  const noneLive = useStore((s) => {
+    const st = s.conns.clusterId ? s.clusters.states[s.conns.clusterId] : undefined;
+    return !!st && st.open && st.servers.length > 0 && st.servers.every((x) => x.status !== 'connected') && st.servers.some((x) => x.status !== 'connecting');
+  });
   const scrollRef = useRef<HTMLDivElement>(null);
   const theadRef = useRef<HTMLDivElement>(null);
   // Rows start below the sticky header; telling the virtualizer keeps its range and scrollToIndex exact.
@@ -204,6 +219,7 @@ export function ConnectionsTable() {
             <TableRow
               key={key}
               row={row}
+              staleAt={row.c.staleSince ?? linkStaleIso}
               cols={cols}
               template={template}
               mode={mode}
@@ -216,7 +232,19 @@ export function ConnectionsTable() {
           );
         })}
       </div>
-      {table.view.length === 0 ? <div className="empty">{loading ? 'Loading connections…' : table.rows.size === 0 ? 'No connections.' : 'No connection matches the filter.'}</div> : null}
+      {table.view.length === 0 ? (
+        <div className="empty" data-testid="table-empty">
+          {loading
+            ? 'Loading connections…'
+            : table.rows.size > 0
+              ? 'No connection matches the filter.'
+              : linkStaleIso !== null
+                ? 'The console backend is unreachable: nothing is known about connections right now.'
+                : noneLive
+                  ? 'No server of this cluster is reachable, so no connections are known (see above).'
+                  : 'No connections.'}
+        </div>
+      ) : null}
     </div>
   );
 }

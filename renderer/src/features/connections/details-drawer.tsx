@@ -5,6 +5,7 @@ import { ActionButton } from '../../components/ui';
 import { actionBlockedReason } from '../../store/clusters-slice';
 import type { DrawerTab } from '../../store/ui-slice';
 import { useStore } from '../../store';
+import { newerConnectionOf, type Row } from '../../store/connection-table';
 import { InvokePanel } from './invoke-panel';
 import { SubscriptionsPanel } from './subscriptions-panel';
 
@@ -69,15 +70,36 @@ const TABS: { id: DrawerTab; label: string }[] = [
   { id: 'invoke', label: 'Invoke' },
 ];
 
+const closeText = (code: number) => (code === 0 ? 'no server reports it any more' : `${code}${closeCodeNames[code] ? ` ${closeCodeNames[code]}` : ''}`);
+
+/** Why a row is not current, in one sentence, or null when it is. */
+function useStaleNotice(row: Row | undefined): { since: string; text: string } | null {
+  const clusterId = useStore((s) => s.conns.clusterId);
+  const link = useStore((s) => s.app.link);
+  const server = useStore((s) => (clusterId && row ? s.clusters.states[clusterId]?.servers.find((x) => x.serverId === row.c.serverId) : undefined));
+  if (!row || row.closed) return null;
+  if ((link.state === 'reconnecting' || link.state === 'failed') && link.downSince !== undefined) {
+    return { since: new Date(link.downSince).toISOString(), text: 'the console backend is unreachable' };
+  }
+  if (row.c.staleSince === null) return null;
+  const where = server ? `${server.url.replace(/^https?:\/\//, '')} is ${server.status}${server.reason ? ` (${server.reason})` : ''}` : 'its server is not live';
+  return { since: row.c.staleSince, text: `no live server reports this connection: ${where}` };
+}
+
 export function DetailsDrawer() {
   const key = useStore((s) => s.ui.selectedRowKey);
-  const row = useStore((s) => (key ? s.conns.table.rows.get(key) : undefined));
+  const live = useStore((s) => (key ? s.conns.table.rows.get(key) : undefined));
+  const departed = useStore((s) => (key ? s.conns.departed[key] : undefined));
+  const row = live ?? departed;
+  // Only a closed row looks for its successor (one pass over the table per change, for one row).
+  const newer = useStore((s) => (row?.closed ? newerConnectionOf(s.conns.table, row) : null));
   const tab = useStore((s) => s.ui.drawerTab);
   const setTab = useStore((s) => s.setDrawerTab);
   const selectRow = useStore((s) => s.selectRow);
   const askDisconnect = useStore((s) => s.askDisconnect);
   const clusterId = useStore((s) => s.conns.clusterId);
   const clusterState = useStore((s) => (clusterId ? s.clusters.states[clusterId] : undefined));
+  const stale = useStaleNotice(row);
   if (!key) return null;
   if (!row) {
     return (
@@ -88,12 +110,16 @@ export function DetailsDrawer() {
             ×
           </button>
         </div>
-        <div className="empty">This connection has closed and left the table.</div>
+        <div className="empty">This connection is no longer in the table.</div>
       </aside>
     );
   }
   const c = row.c;
-  const blocked = row.closed ? 'This connection is closed' : actionBlockedReason(clusterState, c.serverId);
+  const blocked = row.closed
+    ? 'This connection is closed'
+    : stale
+      ? `This row is stale (${stale.text}): there is no live server to act through`
+      : actionBlockedReason(clusterState, c.serverId);
   return (
     <aside className="drawer" data-testid="drawer" aria-label="Connection details">
       <div className="drawer-head">
@@ -101,7 +127,8 @@ export function DetailsDrawer() {
           <span className="mono">{c.clientId ?? '(not logged in)'}</span>
           {c.clientName ? <span className="muted"> · {c.clientName}</span> : null}
         </h2>
-        {row.closed ? <span className="badge bad">closed {row.closed.code} {closeCodeNames[row.closed.code] ?? ''}</span> : null}
+        {row.closed ? <span className="badge bad">closed {row.closed.code === 0 ? '' : row.closed.code} {closeCodeNames[row.closed.code] ?? ''}</span> : null}
+        {stale ? <span className="badge warn">stale</span> : null}
         <ActionButton className="danger small" blocked={blocked} onClick={() => askDisconnect(row.key)} testId="disconnect">
           Disconnect…
         </ActionButton>
@@ -109,6 +136,38 @@ export function DetailsDrawer() {
           ×
         </button>
       </div>
+      {row.closed ? (
+        <div className="drawer-note bad" data-testid="drawer-closed" data-code={row.closed.code}>
+          <div>
+            <b>Closed</b> <TimeText iso={new Date(row.closed.atMs).toISOString()} /> — <span data-testid="drawer-close-code">{closeText(row.closed.code)}</span>
+            {row.closed.reason ? (
+              <>
+                : <span className="mono" data-testid="drawer-close-reason">{row.closed.reason}</span>
+              </>
+            ) : null}
+          </div>
+          {newer ? (
+            <div>
+              This client came back:{' '}
+              <button className="btn link" onClick={() => selectRow(newer.key)} data-testid="newer-connection">
+                open its newer connection <span className="mono">{newer.c.connectionId}</span>
+              </button>{' '}
+              <span className="muted">
+                (connected <TimeText iso={newer.c.connectedAt} />)
+              </span>
+            </div>
+          ) : c.clientId ? (
+            <div className="muted">No newer connection of {c.clientId} so far.</div>
+          ) : null}
+        </div>
+      ) : null}
+      {stale ? (
+        <div className="drawer-note warn" data-testid="drawer-stale">
+          <div>
+            <b>Stale since</b> <TimeText iso={stale.since} />: {stale.text}. The fields below are the last known.
+          </div>
+        </div>
+      ) : null}
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button key={t.id} className="tab" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)} data-testid={`drawer-tab-${t.id}`}>

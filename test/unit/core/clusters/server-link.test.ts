@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectionInfo } from '../../../../protocol/admin-connections';
 import type { ConnectionsDelta } from '../../../../protocol/console/clusters';
-import { MergedTable } from '../../../../main/core/clusters/merged-table';
+import { createConnectionTable } from '../../../../main/core/clusters/merged-table';
 import { ServerLink } from '../../../../main/core/clusters/server-link';
 
 const TOKEN = 'fake-peer-token-0123456789';
@@ -100,7 +100,7 @@ describe('ServerLink', () => {
     cleanups.push(() => peer.shutdown());
     const deltas: ConnectionsDelta[] = [];
     const waiters: Array<() => void> = [];
-    const table = new MergedTable('c', (d) => {
+    const table = createConnectionTable('c', (d) => {
       deltas.push(d);
       for (const w of waiters.splice(0)) w();
     }, { batchMs: 10 });
@@ -143,21 +143,28 @@ describe('ServerLink', () => {
     t.peer.close('a', 4001);
     release();
     await t.untilStatus('connected');
-    await t.untilDelta((d) => d.removals.some((r) => r.rowKey === 's1/a') || (d.reset === true && !d.upserts.some((r) => r.connectionId === 'a')));
+    await t.untilDelta((d) => d.upserts.some((r) => r.connectionId === 'z'));
     expect(t.table.snapshot().rows.map((r) => r.connectionId).sort()).toEqual(['b', 'z']);
   });
 
-  it('re-syncs with a reset after its events stream reconnects', async () => {
+  it('marks its rows stale when the stream drops, and re-syncs only its share when it is back', async () => {
     const t = await setup(['a', 'b']);
     t.link.start();
     await t.untilStatus('connected');
+    expect(t.link.statusSnapshot().rttMs).not.toBeNull();
     t.peer.silently(['c'], ['a']);
     t.peer.sockets[0]!.terminate();
     await t.untilStatus('reconnecting');
+    // Stale at once: every row carries the moment the server was lost; no RTT while down.
+    expect(t.table.snapshot().rows.every((r) => r.staleSince !== null)).toBe(true);
+    expect(t.link.statusSnapshot()).toMatchObject({ rttMs: null, connections: 2 });
     await t.untilStatus('connected');
-    await t.untilDelta((d) => d.reset === true && d.upserts.some((r) => r.connectionId === 'c'));
-    const last = t.deltas.filter((d) => d.reset).at(-1)!;
-    expect(last.upserts.map((r) => r.connectionId).sort()).toEqual(['b', 'c']);
+    await t.untilDelta((d) => d.upserts.some((r) => r.connectionId === 'c'));
+    const rows = t.table.snapshot().rows;
+    expect(rows.map((r) => [r.connectionId, r.staleSince]).sort()).toEqual([['b', null], ['c', null]]);
+    // The row that vanished while we were away leaves with code 0 (nobody saw it close).
+    expect(t.deltas.flatMap((d) => d.removals)).toEqual([expect.objectContaining({ rowKey: 'fake-7/a', code: 0, initiator: 'none' })]);
+    expect(t.deltas.filter((d) => d.reset)).toHaveLength(0);
   });
 
   it('is auth-failed for a rejected token and does not retry', async () => {
@@ -166,5 +173,18 @@ describe('ServerLink', () => {
     await t.untilStatus('auth-failed');
     expect(t.link.statusSnapshot()).toMatchObject({ status: 'auth-failed', nextRetryAt: null });
     expect(t.peer.pageRequests).toEqual([]);
+  });
+
+  it('retries at once on retryNow, also after an auth failure', async () => {
+    const t = await setup(['a'], 'wrong-token-0123456789abc');
+    t.link.start();
+    await t.untilStatus('auth-failed');
+    const attempts = t.link.statusSnapshot().attempts;
+    t.link.retryNow();
+    await t.untilStatus('connecting');
+    await t.untilStatus('auth-failed');
+    expect(t.link.statusSnapshot().attempts).toBe(attempts);
+    // The fake peer refuses the token on the HTTP side only: two streams, so two real attempts.
+    expect(t.peer.sockets).toHaveLength(2);
   });
 });

@@ -19,7 +19,13 @@ class FakeSocket {
   close() {
     this.drop(1000);
   }
+  /** Opens as the host does for an accepted page: the socket, then its `ready` frame. */
   open() {
+    this.openOnly();
+    this.push({ kind: 'ready' });
+  }
+  /** Opens without `ready`, as for a page the host is about to close with 4401. */
+  openOnly() {
     this.readyState = 1;
     this.onopen?.();
   }
@@ -32,7 +38,7 @@ class FakeSocket {
   }
 }
 
-const make = (opts: { callTimeoutMs?: number } = {}) => {
+const make = (opts: { callTimeoutMs?: number; token?: string } = {}) => {
   FakeSocket.all = [];
   const t = createWebTransport({ url: 'ws://h/contract?token=t', initialDelayMs: 1, maxDelayMs: 1, ...opts, createSocket: (u) => new FakeSocket(u) as unknown as WebSocket });
   return { t, sock: () => FakeSocket.all[FakeSocket.all.length - 1]! };
@@ -82,29 +88,74 @@ describe('web transport', () => {
     t.close();
   });
 
-  it('fails in-flight calls when the link drops, then reconnects', async () => {
+  it('fails in-flight and new calls at once when the link drops, then reconnects', async () => {
     const { t, sock } = make();
     const first = sock();
     first.open();
     const states: string[] = [];
     t.onLink((l) => states.push(l.state));
-    const p = t.call('getSettings', {});
+    const p = t.call('invoke', {});
+    const queued = t.call('getSettings', {});
     first.drop(1006);
-    await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE', message: 'console backend unreachable: connection lost', details: { source: 'console-link' } } });
+    await expect(queued).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    // While down a call does not wait for the backend to come back.
+    await expect(t.call('getSettings', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    expect(t.link).toMatchObject({ state: 'reconnecting', reason: 'connection lost', attempts: 1 });
+    expect(t.link.downSince).toBeTypeOf('number');
+    expect(t.link.nextRetryAt).toBeGreaterThanOrEqual(t.link.downSince!);
     await new Promise((r) => setTimeout(r, 10));
     expect(FakeSocket.all.length).toBe(2);
+    sock().drop(1006);
+    expect(t.link).toMatchObject({ state: 'reconnecting', attempts: 2 });
+    await new Promise((r) => setTimeout(r, 10));
     sock().open();
-    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(states).toEqual(['reconnecting', 'reconnecting', 'connected']);
+    expect(t.link).toEqual({ state: 'connected' });
     t.close();
   });
 
-  it('stops retrying when the host refuses the token (1008)', async () => {
+  it('lets calls made before the first connect wait for it, even across a failed first attempt', async () => {
     const { t, sock } = make();
-    sock().drop(1008, 'bad token');
+    const p = t.call('getSettings', {});
+    sock().drop(1006);
+    await new Promise((r) => setTimeout(r, 10));
+    sock().open();
+    const id = (JSON.parse(sock().sent[0]!) as { id: number }).id;
+    sock().push({ kind: 'result', id, result: { ok: true, value: 1 } });
+    await expect(p).resolves.toEqual({ ok: true, value: 1 });
+    t.close();
+  });
+
+  it('stops retrying when the host refuses the token (4401): missing, invalid, or no longer valid', async () => {
+    const missing = make({ token: '' });
+    missing.sock().drop(4401, 'access token missing or invalid');
+    expect(missing.t.link).toMatchObject({ state: 'failed', failure: 'token-missing' });
+    missing.t.close();
+
+    const invalid = make({ token: 'nope' });
+    const queued = invalid.t.call('getSettings', {});
+    invalid.sock().openOnly();
+    expect(invalid.t.link.state).toBe('connecting');
+    expect(invalid.sock().sent).toEqual([]);
+    invalid.sock().drop(4401, 'access token missing or invalid');
+    await expect(queued).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
     await new Promise((r) => setTimeout(r, 10));
     expect(FakeSocket.all.length).toBe(1);
-    expect(t.link).toEqual({ state: 'failed', reason: 'bad token' });
-    t.close();
+    expect(invalid.t.link).toMatchObject({ state: 'failed', failure: 'token-invalid', reason: 'access token missing or invalid' });
+    await expect(invalid.t.call('getSettings', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    invalid.t.close();
+
+    // Connected once, then the host restarted with a new token: the old tab is told, not retried forever.
+    const expired = make({ token: 'old' });
+    expired.sock().open();
+    expired.sock().drop(1006);
+    await new Promise((r) => setTimeout(r, 10));
+    expired.sock().drop(4401, 'access token missing or invalid');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(FakeSocket.all.length).toBe(2);
+    expect(expired.t.link).toMatchObject({ state: 'failed', failure: 'token-expired' });
+    expired.t.close();
   });
 
   it('times out a call nobody answers', async () => {

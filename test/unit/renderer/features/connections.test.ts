@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv, toJson } from '../../../../renderer/src/features/connections/export';
 import { columnById, groupRuns, visibleColumns } from '../../../../renderer/src/features/connections/columns';
 import type { ChannelSample } from '../../../../renderer/src/store/connections-slice';
-import { chartChannels, linePoints } from '../../../../renderer/src/features/connections/channel-chart';
+import { chartChannels, linePoints, lineSegments } from '../../../../renderer/src/features/connections/channel-chart';
+import { newerConnectionOf } from '../../../../renderer/src/store/connection-table';
+import { describeInvokeError } from '../../../../renderer/src/store/invoke-slice';
+import { dueIn } from '../../../../renderer/src/lib/time';
+import { clusterProblems } from '../../../../renderer/src/store/clusters-slice';
 import { jsonProblem } from '../../../../renderer/src/features/connections/invoke-panel';
 import { detailText } from '../../../../renderer/src/features/connections/details-drawer';
 import { openPerChannel } from '../../../../renderer/src/features/channels/channels-screen';
@@ -85,5 +89,42 @@ describe('channels screen live counts', () => {
     t = applyDeltas(t, [{ upserts: [], removals: [{ rowKey: d.rowKey, code: 4005, reason: 'x', initiator: 'server' }] }], 0);
     expect(openPerChannel(t, 's1')).toEqual({ demo: 1, ops: 1 });
     expect(openPerChannel(t, 's2')).toEqual({ demo: 1 });
+  });
+});
+
+describe('incident helpers', () => {
+  it('breaks the chart line at a gap instead of drawing a drop to zero', () => {
+    const samples = [{ atMs: 0, counts: { a: 1 } }, { atMs: 1, counts: null }, { atMs: 2, counts: { a: 3 } }, { atMs: 3, counts: { a: 3 } }];
+    expect(lineSegments(samples, 'a', 3, 30, 21)).toEqual(['0.0,13.7', '20.0,1.0 30.0,1.0']);
+    expect(chartChannels([{ atMs: 0, counts: { a: 1 } }, { atMs: 1, counts: null }])).toEqual(['a']);
+  });
+
+  it('finds the newer connection of a client that came back', () => {
+    const old = conn({ clientId: 'c-1', connectedAt: '2026-11-22T10:00:00.000Z' });
+    const back = conn({ clientId: 'c-1', connectedAt: '2026-11-22T10:01:00.000Z' });
+    const other = conn({ clientId: 'c-2', connectedAt: '2026-11-22T10:02:00.000Z' });
+    let t = loadRows(emptyTable(), [old, back, other]);
+    t = applyDeltas(t, [{ upserts: [], removals: [{ rowKey: old.rowKey, code: 4005, reason: 'bye', initiator: 'server' }] }], 0);
+    expect(newerConnectionOf(t, t.rows.get(old.rowKey)!)?.key).toBe(back.rowKey);
+    t = applyDeltas(t, [{ upserts: [], removals: [{ rowKey: back.rowKey, code: 1000, reason: '', initiator: 'client' }] }], 0);
+    expect(newerConnectionOf(t, t.rows.get(old.rowKey)!)).toBeNull();
+  });
+
+  it('says "in 12 s" for the next retry, and blames the console link, not the client', () => {
+    expect(dueIn(12_000, 0)).toBe('in 12 s');
+    expect(dueIn(125_000, 0)).toBe('in 2 min 5 s');
+    expect(dueIn(0, 5)).toBe('now');
+    const text = describeInvokeError({ code: 'SB_ERR_UNAVAILABLE', message: 'console backend unreachable: connection lost', details: { source: 'console-link' } });
+    expect(text).toMatch(/^Console backend unreachable/);
+    expect(text).toMatch(/Not the client's fault/);
+  });
+
+  it('tells a partial outage from a cluster with no live server', () => {
+    const srv = (serverId: string, status: 'connected' | 'unreachable' | 'auth-failed' | 'connecting') => ({
+      serverId, url: `http://${serverId}`, status, reason: null, nextRetryAt: null, attempts: 0, info: null, role: null, tokenName: null, rttMs: null, connections: 0, insecureTls: false, since: '2026-11-22T10:00:00.000Z',
+    });
+    expect(clusterProblems({ clusterId: 'k', open: true, servers: [srv('a', 'connected'), srv('b', 'unreachable')] })).toMatchObject({ noneLive: false, failing: [{ serverId: 'b' }] });
+    expect(clusterProblems({ clusterId: 'k', open: true, servers: [srv('a', 'auth-failed'), srv('b', 'unreachable')] }).noneLive).toBe(true);
+    expect(clusterProblems({ clusterId: 'k', open: true, servers: [srv('a', 'connecting')] })).toEqual({ failing: [], noneLive: false });
   });
 });

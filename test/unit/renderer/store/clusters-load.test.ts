@@ -17,7 +17,7 @@ describe('loadClusters', () => {
       listClusters: () => ({ items: [profile('a'), profile('b'), profile('c')] }),
       openCluster: ({ clusterId }) => live[clusterId]!,
       getClusterState: ({ clusterId }) => live[clusterId]!,
-      getConnections: ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
+      watchConnections: ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
     });
     await t.store.getState().loadClusters();
     const { selectedId, states } = t.store.getState().clusters;
@@ -35,7 +35,7 @@ describe('loadClusters', () => {
         if (clusterId === 'b') throw new Error('gone');
         return stateOf(clusterId, 'connected');
       },
-      getConnections: ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
+      watchConnections: ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
     });
     await t.store.getState().loadClusters();
     const { states } = t.store.getState().clusters;

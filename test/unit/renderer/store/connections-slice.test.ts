@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CLOSED_ROW_LINGER_MS } from '../../../../renderer/src/store/connection-table';
 import { applyDeltaBatch, initialConnections, pushSample } from '../../../../renderer/src/store/connections-slice';
 import { conn, delta } from '../fixtures';
 import { testStore } from './fake-deps';
@@ -37,9 +38,84 @@ describe('connections slice: pure batch update', () => {
   });
 });
 
+describe('connections slice: stale rows', () => {
+  it('counts only live rows; stale rows are counted apart and out of the chart', () => {
+    const s0 = { ...initialConnections(), clusterId: 'k1', seq: 0 };
+    const a = conn({ channel: 'demo' });
+    const b = conn({ channel: 'demo' });
+    const c = conn({ channel: 'ops', serverId: 's2' });
+    let s = applyDeltaBatch(s0, [delta(1, { upserts: [a, b, c] })], 0).state;
+    expect([s.table.live, s.table.stale, s.table.perChannel]).toEqual([3, 0, { demo: 2, ops: 1 }]);
+    // s2 was lost: the core re-sends its row with staleSince.
+    s = applyDeltaBatch(s, [delta(2, { upserts: [{ ...c, staleSince: '2026-11-22T10:05:00.000Z' }] })], 0).state;
+    expect([s.table.live, s.table.stale, s.table.perChannel]).toEqual([2, 1, { demo: 2 }]);
+    // A stale row that closes leaves the stale count, not the live one.
+    s = applyDeltaBatch(s, [delta(3, { removals: [{ rowKey: c.rowKey, code: 0, reason: 'gone', initiator: 'none' }] })], 0).state;
+    expect([s.table.live, s.table.stale]).toEqual([2, 0]);
+    // Live again after a re-sync.
+    s = applyDeltaBatch(s, [delta(4, { upserts: [{ ...a, staleSince: '2026-11-22T10:06:00.000Z' }] }), delta(5, { upserts: [a] })], 0).state;
+    expect([s.table.live, s.table.stale, s.table.perChannel]).toEqual([2, 0, { demo: 2 }]);
+  });
+
+  it('holds deltas that arrive before the snapshot, then applies only the newer ones', async () => {
+    let answer!: (v: { clusterId: string; seq: number; rows: ReturnType<typeof conn>[] }) => void;
+    const t = testStore({ watchConnections: () => new Promise((r) => (answer = r)) });
+    t.store.getState().resetConnections('k1');
+    const pending = t.store.getState().resyncConnections();
+    const early = conn();
+    const late = conn();
+    t.store.getState().receiveDelta(delta(4, { upserts: [early] }));
+    t.store.getState().receiveDelta(delta(5, { upserts: [late] }));
+    t.runFrames();
+    expect(t.store.getState().conns.table.live).toBe(0);
+    answer({ clusterId: 'k1', seq: 4, rows: [early] });
+    await pending;
+    t.runFrames();
+    expect(t.store.getState().conns.seq).toBe(5);
+    expect([...t.store.getState().conns.table.rows.keys()].sort()).toEqual([early.rowKey, late.rowKey].sort());
+  });
+
+  it('stops watching the cluster it leaves', () => {
+    const t = testStore({ unwatchConnections: () => ({ ok: true as const }) });
+    t.store.getState().resetConnections('k1');
+    t.store.getState().resetConnections('k2');
+    expect(t.calls).toEqual([{ method: 'unwatchConnections', input: { clusterId: 'k1' } }]);
+  });
+
+  it('keeps a closed row the drawer shows after it leaves the table', async () => {
+    const t = testStore({ watchConnections: () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
+    t.store.getState().resetConnections('k1');
+    await t.store.getState().resyncConnections();
+    const gone = conn();
+    t.store.getState().receiveDelta(delta(1, { upserts: [gone] }));
+    t.runFrames();
+    t.store.getState().selectRow(gone.rowKey);
+    t.store.getState().receiveDelta(delta(2, { removals: [{ rowKey: gone.rowKey, code: 4005, reason: 'bye', initiator: 'server' }] }));
+    vi.useFakeTimers();
+    try {
+      t.runFrames();
+      t.advance(CLOSED_ROW_LINGER_MS);
+      vi.advanceTimersByTime(CLOSED_ROW_LINGER_MS + 100);
+    } finally {
+      vi.useRealTimers();
+    }
+    const s = t.store.getState().conns;
+    expect(s.table.rows.has(gone.rowKey)).toBe(false);
+    expect(s.departed[gone.rowKey]?.closed).toMatchObject({ code: 4005, reason: 'bye' });
+  });
+
+  it('samples a gap, not zero, while nothing is known to be live', () => {
+    const t = testStore();
+    t.store.getState().resetConnections('k1');
+    t.store.getState().applyClusterState({ clusterId: 'k1', open: true, servers: [] });
+    t.store.getState().sampleChannels();
+    expect(t.store.getState().conns.samples.at(-1)!.counts).toBeNull();
+  });
+});
+
 describe('connections slice: frame batching', () => {
   it('applies many deltas in ONE store update on the next animation frame', async () => {
-    const t = testStore({ getConnections: () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
+    const t = testStore({ watchConnections: () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
     t.store.getState().resetConnections('k1');
     await t.store.getState().resyncConnections();
     let updates = 0;
@@ -62,13 +138,13 @@ describe('connections slice: frame batching', () => {
   });
 
   it('resyncs from a snapshot when a delta was lost', async () => {
-    const t = testStore({ getConnections: () => ({ clusterId: 'k1', seq: 10, rows: [conn(), conn()] }) });
+    const t = testStore({ watchConnections: () => ({ clusterId: 'k1', seq: 10, rows: [conn(), conn()] }) });
     t.store.getState().resetConnections('k1');
     t.store.setState((s) => ({ conns: { ...s.conns, seq: 2 } }));
     t.store.getState().receiveDelta(delta(5, { upserts: [conn()] }));
     t.runFrames();
     await new Promise((r) => setTimeout(r, 0));
-    expect(t.calls.map((c) => c.method)).toEqual(['getConnections']);
+    expect(t.calls.map((c) => c.method)).toEqual(['watchConnections']);
     expect(t.store.getState().conns.seq).toBe(10);
     expect(t.store.getState().conns.table.live).toBe(2);
   });
