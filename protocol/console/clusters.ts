@@ -247,15 +247,15 @@ export type ConfigChanged = z.output<typeof ConfigChangedSchema>;
 const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
 export const clusterCalls = defineCalls({
-  getAppInfo: { input: NoInput, output: AppInfoSchema },
+  'app.info': { input: NoInput, output: AppInfoSchema },
 
-  listClusters: { input: NoInput, output: items(ClusterProfileSchema) },
-  saveCluster: { input: ClusterSaveSchema, output: ClusterProfileSchema },
-  removeCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
+  'clusters.list': { input: NoInput, output: items(ClusterProfileSchema) },
+  'clusters.save': { input: ClusterSaveSchema, output: ClusterProfileSchema },
+  'clusters.remove': { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
   /** Starts the event streams of every server; resolves with the state right after starting. */
-  openCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
-  closeCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
-  getClusterState: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
+  'clusters.open': { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
+  'clusters.close': { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
+  'clusters.state': { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
 
   /**
    * Starts a per-renderer watch of an open cluster's merged table and returns its snapshot:
@@ -263,26 +263,26 @@ export const clusterCalls = defineCalls({
    * watch it) until unwatchConnections, or until the renderer's link closes. Idempotent: calling
    * it again (after a seq gap) just returns a fresh snapshot.
    */
-  watchConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
-  unwatchConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
+  'connections.watch': { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
+  'connections.unwatch': { input: z.object({ clusterId: ClusterId }).strict(), output: Ok },
   /** Snapshot without a watch. */
-  getConnections: { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
+  'connections.snapshot': { input: z.object({ clusterId: ClusterId }).strict(), output: ConnectionSnapshotSchema },
   /**
    * Every server of an open cluster that is not connected tries again now, skipping its backoff
    * wait (also after an auth failure, e.g. once the token was fixed on the server).
    */
-  retryCluster: { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
-  invoke: {
+  'clusters.retry': { input: z.object({ clusterId: ClusterId }).strict(), output: ClusterStateSchema },
+  'connections.invoke': {
     input: z.object({ ...ConnTarget, data: z.unknown(), timeoutMs: z.number().int().min(1).max(INVOKE_MAX_TIMEOUT_MS).default(INVOKE_DEFAULT_TIMEOUT_MS) }).strict(),
     output: InvokeResultSchema,
   },
-  disconnect: {
+  'connections.disconnect': {
     input: z.object({ ...ConnTarget, ...DisconnectFields }).strict(),
     output: DisconnectResultSchema,
   },
 
   /** One request closes many: the listed connections, every connection of a client ID, or of a channel. */
-  disconnectMany: {
+  'connections.disconnectMany': {
     input: z.object({
       ...Target,
       selector: z.union([
@@ -295,33 +295,33 @@ export const clusterCalls = defineCalls({
     output: BulkDisconnectResultSchema,
   },
 
-  listSubscriptions: { input: z.object(ConnTarget).strict(), output: items(SubscriptionSchema) },
-  listTopicSubscriptions: { input: z.object({ ...Target, topic: TopicName }).strict(), output: items(SubscriptionSchema) },
-  unsubscribe: { input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(), output: Ok },
-  purgeSubscription: {
+  'connections.subscriptions': { input: z.object(ConnTarget).strict(), output: items(SubscriptionSchema) },
+  'topics.subscriptions': { input: z.object({ ...Target, topic: TopicName }).strict(), output: items(SubscriptionSchema) },
+  'subscriptions.remove': { input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(), output: Ok },
+  'subscriptions.purge': {
     input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(),
     output: z.object({ purged: z.number().int().nonnegative() }),
   },
 
-  listChannels: { input: z.object(Target).strict(), output: items(ChannelSchema) },
-  createChannel: { input: z.object({ ...Target, channel: adminApi['channels.create'].body }).strict(), output: ChannelSchema },
-  updateChannel: { input: z.object({ ...Target, name: Name, patch: adminApi['channels.update'].body }).strict(), output: ChannelSchema },
+  'channels.list': { input: z.object(Target).strict(), output: items(ChannelSchema) },
+  'channels.create': { input: z.object({ ...Target, channel: adminApi['channels.create'].body }).strict(), output: ChannelSchema },
+  'channels.update': { input: z.object({ ...Target, name: Name, patch: adminApi['channels.update'].body }).strict(), output: ChannelSchema },
   /** The services a server has loaded (what its channels may name). */
-  listServices: { input: z.object(Target).strict(), output: ServiceListSchema },
-  deleteChannel: { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
+  'services.list': { input: z.object(Target).strict(), output: ServiceListSchema },
+  'channels.delete': { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
 
-  listSecurity: { input: z.object(Target).strict(), output: items(SecuritySchema) },
-  createSecurity: { input: z.object({ ...Target, security: adminApi['security.create'].body }).strict(), output: SecuritySchema },
-  updateSecurity: { input: z.object({ ...Target, name: Name, patch: adminApi['security.update'].body }).strict(), output: SecuritySchema },
-  deleteSecurity: { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
+  'security.list': { input: z.object(Target).strict(), output: items(SecuritySchema) },
+  'security.create': { input: z.object({ ...Target, security: adminApi['security.create'].body }).strict(), output: SecuritySchema },
+  'security.update': { input: z.object({ ...Target, name: Name, patch: adminApi['security.update'].body }).strict(), output: SecuritySchema },
+  'security.delete': { input: z.object({ ...Target, name: Name }).strict(), output: Ok },
 
-  listTopics: { input: z.object(Target).strict(), output: items(TopicSchema) },
-  createTopic: { input: z.object({ ...Target, topic: adminApi['topics.create'].body }).strict(), output: TopicSchema },
-  updateTopic: { input: z.object({ ...Target, name: TopicName, patch: adminApi['topics.update'].body }).strict(), output: TopicSchema },
-  deleteTopic: { input: z.object({ ...Target, name: TopicName }).strict(), output: Ok },
-  publish: { input: z.object({ ...Target, topic: TopicName, data: z.unknown() }).strict(), output: PublishResultSchema },
+  'topics.list': { input: z.object(Target).strict(), output: items(TopicSchema) },
+  'topics.create': { input: z.object({ ...Target, topic: adminApi['topics.create'].body }).strict(), output: TopicSchema },
+  'topics.update': { input: z.object({ ...Target, name: TopicName, patch: adminApi['topics.update'].body }).strict(), output: TopicSchema },
+  'topics.delete': { input: z.object({ ...Target, name: TopicName }).strict(), output: Ok },
+  'topics.publish': { input: z.object({ ...Target, topic: TopicName, data: z.unknown() }).strict(), output: PublishResultSchema },
 
-  listAudit: {
+  'audit.list': {
     input: z.object({
       ...Target,
       limit: z.number().int().min(1).max(1000).default(100),
@@ -331,8 +331,8 @@ export const clusterCalls = defineCalls({
     output: z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() }),
   },
 
-  getSettings: { input: NoInput, output: SettingsSchema },
-  setSettings: { input: SettingsPatchSchema, output: SettingsSchema },
+  'settings.get': { input: NoInput, output: SettingsSchema },
+  'settings.set': { input: SettingsPatchSchema, output: SettingsSchema },
 });
 
 // ---------------------------------------------------------------- events

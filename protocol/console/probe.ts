@@ -259,27 +259,27 @@ const ProbeDownload = z.object({
 });
 
 export const probeCalls = defineCalls({
-  probeListSessions: { input: z.object({}), output: z.object({ sessions: z.array(ProbeSessionView) }) },
-  probeGetSession: { input: SessionRef, output: ProbeSessionView },
+  'probe.listSessions': { input: z.object({}), output: z.object({ sessions: z.array(ProbeSessionView) }) },
+  'probe.getSession': { input: SessionRef, output: ProbeSessionView },
   /** Creates (no id) or updates (id) a saved session. Updating an open session applies on next connect. */
-  probeSaveSession: { input: z.object({ sessionId: ProbeId.optional(), config: ProbeSessionConfigInput }), output: ProbeSessionView },
+  'probe.saveSession': { input: z.object({ sessionId: ProbeId.optional(), config: ProbeSessionConfigInput }), output: ProbeSessionView },
   /** Closes the socket if any, deletes the saved session, its log and its secrets. */
-  probeDeleteSession: { input: SessionRef, output: Ok },
+  'probe.deleteSession': { input: SessionRef, output: Ok },
   /** Connects (from idle or closed). Resolves once `connecting` started; watch `probe.state`. */
-  probeOpen: { input: SessionRef, output: ProbeSessionView },
+  'probe.open': { input: SessionRef, output: ProbeSessionView },
   /** Starts the closing handshake (or cancels a pending reconnect). */
-  probeClose: { input: z.object({ sessionId: ProbeId, code: ProbeCloseCode.default(1000), reason: ProbeCloseReason.default('') }), output: ProbeSessionView },
+  'probe.close': { input: z.object({ sessionId: ProbeId, code: ProbeCloseCode.default(1000), reason: ProbeCloseReason.default('') }), output: ProbeSessionView },
   /** Sends one message; resolves with the index of the logged outgoing entry. */
-  probeSend: { input: z.object({ sessionId: ProbeId, message: ProbeMessage }), output: z.object({ index: z.number().int().nonnegative() }) },
+  'probe.send': { input: z.object({ sessionId: ProbeId, message: ProbeMessage }), output: z.object({ index: z.number().int().nonnegative() }) },
   /** Builds the wire text of a helper frame without sending it (for the editor preview). */
-  probePreview: { input: z.object({ message: ProbeMessage }), output: z.object({ opcode: z.enum(['text', 'binary']), text: z.string(), size: z.number().int() }) },
+  'probe.preview': { input: z.object({ message: ProbeMessage }), output: z.object({ opcode: z.enum(['text', 'binary']), text: z.string(), size: z.number().int() }) },
   /** Re-sends logged frames (text/binary, any direction) by index, in index order. */
-  probeResend: { input: z.object({ sessionId: ProbeId, indices: z.array(z.number().int().nonnegative()).min(1).max(10_000) }), output: z.object({ indices: z.array(z.number().int().nonnegative()) }) },
+  'probe.resend': { input: z.object({ sessionId: ProbeId, indices: z.array(z.number().int().nonnegative()).min(1).max(10_000) }), output: z.object({ indices: z.array(z.number().int().nonnegative()) }) },
   /**
    * Pages through the (filtered) log. `offset`/`limit` count matching rows; with `anchorIndex` the page
    * that contains that entry is returned instead (jump to pair), and `offset` says where it starts.
    */
-  probeQueryLog: {
+  'probe.queryLog': {
     input: z.object({
       sessionId: ProbeId,
       filter: ProbeLogFilterSchema.default({}),
@@ -300,28 +300,28 @@ export const probeCalls = defineCalls({
    * Starts a download of the session log (web host: the renderer reads it in chunks and saves it with
    * the browser). Secret header/query values are redacted unless `includeSecrets`.
    */
-  probeDownloadStart: { input: z.strictObject({ sessionId: ProbeId, format: ProbeExportFormat, includeSecrets: z.boolean().default(false) }), output: ProbeDownload },
+  'probe.downloadStart': { input: z.strictObject({ sessionId: ProbeId, format: ProbeExportFormat, includeSecrets: z.boolean().default(false) }), output: ProbeDownload },
   /** One chunk of a download, base64 (at most maxChunkBytes decoded). */
-  probeDownloadRead: {
+  'probe.downloadRead': {
     input: z.strictObject({ transferId: TransferId, offset: z.number().int().nonnegative(), length: z.number().int().min(1).max(PROBE_TRANSFER_LIMITS.maxChunkBytes) }),
     output: z.object({ data: z.string(), bytes: z.number().int().nonnegative() }),
   },
   /** Starts an upload of an export file the user picked in the browser; `bytes` is its size. */
-  probeUploadStart: {
+  'probe.uploadStart': {
     input: z.strictObject({ fileName: z.string().min(1).max(255), bytes: z.number().int().nonnegative() }),
     output: z.object({ transferId: TransferId, maxChunkBytes: z.number().int().positive() }),
   },
   /** Appends one chunk (base64) at `offset`; chunks must come in order. */
-  probeUploadWrite: {
+  'probe.uploadWrite': {
     input: z.strictObject({ transferId: TransferId, offset: z.number().int().nonnegative(), data: z.string().max(Math.ceil(PROBE_TRANSFER_LIMITS.maxChunkBytes / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'malformed base64') }),
     output: z.object({ received: z.number().int().nonnegative() }),
   },
   /** Imports the uploaded file (validated, like a file import) into a new, read-only session. */
-  probeUploadFinish: { input: z.strictObject({ transferId: TransferId, name: z.string().min(1).max(200).optional() }), output: ProbeSessionView },
+  'probe.uploadFinish': { input: z.strictObject({ transferId: TransferId, name: z.string().min(1).max(200).optional() }), output: ProbeSessionView },
   /** Ends a download or abandons an upload (its temporary file is deleted). */
-  probeTransferClose: { input: z.strictObject({ transferId: TransferId }), output: Ok },
+  'probe.transferClose': { input: z.strictObject({ transferId: TransferId }), output: Ok },
   /** Desktop app: asks where to save with the native dialog and writes the export there. */
-  probeExportToFile: {
+  'probe.exportToFile': {
     input: z.strictObject({ sessionId: ProbeId, format: ProbeExportFormat, includeSecrets: z.boolean().default(false) }),
     output: z.discriminatedUnion('saved', [
       z.object({ saved: z.literal(false) }),
@@ -329,10 +329,10 @@ export const probeCalls = defineCalls({
     ]),
   },
   /** Desktop app: picks an export with the native dialog and imports it (null when cancelled). */
-  probeImportFromFile: { input: z.strictObject({ name: z.string().min(1).max(200).optional() }), output: z.object({ session: ProbeSessionView.nullable() }) },
-  probeListTemplates: { input: z.object({}), output: z.object({ templates: z.array(ProbeTemplate) }) },
-  probeSaveTemplate: { input: z.object({ id: ProbeId.optional(), name: z.string().min(1).max(200), message: ProbeMessage }), output: ProbeTemplate },
-  probeDeleteTemplate: { input: z.object({ id: ProbeId }), output: Ok },
+  'probe.importFromFile': { input: z.strictObject({ name: z.string().min(1).max(200).optional() }), output: z.object({ session: ProbeSessionView.nullable() }) },
+  'probe.listTemplates': { input: z.object({}), output: z.object({ templates: z.array(ProbeTemplate) }) },
+  'probe.saveTemplate': { input: z.object({ id: ProbeId.optional(), name: z.string().min(1).max(200), message: ProbeMessage }), output: ProbeTemplate },
+  'probe.deleteTemplate': { input: z.object({ id: ProbeId }), output: Ok },
 });
 
 export const probeEvents = defineEvents({

@@ -26,7 +26,7 @@ export function bootstrap(): () => void {
 
   async function loadAll() {
     try {
-      s().applySettings(await api.call('getSettings', {}));
+      s().applySettings(await api.call('settings.get', {}));
     } catch (err) {
       s().notify('error', `Could not load settings: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -43,7 +43,7 @@ test.afterAll(async () => {
 
 /** Saved through the core (the form is covered elsewhere): one profile over all three servers. */
 async function saveCluster(host: RunningWebHost, name: string, entries: { url: string; token: string }[]): Promise<string> {
-  const res = await host.core.dispatch('saveCluster', { name, servers: entries });
+  const res = await host.core.dispatch('clusters.save', { name, servers: entries });
   if (!res.ok) throw new Error(res.error.message);
   return (res.value as { id: string }).id;
 }

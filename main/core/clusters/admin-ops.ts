@@ -13,10 +13,10 @@ const ok = { ok: true as const };
 export const INVOKE_HTTP_MARGIN_MS = 5000;
 
 type AdminOpNames =
-  | 'invoke' | 'disconnect' | 'disconnectMany' | 'listSubscriptions' | 'listTopicSubscriptions' | 'unsubscribe' | 'purgeSubscription'
-  | 'listChannels' | 'createChannel' | 'updateChannel' | 'deleteChannel' | 'listServices'
-  | 'listSecurity' | 'createSecurity' | 'updateSecurity' | 'deleteSecurity'
-  | 'listTopics' | 'createTopic' | 'updateTopic' | 'deleteTopic' | 'publish' | 'listAudit';
+  | 'connections.invoke' | 'connections.disconnect' | 'connections.disconnectMany' | 'connections.subscriptions' | 'topics.subscriptions' | 'subscriptions.remove' | 'subscriptions.purge'
+  | 'channels.list' | 'channels.create' | 'channels.update' | 'channels.delete' | 'services.list'
+  | 'security.list' | 'security.create' | 'security.update' | 'security.delete'
+  | 'topics.list' | 'topics.create' | 'topics.update' | 'topics.delete' | 'topics.publish' | 'audit.list';
 
 /**
  * Every console call that is one admin API request to one server: which route it is and where its
@@ -24,40 +24,40 @@ type AdminOpNames =
  */
 export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clusterCalls>, AdminOpNames> {
   return {
-    invoke: ({ clusterId, serverId, connectionId, data, timeoutMs }) =>
+    'connections.invoke': ({ clusterId, serverId, connectionId, data, timeoutMs }) =>
       // The server answers by timeoutMs (504 when the client is silent); the HTTP request must outlive that.
       withServer(clusterId, serverId, null, (c) => c.call('connections.invoke', { params: { id: connectionId }, body: { data, timeoutMs } }, { timeoutMs: timeoutMs + INVOKE_HTTP_MARGIN_MS })),
-    disconnect: ({ clusterId, serverId, connectionId, code, reason }) =>
+    'connections.disconnect': ({ clusterId, serverId, connectionId, code, reason }) =>
       withServer(clusterId, serverId, null, (c) => c.call('connections.disconnect', { params: { id: connectionId }, body: { code, reason } })),
-    disconnectMany: ({ clusterId, serverId, selector, code, reason }) =>
+    'connections.disconnectMany': ({ clusterId, serverId, selector, code, reason }) =>
       withServer(clusterId, serverId, null, (c) => c.call('connections.disconnectMany', { body: { ...selector, code, reason } })),
-    listSubscriptions: ({ clusterId, serverId, connectionId }) =>
+    'connections.subscriptions': ({ clusterId, serverId, connectionId }) =>
       withServer(clusterId, serverId, null, (c) => c.call('connections.subscriptions', { params: { id: connectionId } })),
-    listTopicSubscriptions: ({ clusterId, serverId, topic }) =>
+    'topics.subscriptions': ({ clusterId, serverId, topic }) =>
       withServer(clusterId, serverId, null, (c) => c.call('topics.subscriptions', { params: { name: topic } })),
-    unsubscribe: ({ clusterId, serverId, subscriptionKey }) =>
+    'subscriptions.remove': ({ clusterId, serverId, subscriptionKey }) =>
       withServer(clusterId, serverId, null, async (c) => (await c.call('subscriptions.delete', { params: { key: subscriptionKey } }), ok)),
-    purgeSubscription: ({ clusterId, serverId, subscriptionKey }) =>
+    'subscriptions.purge': ({ clusterId, serverId, subscriptionKey }) =>
       withServer(clusterId, serverId, null, (c) => c.call('subscriptions.purge', { params: { key: subscriptionKey } })),
 
-    listChannels: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('channels.list', {})),
-    createChannel: ({ clusterId, serverId, channel }) => withServer(clusterId, serverId, 'channel', (c) => c.call('channels.create', { body: channel })),
-    updateChannel: ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('channels.update', { params: { name }, body: patch })),
-    deleteChannel: ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('channels.delete', { params: { name } }), ok)),
-    listServices: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('server.services', {})),
+    'channels.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('channels.list', {})),
+    'channels.create': ({ clusterId, serverId, channel }) => withServer(clusterId, serverId, 'channel', (c) => c.call('channels.create', { body: channel })),
+    'channels.update': ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('channels.update', { params: { name }, body: patch })),
+    'channels.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('channels.delete', { params: { name } }), ok)),
+    'services.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('server.services', {})),
 
-    listSecurity: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('security.list', {})),
-    createSecurity: ({ clusterId, serverId, security }) => withServer(clusterId, serverId, 'security', (c) => c.call('security.create', { body: security })),
-    updateSecurity: ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('security.update', { params: { name }, body: patch })),
-    deleteSecurity: ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('security.delete', { params: { name } }), ok)),
+    'security.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('security.list', {})),
+    'security.create': ({ clusterId, serverId, security }) => withServer(clusterId, serverId, 'security', (c) => c.call('security.create', { body: security })),
+    'security.update': ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('security.update', { params: { name }, body: patch })),
+    'security.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('security.delete', { params: { name } }), ok)),
 
-    listTopics: ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('topics.list', {})),
-    createTopic: ({ clusterId, serverId, topic }) => withServer(clusterId, serverId, 'topic', (c) => c.call('topics.create', { body: topic })),
-    updateTopic: ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('topics.update', { params: { name }, body: patch })),
-    deleteTopic: ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('topics.delete', { params: { name } }), ok)),
-    publish: ({ clusterId, serverId, topic, data }) => withServer(clusterId, serverId, null, (c) => c.call('topics.publish', { params: { name: topic }, body: { data } })),
+    'topics.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('topics.list', {})),
+    'topics.create': ({ clusterId, serverId, topic }) => withServer(clusterId, serverId, 'topic', (c) => c.call('topics.create', { body: topic })),
+    'topics.update': ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('topics.update', { params: { name }, body: patch })),
+    'topics.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('topics.delete', { params: { name } }), ok)),
+    'topics.publish': ({ clusterId, serverId, topic, data }) => withServer(clusterId, serverId, null, (c) => c.call('topics.publish', { params: { name: topic }, body: { data } })),
 
-    listAudit: ({ clusterId, serverId, limit, before, action }) =>
+    'audit.list': ({ clusterId, serverId, limit, before, action }) =>
       withServer(clusterId, serverId, null, (c) => c.call('audit.list', { query: { limit, before, action } })),
   };
 }

@@ -174,7 +174,7 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
   };
 
   const handlers: Handlers<typeof clusterCalls> = {
-    async getAppInfo() {
+    async 'app.info'() {
       return {
         version: opts.version,
         host: opts.host,
@@ -188,10 +188,10 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
             : null,
       };
     },
-    async listClusters() {
+    async 'clusters.list'() {
       return { items: await allProfiles() };
     },
-    async saveCluster(input) {
+    async 'clusters.save'(input) {
       notBuiltin(input.id, 'id');
       // A CA file that cannot be read would only fail later, at connect time, far from its field.
       for (const [i, srv] of input.servers.entries()) {
@@ -210,48 +210,48 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       await announceClusters();
       return toProfile(saved);
     },
-    async removeCluster({ clusterId }) {
+    async 'clusters.remove'({ clusterId }) {
       notBuiltin(clusterId, 'clusterId');
       await close(clusterId);
       await profiles.remove(clusterId);
       await announceClusters();
       return { ok: true as const };
     },
-    async openCluster({ clusterId }) {
+    async 'clusters.open'({ clusterId }) {
       return open(clusterId);
     },
-    async closeCluster({ clusterId }) {
+    async 'clusters.close'({ clusterId }) {
       await close(clusterId);
       return { ok: true as const };
     },
-    async getClusterState({ clusterId }) {
+    async 'clusters.state'({ clusterId }) {
       const s = sessions.get(clusterId);
       return s ? s.state() : closedState(clusterId, await sessionServers(clusterId));
     },
-    async getConnections({ clusterId }) {
+    async 'connections.snapshot'({ clusterId }) {
       return openSession(clusterId).table.snapshot();
     },
-    async watchConnections({ clusterId }, ctx) {
+    async 'connections.watch'({ clusterId }, ctx) {
       const s = openSession(clusterId);
       if (!ctx?.subscriber) throw ConsoleError.of(ErrorCode.Unavailable, 'this caller has no event stream to watch with (use getConnections)');
       // Watch first: a change made right after the snapshot is then in the next delta, not lost.
       ctx.subscriber.watch(clusterId);
       return s.table.snapshot();
     },
-    async unwatchConnections({ clusterId }, ctx) {
+    async 'connections.unwatch'({ clusterId }, ctx) {
       ctx?.subscriber?.unwatch(clusterId);
       return { ok: true as const };
     },
-    async retryCluster({ clusterId }) {
+    async 'clusters.retry'({ clusterId }) {
       const s = openSession(clusterId);
       s.retry();
       return s.state();
     },
     ...createAdminOps(withServer),
-    async getSettings() {
+    async 'settings.get'() {
       return settings.get();
     },
-    async setSettings(patch) {
+    async 'settings.set'(patch) {
       const next = await settings.update(patch);
       if (patch.sandbox !== undefined && opts.sandbox) {
         await serialSandbox(async () => {

@@ -13,7 +13,7 @@ import type { Transfers } from './transfers';
 
 type FileCalls = Pick<
   typeof probeCalls,
-  'probeDownloadStart' | 'probeDownloadRead' | 'probeUploadStart' | 'probeUploadWrite' | 'probeUploadFinish' | 'probeTransferClose' | 'probeExportToFile' | 'probeImportFromFile'
+  'probe.downloadStart' | 'probe.downloadRead' | 'probe.uploadStart' | 'probe.uploadWrite' | 'probe.uploadFinish' | 'probe.transferClose' | 'probe.exportToFile' | 'probe.importFromFile'
 >;
 
 export interface FileHandlerDeps {
@@ -57,15 +57,15 @@ export function createFileHandlers(d: FileHandlerDeps): Handlers<FileCalls> {
   };
 
   return {
-    probeDownloadStart: async ({ sessionId, format, includeSecrets }) => {
+    'probe.downloadStart': async ({ sessionId, format, includeSecrets }) => {
       const s = d.get(sessionId).session;
       const r = await d.transfers.startDownload((path) => writeExport(s, path, format, { includeSecrets }));
       return { transferId: r.transferId, fileName: exportFileName(s.config.name, format), mimeType: MIME[format], bytes: r.bytes, entries: r.entries };
     },
-    probeDownloadRead: async ({ transferId, offset, length }) => d.transfers.read(transferId, offset, length),
-    probeUploadStart: async ({ fileName, bytes }) => d.transfers.startUpload(fileName, bytes),
-    probeUploadWrite: async ({ transferId, offset, data }) => d.transfers.write(transferId, offset, data),
-    probeUploadFinish: async ({ transferId, name }) => {
+    'probe.downloadRead': async ({ transferId, offset, length }) => d.transfers.read(transferId, offset, length),
+    'probe.uploadStart': async ({ fileName, bytes }) => d.transfers.startUpload(fileName, bytes),
+    'probe.uploadWrite': async ({ transferId, offset, data }) => d.transfers.write(transferId, offset, data),
+    'probe.uploadFinish': async ({ transferId, name }) => {
       const up = await d.transfers.finishUpload(transferId);
       try {
         return await importFile(up.path, up.fileName, name, 'file');
@@ -73,11 +73,11 @@ export function createFileHandlers(d: FileHandlerDeps): Handlers<FileCalls> {
         await d.transfers.close(transferId).catch(() => {});
       }
     },
-    probeTransferClose: async ({ transferId }) => {
+    'probe.transferClose': async ({ transferId }) => {
       await d.transfers.close(transferId);
       return { ok: true as const };
     },
-    probeExportToFile: async ({ sessionId, format, includeSecrets }) => {
+    'probe.exportToFile': async ({ sessionId, format, includeSecrets }) => {
       const s = d.get(sessionId).session;
       const path = await dialogs().chooseSavePath({ title: `Export ${s.config.name}`, defaultName: exportFileName(s.config.name, format), filters: EXPORT_FILTERS[format] });
       if (path === null) return { saved: false as const };
@@ -87,7 +87,7 @@ export function createFileHandlers(d: FileHandlerDeps): Handlers<FileCalls> {
         throw ConsoleError.of(ErrorCode.Validation, `file: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { field: 'file' });
       }
     },
-    probeImportFromFile: async ({ name }) => {
+    'probe.importFromFile': async ({ name }) => {
       const path = await dialogs().chooseOpenPath({ title: 'Import a probe export', filters: IMPORT_FILTERS });
       if (path === null) return { session: null };
       return { session: await importFile(path, basename(path), name, 'file') };

@@ -180,9 +180,9 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
   const files = createFileHandlers({ get, createSession, forget, emitSessions, view, transfers, dialogs: ctx.dialogs });
 
   const handlers: Handlers<typeof probeCalls> = {
-    probeListSessions: async () => ({ sessions: views() }),
-    probeGetSession: async ({ sessionId }) => view(get(sessionId)),
-    probeSaveSession: async ({ sessionId, config: input }) => {
+    'probe.listSessions': async () => ({ sessions: views() }),
+    'probe.getSession': async ({ sessionId }) => view(get(sessionId)),
+    'probe.saveSession': async ({ sessionId, config: input }) => {
       await migrated;
       const existing = sessionId !== undefined ? get(sessionId) : null;
       if (existing && !existing.saved) throw ConsoleError.of(ErrorCode.Conflict, 'an imported session cannot be saved over', { field: 'sessionId' });
@@ -207,7 +207,7 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       emitSessions();
       return view(l);
     },
-    probeDeleteSession: async ({ sessionId }) => {
+    'probe.deleteSession': async ({ sessionId }) => {
       await migrated;
       const l = get(sessionId);
       await forget(sessionId);
@@ -216,40 +216,40 @@ export function createProbeService(ctx: ProbeContext): ProbeService {
       emitSessions();
       return { ok: true as const };
     },
-    probeOpen: async ({ sessionId }) => {
+    'probe.open': async ({ sessionId }) => {
       await migrated;
       const l = get(sessionId);
       await l.session.open();
       return view(l);
     },
-    probeClose: async ({ sessionId, code, reason }) => {
+    'probe.close': async ({ sessionId, code, reason }) => {
       const l = get(sessionId);
       l.session.close(code, reason);
       return view(l);
     },
-    probeSend: async ({ sessionId, message }) => ({ index: await get(sessionId).session.send(message) }),
-    probePreview: async ({ message }) => {
+    'probe.send': async ({ sessionId, message }) => ({ index: await get(sessionId).session.send(message) }),
+    'probe.preview': async ({ message }) => {
       if (message.type === 'ping') return { opcode: 'text' as const, text: message.payload, size: Buffer.byteLength(message.payload) };
       const enc = await encodeMessage(message);
       return enc.opcode === 'text' ? { opcode: 'text' as const, text: enc.text, size: Buffer.byteLength(enc.text) } : { opcode: 'binary' as const, text: enc.data.toString('hex'), size: enc.data.length };
     },
-    probeResend: async ({ sessionId, indices }) => ({ indices: get(sessionId).session.resend(indices) }),
-    probeQueryLog: async ({ sessionId, filter, offset, limit, anchorIndex }) => {
+    'probe.resend': async ({ sessionId, indices }) => ({ indices: get(sessionId).session.resend(indices) }),
+    'probe.queryLog': async ({ sessionId, filter, offset, limit, anchorIndex }) => {
       const s = get(sessionId).session;
       const t0 = performance.now();
       const page = s.query({ filter, offset, limit, ...(anchorIndex !== undefined ? { anchorIndex } : {}) });
       return { ...page, stats: s.stats, tookMs: Math.round((performance.now() - t0) * 100) / 100 };
     },
     ...files,
-    probeListTemplates: async () => ({ templates }),
-    probeSaveTemplate: async ({ id, name, message }) => {
+    'probe.listTemplates': async () => ({ templates }),
+    'probe.saveTemplate': async ({ id, name, message }) => {
       const t: ProbeTemplate = { id: id ?? randomUUID(), name, message, updatedAt: new Date().toISOString() };
       templates = [...templates.filter((x) => x.id !== t.id), t];
       await writes.run(() => saveTemplates(templatesPath, templates));
       ctx.emit('probe.templates', { templates });
       return t;
     },
-    probeDeleteTemplate: async ({ id }) => {
+    'probe.deleteTemplate': async ({ id }) => {
       if (!templates.some((t) => t.id === id)) throw ConsoleError.of(ErrorCode.NotFound, `no template ${id}`, { field: 'id' });
       templates = templates.filter((t) => t.id !== id);
       await writes.run(() => saveTemplates(templatesPath, templates));

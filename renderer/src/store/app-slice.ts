@@ -20,7 +20,7 @@ export const createAppSlice: SliceCreator<AppSlice> = (set, get, deps) => ({
   setLink: (link) => set((s) => ({ app: { ...s.app, link } })),
   async loadAppInfo() {
     try {
-      const info = await deps.api.call('getAppInfo', {});
+      const info = await deps.api.call('app.info', {});
       set((s) => ({ app: { ...s.app, info } }));
     } catch (err) {
       get().notify('error', `Could not reach the console core: ${deps.errorMessage(err)}`);

@@ -80,7 +80,7 @@ export function actionBlockedReason(state: ClusterState | undefined, serverId: s
 export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps) => ({
   clusters: initialClusters,
   async loadClusters() {
-    const { items } = await deps.api.call('listClusters', {});
+    const { items } = await deps.api.call('clusters.list', {});
     get().applyProfiles(items);
     const { selectedId, profiles } = get().clusters;
     // The core keeps every cluster open; fetch each one's state so the sidebar shows live dots for
@@ -89,7 +89,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
     const fetched = Promise.all(
       others.map(async (p) => {
         try {
-          get().applyClusterState(await deps.api.call('getClusterState', { clusterId: p.id }));
+          get().applyClusterState(await deps.api.call('clusters.state', { clusterId: p.id }));
         } catch {
           // Only a dot: the cluster's own screen reports its errors when selected.
         }
@@ -99,7 +99,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
     await fetched;
   },
   async saveCluster(input) {
-    const saved = await deps.api.call('saveCluster', input);
+    const saved = await deps.api.call('clusters.save', input);
     const profiles = get().clusters.profiles;
     const next = profiles.some((p) => p.id === saved.id) ? profiles.map((p) => (p.id === saved.id ? saved : p)) : [...profiles, saved];
     get().applyProfiles(next);
@@ -107,7 +107,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
     return saved;
   },
   async removeCluster(clusterId) {
-    await deps.api.call('removeCluster', { clusterId });
+    await deps.api.call('clusters.remove', { clusterId });
     get().applyProfiles(get().clusters.profiles.filter((p) => p.id !== clusterId));
     if (get().clusters.selectedId === null) {
       const first = get().clusters.profiles[0];
@@ -119,7 +119,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
     get().resetConnections(clusterId);
     if (clusterId === null) return;
     try {
-      const state = await deps.api.call('openCluster', { clusterId });
+      const state = await deps.api.call('clusters.open', { clusterId });
       get().applyClusterState(state);
       await get().resyncConnections();
     } catch (err) {
@@ -130,7 +130,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
     const clusterId = get().clusters.selectedId;
     if (clusterId === null) return;
     try {
-      get().applyClusterState(await deps.api.call('openCluster', { clusterId }));
+      get().applyClusterState(await deps.api.call('clusters.open', { clusterId }));
       await get().reattachConnections();
     } catch (err) {
       get().notify('error', `Could not reopen the cluster: ${deps.errorMessage(err)}`);
@@ -138,7 +138,7 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set, get, deps)
   },
   async retryCluster(clusterId) {
     try {
-      get().applyClusterState(await deps.api.call('retryCluster', { clusterId }));
+      get().applyClusterState(await deps.api.call('clusters.retry', { clusterId }));
     } catch (err) {
       get().notify('error', `Could not retry: ${deps.errorMessage(err)}`);
     }

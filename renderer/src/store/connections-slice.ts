@@ -149,7 +149,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     resetConnections(clusterId) {
       const previous = get().conns.clusterId;
       // Deltas of a cluster nobody shows should not cross the link (the core builds none for it).
-      if (previous !== null && previous !== clusterId) deps.api.call('unwatchConnections', { clusterId: previous }).catch(() => {});
+      if (previous !== null && previous !== clusterId) deps.api.call('connections.unwatch', { clusterId: previous }).catch(() => {});
       buffer = [];
       const { sort, filter } = get().conns.table;
       set({ conns: { ...initialConnections(), clusterId, table: emptyTable(sort, filter), loading: clusterId !== null } });
@@ -159,7 +159,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
       if (clusterId === null || resyncing) return;
       resyncing = true;
       try {
-        const snap = await deps.api.call('watchConnections', { clusterId });
+        const snap = await deps.api.call('connections.watch', { clusterId });
         if (get().conns.clusterId !== clusterId) return;
         // Deltas buffered meanwhile with seq > snap.seq still apply on the next frame.
         buffer = buffer.filter((d) => d.seq > snap.seq || d.reset === true);

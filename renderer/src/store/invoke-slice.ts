@@ -130,7 +130,7 @@ export const createInvokeSlice: SliceCreator<InvokeSlice> = (set, get, deps) => 
       set((s) => ({ invoke: withEntry(s.invoke, base) }));
       let done: InvokeEntry;
       try {
-        const result = await deps.api.call('invoke', {
+        const result = await deps.api.call('connections.invoke', {
           clusterId: target.clusterId,
           serverId: target.serverId,
           connectionId: target.connectionId,

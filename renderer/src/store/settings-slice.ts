@@ -31,7 +31,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, deps)
     const before = get().settings.sandbox;
     set((st) => ({ settings: { ...st.settings, sandbox: on, sandboxPending: true } }));
     try {
-      get().applySettings(await deps.api.call('setSettings', { sandbox: on }));
+      get().applySettings(await deps.api.call('settings.set', { sandbox: on }));
     } catch (err) {
       set((st) => ({ settings: { ...st.settings, sandbox: before } }));
       get().notify('error', `Could not ${on ? 'start' : 'stop'} the sandbox: ${deps.errorMessage(err)}`);
@@ -46,7 +46,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, deps)
   setTimeMode: (mode) => {
     const before = get().settings.timeMode;
     set((st) => ({ settings: { ...st.settings, timeMode: mode } }));
-    deps.api.call('setSettings', { timeMode: mode }).then(
+    deps.api.call('settings.set', { timeMode: mode }).then(
       (s) => get().applySettings(s),
       (err: unknown) => {
         set((st) => ({ settings: { ...st.settings, timeMode: before } }));

@@ -31,9 +31,9 @@ describe('incidents: a server of a cluster is killed (-9) and comes back', () =>
     probe = await CoreProbe.start();
     servers.push(...(await Promise.all([0, 1].map((i) => startServerProcess({ dir: join(probe.dir, `s${i}`), name: `srv-${i}`, tokens: [{ name: 'op', token: OPERATOR, role: 'operator' }] })))));
     for (const [i, n] of [3, 4].entries()) swarms.push(await startDemoSwarm({ url: servers[i]!.channelUrl(), clients: n, clientIdPrefix: `s${i}-`, reconnect: { initialDelayMs: 100, maxDelayMs: 500 } }));
-    const saved = await probe.call('saveCluster', { name: 'pair', servers: servers.map((s) => ({ url: s.adminUrl, token: OPERATOR })) });
+    const saved = await probe.call('clusters.save', { name: 'pair', servers: servers.map((s) => ({ url: s.adminUrl, token: OPERATOR })) });
     clusterId = saved.id;
-    await probe.call('openCluster', { clusterId });
+    await probe.call('clusters.open', { clusterId });
     await probe.until(() => [...probe.rows.values()].filter((r) => r.state === 'logged-in').length === 7, '7 live rows');
   }, 60_000);
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('incidents: a server of a cluster is killed (-9) and comes back', () =>
     // as new connections: the old rows leave (code 0, nobody saw them close), the new ones are live.
     const oldKeys = new Set(stale.map((r) => r.rowKey));
     await servers[1]!.restart();
-    await probe.call('retryCluster', { clusterId });
+    await probe.call('clusters.retry', { clusterId });
     await probe.until(() => probe.status.get(clusterId)!.servers.every((s) => s.status === 'connected'), 'both connected');
     await probe.until(() => [...probe.rows.values()].filter((r) => r.serverId === victimId && r.state === 'logged-in' && r.staleSince === null).length === 4, '4 live rows again', 20_000);
     expect([...probe.rows.values()].some((r) => oldKeys.has(r.rowKey))).toBe(false);
@@ -71,15 +71,15 @@ describe('incidents: a server of a cluster is killed (-9) and comes back', () =>
   }, 60_000);
 
   it('retryCluster connects a failing server at once instead of at its next retry', async () => {
-    const saved = await probe.call('saveCluster', { name: 'nobody', servers: [{ url: 'http://127.0.0.1:1', token: OPERATOR }] });
+    const saved = await probe.call('clusters.save', { name: 'nobody', servers: [{ url: 'http://127.0.0.1:1', token: OPERATOR }] });
     await probe.until(() => probe.status.get(saved.id)?.servers[0]?.status === 'unreachable', 'unreachable');
     const s = probe.status.get(saved.id)!.servers[0]!;
     expect(s).toMatchObject({ reason: 'connection refused' });
     const attempts = s.attempts;
-    const state = await probe.call('retryCluster', { clusterId: saved.id });
+    const state = await probe.call('clusters.retry', { clusterId: saved.id });
     expect(state.servers[0]!.nextRetryAt).toBeNull();
     await probe.until(() => (probe.status.get(saved.id)?.servers[0]?.attempts ?? 0) > attempts, 'another attempt');
-    await probe.call('removeCluster', { clusterId: saved.id });
+    await probe.call('clusters.remove', { clusterId: saved.id });
   });
 });
 
@@ -137,9 +137,9 @@ describe('incidents: per-page watches over the web host', () => {
   it('pushes a cluster’s deltas only to the pages that watch it', async () => {
     const a = await page();
     const b = await page();
-    const saved = (await a.call('saveCluster', { name: 'one', servers: [{ url: server.adminUrl!, token: OPERATOR }] })) as { id: string };
-    await a.call('openCluster', { clusterId: saved.id });
-    const snap = (await a.call('watchConnections', { clusterId: saved.id })) as { seq: number; rows: unknown[] };
+    const saved = (await a.call('clusters.save', { name: 'one', servers: [{ url: server.adminUrl!, token: OPERATOR }] })) as { id: string };
+    await a.call('clusters.open', { clusterId: saved.id });
+    const snap = (await a.call('connections.watch', { clusterId: saved.id })) as { seq: number; rows: unknown[] };
     expect(snap.seq).toBeGreaterThanOrEqual(0);
     const extra = await startDemoSwarm({ url: server.channelUrl('demo'), clients: 2, clientIdPrefix: 'more-', reconnect: false });
     await a.until(() => a.deltas().some((d) => d.upserts.some((r) => r.clientId === 'more-0002' && r.state === 'logged-in')));
@@ -147,10 +147,10 @@ describe('incidents: per-page watches over the web host', () => {
     expect(b.deltas()).toEqual([]);
 
     // After unwatch (or a closed page) nothing more is built for it.
-    await a.call('unwatchConnections', { clusterId: saved.id });
+    await a.call('connections.unwatch', { clusterId: saved.id });
     const seen = a.deltas().length;
     await extra.close();
-    await b.call('watchConnections', { clusterId: saved.id });
+    await b.call('connections.watch', { clusterId: saved.id });
     await b.until(() => b.deltas().some((d) => d.removals.length > 0) || b.deltas().length > 0);
     expect(a.deltas()).toHaveLength(seen);
     a.ws.close();

@@ -27,15 +27,15 @@ describe('a cluster of two servers', () => {
   });
 
   it('merges both registries into one table keyed by server', async () => {
-    const saved = await probe.call('saveCluster', { name: 'pair', servers: servers.map((s) => ({ url: s.adminUrl!, token: OPERATOR })) });
-    await probe.call('openCluster', { clusterId: saved.id });
+    const saved = await probe.call('clusters.save', { name: 'pair', servers: servers.map((s) => ({ url: s.adminUrl!, token: OPERATOR })) });
+    await probe.call('clusters.open', { clusterId: saved.id });
     await probe.until(() => [...probe.rows.values()].filter((r) => r.state === 'logged-in').length === 7, '7 rows from 2 servers');
     const byServer = new Map<string, number>();
     for (const r of probe.rows.values()) byServer.set(r.serverId, (byServer.get(r.serverId) ?? 0) + 1);
     expect([...byServer.values()].sort()).toEqual([3, 4]);
     // The same clientId lives on both servers; rowKeys keep them apart.
     expect([...probe.rows.values()].filter((r) => r.clientId === 'demo-0001')).toHaveLength(2);
-    const state = await probe.call('getClusterState', { clusterId: saved.id });
+    const state = await probe.call('clusters.state', { clusterId: saved.id });
     expect(state.servers.map((s) => s.status)).toEqual(['connected', 'connected']);
   });
 
@@ -44,8 +44,8 @@ describe('a cluster of two servers', () => {
     const secrets = () => new FileSecretStore(dataDir);
     const first = await createConsoleCore({ dataDir, secrets: secrets(), host: 'web', version: 'test' });
     const ids = [
-      (await first.dispatch('saveCluster', { name: 'one', servers: [{ url: servers[0]!.adminUrl!, token: OPERATOR }] })),
-      (await first.dispatch('saveCluster', { name: 'two', servers: [{ url: servers[1]!.adminUrl!, token: OPERATOR }] })),
+      (await first.dispatch('clusters.save', { name: 'one', servers: [{ url: servers[0]!.adminUrl!, token: OPERATOR }] })),
+      (await first.dispatch('clusters.save', { name: 'two', servers: [{ url: servers[1]!.adminUrl!, token: OPERATOR }] })),
     ].map((r) => (r.ok ? (r.value as { id: string }).id : ''));
     await first.dispose();
 
@@ -55,7 +55,7 @@ describe('a cluster of two servers', () => {
       await new Promise<void>((resolve) => {
         const check = async () => {
           for (const id of ids) {
-            const r = await restarted.dispatch('getClusterState', { clusterId: id });
+            const r = await restarted.dispatch('clusters.state', { clusterId: id });
             if (r.ok && (r.value as ClusterState).open && (r.value as ClusterState).servers.every((s) => s.status === 'connected')) connected.add(id);
           }
           if (connected.size === ids.length) resolve();

@@ -32,18 +32,18 @@ describe('embedded sandbox', () => {
   });
 
   it('is pre-added as "Local sandbox" with a token, and cannot be edited or removed', async () => {
-    const { items } = await call('listClusters', {});
+    const { items } = await call('clusters.list', {});
     expect(items[0]).toMatchObject({ id: 'sandbox', name: 'Local sandbox', builtin: 'sandbox', servers: [{ hasToken: true }] });
     expect(items[1]).toMatchObject({ id: 'sandbox-viewer', name: 'Local sandbox (viewer)', builtin: 'sandbox', servers: [{ hasToken: true }] });
-    const info = await call('getAppInfo', {});
+    const info = await call('app.info', {});
     expect(info.sandbox?.channelUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/demo$/);
-    const res = await core.dispatch('removeCluster', { clusterId: 'sandbox' });
+    const res = await core.dispatch('clusters.remove', { clusterId: 'sandbox' });
     expect(res).toMatchObject({ ok: false, error: { field: 'clusterId' } });
-    expect(await core.dispatch('removeCluster', { clusterId: 'sandbox-viewer' })).toMatchObject({ ok: false, error: { field: 'clusterId' } });
+    expect(await core.dispatch('clusters.remove', { clusterId: 'sandbox-viewer' })).toMatchObject({ ok: false, error: { field: 'clusterId' } });
   });
 
   it('serves its demo clients to the console with operator rights', async () => {
-    await call('openCluster', { clusterId: 'sandbox' });
+    await call('clusters.open', { clusterId: 'sandbox' });
     const ids = new Set<string>();
     await new Promise<void>((resolve) => {
       const off = core.events.subscribe((e, p) => {
@@ -56,14 +56,14 @@ describe('embedded sandbox', () => {
       });
     });
     expect([...ids].some((id) => id.startsWith('subscriber-'))).toBe(true);
-    const state = await call('getClusterState', { clusterId: 'sandbox' });
+    const state = await call('clusters.state', { clusterId: 'sandbox' });
     expect(state.servers[0]!.role).toBe('operator');
-    const topics = await call('listTopics', { clusterId: 'sandbox' });
+    const topics = await call('topics.list', { clusterId: 'sandbox' });
     expect(topics.items.map((t) => t.name).sort()).toEqual(['alerts', 'news', 'prices']);
   });
 
   it('is also there, already connected, through its viewer token: the console can look but not act', async () => {
-    let state = await call('getClusterState', { clusterId: 'sandbox-viewer' });
+    let state = await call('clusters.state', { clusterId: 'sandbox-viewer' });
     if (state.servers[0]!.status !== 'connected') {
       state = await new Promise((resolve) => {
         const off = core.events.subscribe((e, p) => {
@@ -76,17 +76,17 @@ describe('embedded sandbox', () => {
       });
     }
     expect(state).toMatchObject({ open: true, servers: [{ status: 'connected', role: 'viewer', tokenName: 'console-viewer' }] });
-    const ids = (await call('getConnections', { clusterId: 'sandbox-viewer' })).rows.map((r) => r.connectionId);
-    const res = await core.dispatch('disconnect', { clusterId: 'sandbox-viewer', serverId: 'sandbox-server', connectionId: ids[0] ?? 'none' });
+    const ids = (await call('connections.snapshot', { clusterId: 'sandbox-viewer' })).rows.map((r) => r.connectionId);
+    const res = await core.dispatch('connections.disconnect', { clusterId: 'sandbox-viewer', serverId: 'sandbox-server', connectionId: ids[0] ?? 'none' });
     expect(res).toMatchObject({ ok: false, error: { code: ErrorCode.Forbidden } });
   });
 
   it('turns off and on with the sandbox setting', async () => {
-    await call('setSettings', { sandbox: false });
-    expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox' || c.id === 'sandbox-viewer')).toBe(false);
-    expect((await call('getAppInfo', {})).sandbox).toBeNull();
-    await call('setSettings', { sandbox: true });
-    expect((await call('listClusters', {})).items.some((c) => c.id === 'sandbox')).toBe(true);
+    await call('settings.set', { sandbox: false });
+    expect((await call('clusters.list', {})).items.some((c) => c.id === 'sandbox' || c.id === 'sandbox-viewer')).toBe(false);
+    expect((await call('app.info', {})).sandbox).toBeNull();
+    await call('settings.set', { sandbox: true });
+    expect((await call('clusters.list', {})).items.some((c) => c.id === 'sandbox')).toBe(true);
   });
 });
 
@@ -95,9 +95,9 @@ describe('sandbox not allowed (--no-sandbox-server)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sb-nosandbox-'));
     const core = await createConsoleCore({ dataDir: dir, secrets: new MemorySecretStore(), host: 'web', version: 't', sandbox: sandboxController({ dataDir: dir, clients: 1, ephemeral: true }), sandboxAllowed: false });
     try {
-      const r = await core.dispatch('getAppInfo', {});
+      const r = await core.dispatch('app.info', {});
       expect(r).toMatchObject({ ok: true, value: { sandbox: null, sandboxUnavailable: expect.stringContaining('--no-sandbox-server') } });
-      expect(await core.dispatch('listClusters', {})).toMatchObject({ ok: true, value: { items: [] } });
+      expect(await core.dispatch('clusters.list', {})).toMatchObject({ ok: true, value: { items: [] } });
     } finally {
       await core.dispose();
       await rm(dir, { recursive: true, force: true });

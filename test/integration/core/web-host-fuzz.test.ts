@@ -157,7 +157,7 @@ describe('web host under fuzzed requests', () => {
     expect(res.status).toBe(200);
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/contract?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` });
     const reply = await new Promise<string>((resolve, reject) => {
-      ws.on('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getSettings', input: {} })));
+      ws.on('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'settings.get', input: {} })));
       ws.on('message', (d) => {
         if ((JSON.parse(String(d)) as { kind: string }).kind === 'result') resolve(String(d));
       });

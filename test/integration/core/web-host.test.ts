@@ -122,10 +122,10 @@ describe('web host', () => {
       });
     });
     const r1 = reply(1);
-    ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'listClusters', input: {} }));
+    ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'clusters.list', input: {} }));
     expect(await r1).toEqual({ ok: true, value: { items: [] } });
     const r2 = reply(2);
-    ws.send(JSON.stringify({ kind: 'call', id: 2, method: 'saveCluster', input: { name: '', servers: [] } }));
+    ws.send(JSON.stringify({ kind: 'call', id: 2, method: 'clusters.save', input: { name: '', servers: [] } }));
     expect(await r2).toMatchObject({ ok: false, error: { code: 'SB_ERR_VALIDATION', field: 'name' } });
     const settingsEvent = new Promise<unknown>((resolve) => {
       ws.on('message', (d) => {
@@ -133,7 +133,7 @@ describe('web host', () => {
         if (f.kind === 'event' && f.event === 'settings.changed') resolve(f.payload);
       });
     });
-    ws.send(JSON.stringify({ kind: 'call', id: 3, method: 'setSettings', input: { timeMode: 'utc' } }));
+    ws.send(JSON.stringify({ kind: 'call', id: 3, method: 'settings.set', input: { timeMode: 'utc' } }));
     expect(await settingsEvent).toMatchObject({ timeMode: 'utc' });
     ws.close();
   });

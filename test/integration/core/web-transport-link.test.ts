@@ -43,11 +43,11 @@ describe('web transport ↔ web host link', () => {
   it('fails a call in flight at once when the host goes, and an old tab learns its token is no longer valid', async () => {
     const t = transport(host.token);
     await untilLink(t, (l) => l.state === 'connected');
-    expect(await t.call('getSettings', {})).toMatchObject({ ok: true });
+    expect(await t.call('settings.get', {})).toMatchObject({ ok: true });
 
     // A call the core will take a while over: the host stops before answering it.
     const port = host.port;
-    const inFlight = t.call('invoke', { clusterId: 'nope', serverId: 's', connectionId: 'c', data: 1 });
+    const inFlight = t.call('connections.invoke', { clusterId: 'nope', serverId: 's', connectionId: 'c', data: 1 });
     const started = Date.now();
     await host.close();
     const res = await inFlight;

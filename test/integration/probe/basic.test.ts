@@ -34,7 +34,7 @@ describe('probe sessions against a real ws server', () => {
     const s = await hx.create({ url: `${srv.url}/path`, query: [{ name: 'a', value: '1 2' }], headers: [{ name: 'X-Probe', value: 'yes' }], subprotocols: ['a.v0', 'b.v1'], origin: 'http://example.test', auth: { type: 'bearer', token: 'tok-123' } });
     expect(s.config.auth).toEqual({ type: 'bearer', hasToken: true });
     expect(JSON.stringify(s)).not.toContain('tok-123');
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     const opened = await hx.state(s.id, 'open');
     expect((opened.payload as { session: { protocol: string } }).session.protocol).toBe('b.v1');
     const hello = await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'in' && e.data.includes('hello'));
@@ -45,8 +45,8 @@ describe('probe sessions against a real ws server', () => {
     expect(resEntry.kind === 'handshake-response' && resEntry.status).toBe(101);
     expect(resEntry.kind === 'handshake-response' && resEntry.protocol).toBe('b.v1');
 
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'plain text' } });
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'binary', source: { encoding: 'hex', data: 'de ad be ef' } } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'plain text' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'binary', source: { encoding: 'hex', data: 'de ad be ef' } } });
     await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'in' && e.data === 'plain text', 'text echo');
     const bin = await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'in' && e.opcode === 'binary', 'binary echo');
     expect(bin.kind === 'frame' && Buffer.from(bin.data, 'base64').toString('hex')).toBe('deadbeef');
@@ -55,25 +55,25 @@ describe('probe sessions against a real ws server', () => {
 
   it('sends basic auth and pairs request/reply with latency', async () => {
     const s = await hx.create({ url: srv.url, auth: { type: 'basic', username: 'ann', password: 's3cret' } });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     const hello = await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'in');
     expect(hello.kind === 'frame' && JSON.parse(hello.data).auth).toBe(`Basic ${Buffer.from('ann:s3cret').toString('base64')}`);
-    const { index } = await hx.h.probeSend({ sessionId: s.id, message: { type: 'json', data: '{"id":"r1","q":1}' } });
+    const { index } = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'json', data: '{"id":"r1","q":1}' } });
     const reply = await hx.entry(s.id, (e) => e.kind === 'frame' && e.data.includes('inReplyTo'));
-    const page = await hx.h.probeQueryLog({ sessionId: s.id, filter: {}, offset: 0, limit: 100 });
+    const page = await hx.h['probe.queryLog']({ sessionId: s.id, filter: {}, offset: 0, limit: 100 });
     const reqRow = page.rows.find((r) => r.entry.index === index)!;
     expect(reqRow.pair).toMatchObject({ role: 'request', otherIndex: reply.index, correlationId: 'r1' });
     expect(reqRow.pair!.latencyMs).toBeGreaterThanOrEqual(15);
-    const jump = await hx.h.probeQueryLog({ sessionId: s.id, filter: { kinds: ['frame'] }, offset: 0, limit: 1, anchorIndex: reply.index });
+    const jump = await hx.h['probe.queryLog']({ sessionId: s.id, filter: { kinds: ['frame'] }, offset: 0, limit: 1, anchorIndex: reply.index });
     expect(jump.rows[0]!.entry.index).toBe(reply.index);
     expect(jump.rows[0]!.pair).toMatchObject({ role: 'reply', otherIndex: index });
   });
 
   it('logs close codes and reasons both ways', async () => {
     const s = await hx.create({ url: srv.url });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'close:4321:server says bye' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'close:4321:server says bye' } });
     await hx.state(s.id, 'closed');
     const serverClose = await hx.entry(s.id, (e) => e.kind === 'close');
     expect(serverClose).toMatchObject({ code: 4321, reason: 'server says bye', initiator: 'server', direction: 'in' });
@@ -81,9 +81,9 @@ describe('probe sessions against a real ws server', () => {
     const t = await hx.create({ url: srv.url });
     let serverSaw: [number, string] | null = null;
     srv.wss.once('connection', (ws) => ws.on('close', (code, reason) => (serverSaw = [code, reason.toString()])));
-    await hx.h.probeOpen({ sessionId: t.id });
+    await hx.h['probe.open']({ sessionId: t.id });
     await hx.state(t.id, 'open');
-    await hx.h.probeClose({ sessionId: t.id, code: 3001, reason: 'client done' });
+    await hx.h['probe.close']({ sessionId: t.id, code: 3001, reason: 'client done' });
     await hx.state(t.id, 'closed');
     await hx.until(() => serverSaw, 5000, 'server close');
     expect(serverSaw).toEqual([3001, 'client done']);
@@ -97,9 +97,9 @@ describe('probe sessions against a real ws server', () => {
 
   it('measures ping RTT', async () => {
     const s = await hx.create({ url: srv.url });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'ping', payload: 'p1' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'ping', payload: 'p1' } });
     const pong = await hx.entry(s.id, (e) => e.kind === 'pong');
     expect(pong).toMatchObject({ direction: 'in', data: 'p1' });
     expect(pong.kind === 'pong' && typeof pong.rttMs).toBe('number');

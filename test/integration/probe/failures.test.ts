@@ -22,34 +22,34 @@ describe('probe failures and bad input', () => {
   });
 
   it('rejects non-ws URLs, malformed hex, bad close codes and reasons with field-named errors', () => {
-    const url = parseInput('probeSaveSession', { config: { name: 'x', url: 'http://example.test/' } });
+    const url = parseInput('probe.saveSession', { config: { name: 'x', url: 'http://example.test/' } });
     expect(url.ok).toBe(false);
     expect(!url.ok && url.error.field).toBe('config.url');
     expect(!url.ok && url.error.message).toContain('only ws: and wss:');
-    const garbage = parseInput('probeSaveSession', { config: { name: 'x', url: 'not a url' } });
+    const garbage = parseInput('probe.saveSession', { config: { name: 'x', url: 'not a url' } });
     expect(!garbage.ok && garbage.error.field).toBe('config.url');
-    const hex = parseInput('probeSend', { sessionId: 'a', message: { type: 'binary', source: { encoding: 'hex', data: 'abc' } } });
+    const hex = parseInput('probe.send', { sessionId: 'a', message: { type: 'binary', source: { encoding: 'hex', data: 'abc' } } });
     expect(!hex.ok && hex.error.field).toBe('message.source.data');
-    const json = parseInput('probeSend', { sessionId: 'a', message: { type: 'json', data: '{nope' } });
+    const json = parseInput('probe.send', { sessionId: 'a', message: { type: 'json', data: '{nope' } });
     expect(!json.ok && json.error.field).toBe('message.data');
-    const code = parseInput('probeClose', { sessionId: 'a', code: 1006 });
+    const code = parseInput('probe.close', { sessionId: 'a', code: 1006 });
     expect(!code.ok && code.error.field).toBe('code');
-    const reason = parseInput('probeClose', { sessionId: 'a', code: 1000, reason: 'é'.repeat(62) });
+    const reason = parseInput('probe.close', { sessionId: 'a', code: 1000, reason: 'é'.repeat(62) });
     expect(!reason.ok && reason.error.field).toBe('reason');
-    expect(parseInput('probeClose', { sessionId: 'a', code: 4999, reason: 'x'.repeat(123) }).ok).toBe(true);
+    expect(parseInput('probe.close', { sessionId: 'a', code: 4999, reason: 'x'.repeat(123) }).ok).toBe(true);
   });
 
   it('rejects an invalid regex filter on filter.regex and leaves the session as it was', async () => {
     const s = await hx.create({ url: 'ws://127.0.0.1:1/' });
-    const err = await hx.h.probeQueryLog({ sessionId: s.id, filter: { regex: '([a' }, offset: 0, limit: 10 }).catch((e: unknown) => e);
+    const err = await hx.h['probe.queryLog']({ sessionId: s.id, filter: { regex: '([a' }, offset: 0, limit: 10 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConsoleError);
     expect((err as ConsoleError).info).toMatchObject({ code: 'SB_ERR_VALIDATION', field: 'filter.regex' });
-    expect((await hx.h.probeGetSession({ sessionId: s.id })).state).toBe('idle');
+    expect((await hx.h['probe.getSession']({ sessionId: s.id })).state).toBe('idle');
   });
 
   it('refuses to send on a session that is not open', async () => {
     const s = await hx.create({ url: 'ws://127.0.0.1:1/' });
-    const err = await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'x' } }).catch((e: unknown) => e);
+    const err = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'x' } }).catch((e: unknown) => e);
     expect((err as ConsoleError).info).toMatchObject({ code: 'SB_ERR_CONNECTION_NOT_READY', field: 'sessionId' });
   });
 
@@ -57,14 +57,14 @@ describe('probe failures and bad input', () => {
     const srv = await startWsServer({ verifyClient: (_info, cb) => cb(false, 401, 'Unauthorized', { 'X-Why': 'no token' }) });
     try {
       const s = await hx.create({ url: srv.url });
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'closed');
       const entries = await hx.entries(s.id);
       const res = entries.find((e) => e.kind === 'handshake-response');
       expect(res).toMatchObject({ status: 401, statusText: 'Unauthorized' });
       expect(res?.kind === 'handshake-response' && res.headers).toContainEqual({ name: 'x-why', value: 'no token' });
       expect(entries.find((e) => e.kind === 'error')).toMatchObject({ code: 'DIAL_HANDSHAKE_REJECTED', message: 'handshake rejected: HTTP 401 Unauthorized' });
-      expect((await hx.h.probeGetSession({ sessionId: s.id })).lastError).toContain('401');
+      expect((await hx.h['probe.getSession']({ sessionId: s.id })).lastError).toContain('401');
     } finally {
       await srv.close();
     }
@@ -80,7 +80,7 @@ describe('probe failures and bad input', () => {
     try {
       const s = await hx.create({ url: `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/`, handshakeTimeoutMs: 300 });
       const t0 = Date.now();
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'closed');
       expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
       const err = (await hx.entries(s.id)).find((e) => e.kind === 'error');
@@ -101,9 +101,9 @@ describe('probe failures and bad input', () => {
     });
     try {
       const s = await hx.create({ url: srv.url, limits: { maxMessageBytes: 1000 } });
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'open');
-      await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'go' } });
+      await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'go' } });
       await hx.state(s.id, 'closed');
       const entries = await hx.entries(s.id);
       expect(entries.find((e) => e.kind === 'close')).toMatchObject({ code: 1009, initiator: 'client', direction: 'out' });
@@ -126,7 +126,7 @@ describe('probe failures and bad input', () => {
     });
     try {
       const s = await hx.create({ url: srv.url, reconnect: { enabled: true, initialDelayMs: 10, maxDelayMs: 40 } });
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.entry(s.id, (e) => e.kind === 'frame' && e.data === 'welcome 2', 'second welcome');
       const entries = await hx.entries(s.id);
       expect(entries[0]!.index).toBe(0);
@@ -137,7 +137,7 @@ describe('probe failures and bad input', () => {
       expect(rc).toMatchObject({ attempt: 1 });
       expect(rc?.kind === 'reconnect' && rc.delayMs).toBeLessThan(40);
       expect(entries.find((e) => e.kind === 'close')).toMatchObject({ code: 1006, initiator: 'network' });
-      await hx.h.probeClose({ sessionId: s.id, code: 1000, reason: '' });
+      await hx.h['probe.close']({ sessionId: s.id, code: 1000, reason: '' });
       await hx.state(s.id, 'closed');
     } finally {
       await srv.close();

@@ -59,7 +59,7 @@ export class Harness {
 
   /** Creates a saved session (inputs go through the contract schema like the dispatcher does). */
   async create(config: Record<string, unknown>) {
-    return this.h.probeSaveSession({ config: ProbeSessionConfigInput.parse({ name: 't', ...config }) });
+    return this.h['probe.saveSession']({ config: ProbeSessionConfigInput.parse({ name: 't', ...config }) });
   }
 
   /** Resolves when `check` returns a value (re-checked after every event), or rejects after timeoutMs. */
@@ -117,7 +117,7 @@ export class Harness {
 
   /** All retained entries of a session (small logs only). */
   async entries(sessionId: string): Promise<ProbeLogEntry[]> {
-    const r = await this.h.probeQueryLog({ sessionId, filter: {}, offset: 0, limit: 2000 });
+    const r = await this.h['probe.queryLog']({ sessionId, filter: {}, offset: 0, limit: 2000 });
     return r.rows.map((x) => x.entry);
   }
 
@@ -128,25 +128,25 @@ export class Harness {
 
   /** Downloads an export the way the browser does: start, read chunks, close. */
   async download(sessionId: string, format: 'ndjson' | 'har', includeSecrets = false, chunk = 64 * 1024): Promise<{ text: string; fileName: string; entries: number }> {
-    const d = await this.h.probeDownloadStart({ sessionId, format, includeSecrets });
+    const d = await this.h['probe.downloadStart']({ sessionId, format, includeSecrets });
     const parts: Buffer[] = [];
     for (let offset = 0; offset < d.bytes; ) {
-      const r = await this.h.probeDownloadRead({ transferId: d.transferId, offset, length: chunk });
+      const r = await this.h['probe.downloadRead']({ transferId: d.transferId, offset, length: chunk });
       parts.push(Buffer.from(r.data, 'base64'));
       offset += r.bytes;
     }
-    await this.h.probeTransferClose({ transferId: d.transferId });
+    await this.h['probe.transferClose']({ transferId: d.transferId });
     return { text: Buffer.concat(parts).toString('utf8'), fileName: d.fileName, entries: d.entries };
   }
 
   /** Uploads file content the way the browser does and imports it. */
   async upload(content: string | Buffer, fileName = 'log.ndjson', name?: string, chunk = 64 * 1024) {
     const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
-    const up = await this.h.probeUploadStart({ fileName, bytes: buf.length });
+    const up = await this.h['probe.uploadStart']({ fileName, bytes: buf.length });
     for (let offset = 0; offset < buf.length; offset += chunk) {
-      await this.h.probeUploadWrite({ transferId: up.transferId, offset, data: buf.subarray(offset, offset + chunk).toString('base64') });
+      await this.h['probe.uploadWrite']({ transferId: up.transferId, offset, data: buf.subarray(offset, offset + chunk).toString('base64') });
     }
-    return this.h.probeUploadFinish({ transferId: up.transferId, ...(name ? { name } : {}) });
+    return this.h['probe.uploadFinish']({ transferId: up.transferId, ...(name ? { name } : {}) });
   }
 
   async close(): Promise<void> {

@@ -33,14 +33,14 @@ describe('probe pairing over a real socket', () => {
     try {
       const s = await hx.create({ url: srv.url, correlation: { preset: 'jsonrpc' } });
       expect(s.config.correlation).toEqual({ enabled: true, preset: 'jsonrpc', requestPath: 'id', replyPath: 'id' });
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       const ask = await hx.entry(s.id, (e) => e.kind === 'frame' && e.data.includes('whoami'));
-      const answer = await hx.h.probeSend({ sessionId: s.id, message: { type: 'json', data: '{"jsonrpc":"2.0","id":"srv-1","result":"probe"}' } });
-      const sum = await hx.h.probeSend({ sessionId: s.id, message: { type: 'json', data: '{"jsonrpc":"2.0","id":1,"method":"sum","params":[1,2]}' } });
-      const nope = await hx.h.probeSend({ sessionId: s.id, message: { type: 'json', data: '{"jsonrpc":"2.0","id":2,"method":"nope"}' } });
+      const answer = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'json', data: '{"jsonrpc":"2.0","id":"srv-1","result":"probe"}' } });
+      const sum = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'json', data: '{"jsonrpc":"2.0","id":1,"method":"sum","params":[1,2]}' } });
+      const nope = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'json', data: '{"jsonrpc":"2.0","id":2,"method":"nope"}' } });
       await hx.entry(s.id, (e) => e.kind === 'frame' && e.data.includes('"result":3'));
       await hx.entry(s.id, (e) => e.kind === 'frame' && e.data.includes('Method not found'));
-      const rows = (await hx.h.probeQueryLog({ sessionId: s.id, filter: { kinds: ['frame'] }, offset: 0, limit: 100 })).rows;
+      const rows = (await hx.h['probe.queryLog']({ sessionId: s.id, filter: { kinds: ['frame'] }, offset: 0, limit: 100 })).rows;
       const pairOf = (i: number) => rows.find((r) => r.entry.index === i)?.pair;
       expect(pairOf(ask.index)).toMatchObject({ role: 'request', otherIndex: answer.index, correlationId: 'srv-1' });
       const sumReply = rows.find((r) => r.entry.kind === 'frame' && r.entry.data.includes('"result":3'))!;
@@ -60,11 +60,11 @@ describe('probe pairing over a real socket', () => {
     srv.wss.on('connection', (ws) => ws.on('message', (d) => setTimeout(() => ws.send(JSON.stringify({ id: (JSON.parse(d.toString()) as { id: unknown }).id, ok: true })), 10)));
     try {
       const s = await hx.create({ url: srv.url, correlation: { preset: 'custom', requestPath: 'id', replyPath: 'id' } });
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'open');
-      const sent = await hx.h.probeSend({ sessionId: s.id, message: { type: 'json', data: '{"id":"q-9","op":"get"}' } });
+      const sent = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'json', data: '{"id":"q-9","op":"get"}' } });
       const reply = await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'in');
-      const rows = (await hx.h.probeQueryLog({ sessionId: s.id, filter: {}, offset: 0, limit: 100 })).rows;
+      const rows = (await hx.h['probe.queryLog']({ sessionId: s.id, filter: {}, offset: 0, limit: 100 })).rows;
       expect(rows.find((r) => r.entry.index === reply.index)?.pair).toMatchObject({ role: 'reply', otherIndex: sent.index, correlationId: 'q-9' });
     } finally {
       await srv.close();
@@ -76,16 +76,16 @@ describe('probe pairing over a real socket', () => {
     try {
       const s = await hx.create({ url: srv.url });
       expect(s.stats.lastRttMs).toBeNull();
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'open');
-      await hx.h.probeSend({ sessionId: s.id, message: { type: 'ping', payload: 'rtt?' } });
+      await hx.h['probe.send']({ sessionId: s.id, message: { type: 'ping', payload: 'rtt?' } });
       const stats = await hx.until(() => {
         const ev = hx.events.filter((e) => e.event === 'probe.log').map((e) => (e.payload as { stats: ProbeLogStats }).stats);
         return ev.find((x) => x.lastRttMs !== null);
       }, 5000, 'an RTT in probe.log stats');
       expect(stats.lastRttMs).toBeGreaterThanOrEqual(0);
       // A filter that hides pongs changes nothing about it.
-      const page = await hx.h.probeQueryLog({ sessionId: s.id, filter: { kinds: ['frame'] }, offset: 0, limit: 10 });
+      const page = await hx.h['probe.queryLog']({ sessionId: s.id, filter: { kinds: ['frame'] }, offset: 0, limit: 10 });
       expect(page.rows).toEqual([]);
       expect(page.stats.lastRttMs).toBe(stats.lastRttMs);
     } finally {
@@ -102,9 +102,9 @@ describe('probe pairing over a real socket', () => {
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
     try {
       const s = await hx.create({ url: `ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/`, handshakeTimeoutMs: 60_000 });
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.entry(s.id, (e) => e.kind === 'handshake-request');
-      await hx.h.probeClose({ sessionId: s.id, code: 1000, reason: '' });
+      await hx.h['probe.close']({ sessionId: s.id, code: 1000, reason: '' });
       await hx.state(s.id, 'closed');
       const entries = await hx.entries(s.id);
       expect(entries.filter((e) => e.kind === 'state').map((e) => e.kind === 'state' && `${e.to}:${e.reason ?? ''}`)).toEqual(['connecting:', 'closing:cancelled by user', 'closed:closed by user']);

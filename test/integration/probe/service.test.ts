@@ -28,18 +28,18 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
 
   it('spills to disk, drops past the cap with a visible count, batches pushes', async () => {
     const s = await hx.create({ url: srv.url });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'burst 3000' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'burst 3000' } });
     const stats = await hx.until(async () => {
-      const r = await hx.h.probeQueryLog({ sessionId: s.id, filter: {}, offset: 0, limit: 1 });
+      const r = await hx.h['probe.queryLog']({ sessionId: s.id, filter: {}, offset: 0, limit: 1 });
       return r.stats.nextIndex >= 3000 + 5 ? r.stats : undefined;
     }, 10_000, '3000 messages');
     expect(stats.dropped).toBeGreaterThan(0);
     expect(stats.dropped).toBe(stats.firstIndex);
     expect(stats.nextIndex - stats.firstIndex).toBeLessThanOrEqual(1000);
     expect(stats.spilled).toBeGreaterThan(0);
-    const rare = await hx.h.probeQueryLog({ sessionId: s.id, filter: { text: '"RARE"', directions: ['in'] }, offset: 0, limit: 100 });
+    const rare = await hx.h['probe.queryLog']({ sessionId: s.id, filter: { text: '"RARE"', directions: ['in'] }, offset: 0, limit: 100 });
     expect(rare.matched).toBeGreaterThanOrEqual(9);
     expect(rare.rows.every((r) => r.entry.kind === 'frame' && r.entry.data.includes('"rare"'))).toBe(true);
     const logEvents = hx.events.filter((e) => e.event === 'probe.log');
@@ -52,14 +52,14 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
 
   it('flood guard pauses reading instead of losing messages; periodic pings measure RTT', async () => {
     const s = await hx.create({ url: srv.url, limits: { floodMessagesPerSecond: 50 }, ping: { intervalMs: 40, payload: 'hb' } });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'burst 120' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'burst 120' } });
     await hx.entry(s.id, (e) => e.kind === 'frame' && e.data.includes('"n":119'), 'last burst message', 10_000);
     const entries = await hx.entries(s.id);
     expect(entries.filter((e) => e.kind === 'frame' && e.direction === 'in').length).toBe(120);
     expect(entries.some((e) => e.kind === 'info' && e.message.startsWith('flood guard'))).toBe(true);
-    expect((await hx.h.probeGetSession({ sessionId: s.id })).stats.floodPauses).toBeGreaterThanOrEqual(1);
+    expect((await hx.h['probe.getSession']({ sessionId: s.id })).stats.floodPauses).toBeGreaterThanOrEqual(1);
     const pong = await hx.entry(s.id, (e) => e.kind === 'pong' && e.direction === 'in', 'pong');
     expect(pong).toMatchObject({ data: 'hb' });
     expect(pong?.kind === 'pong' && typeof pong.rttMs).toBe('number');
@@ -67,10 +67,10 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
 
   it('exports NDJSON and HAR and imports both back, rejecting a corrupt file by line', async () => {
     const s = await hx.create({ url: srv.url, name: 'roundtrip' });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'json', data: '{"id":"a1","x":"é"}' } });
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'binary', source: { encoding: 'base64', data: 'AAEC' } } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'json', data: '{"id":"a1","x":"é"}' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'binary', source: { encoding: 'base64', data: 'AAEC' } } });
     await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'in' && e.opcode === 'binary');
     const original = await hx.entries(s.id);
     const strip = (es: typeof original) => es.map(({ index: _i, ...rest }) => rest);
@@ -81,7 +81,7 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
     const back = await hx.upload(nd.text, nd.fileName);
     expect(back).toMatchObject({ imported: true, config: { name: 'roundtrip', url: srv.url } });
     expect(strip(await hx.entries(back.id))).toEqual(strip(original));
-    await expect(hx.h.probeOpen({ sessionId: back.id })).rejects.toBeInstanceOf(ConsoleError);
+    await expect(hx.h['probe.open']({ sessionId: back.id })).rejects.toBeInstanceOf(ConsoleError);
 
     // Small chunks: the file crosses several reads and writes (and a multi-byte character a boundary).
     const har = await hx.download(s.id, 'har', false, 7);
@@ -99,54 +99,54 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
 
     const lines = nd.text.split('\n');
     lines[2] = JSON.stringify({ index: 0, at: 'yesterday', direction: 'in', kind: 'info', message: 'x' });
-    const before = (await hx.h.probeListSessions({})).sessions.length;
+    const before = (await hx.h['probe.listSessions']({})).sessions.length;
     const err = await hx.upload(lines.join('\n'), 'bad.ndjson').catch((e: unknown) => e);
     expect((err as ConsoleError).info).toMatchObject({ code: 'SB_ERR_VALIDATION', field: 'file' });
     expect((err as ConsoleError).info.message).toContain('line 3: at');
-    expect((await hx.h.probeListSessions({})).sessions.length).toBe(before);
+    expect((await hx.h['probe.listSessions']({})).sessions.length).toBe(before);
     // Every transfer's temporary file is gone once it finished or failed.
     expect(readdirSync(join(hx.dataDir, 'probe', 'transfers'))).toEqual([]);
   });
 
   it('re-sends a selection of logged frames', async () => {
     const s = await hx.create({ url: srv.url });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    const a = await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'one' } });
-    const b = await hx.h.probeSend({ sessionId: s.id, message: { type: 'binary', source: { encoding: 'hex', data: '0102' } } });
-    await hx.h.probeResend({ sessionId: s.id, indices: [b.index, a.index] });
+    const a = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'one' } });
+    const b = await hx.h['probe.send']({ sessionId: s.id, message: { type: 'binary', source: { encoding: 'hex', data: '0102' } } });
+    await hx.h['probe.resend']({ sessionId: s.id, indices: [b.index, a.index] });
     await hx.until(async () => (await hx.entries(s.id)).filter((e) => e.kind === 'frame' && e.direction === 'in' && e.data === 'one').length === 2 || undefined, 5000, 'resent echo');
-    const err = await hx.h.probeResend({ sessionId: s.id, indices: [0] }).catch((e: unknown) => e);
+    const err = await hx.h['probe.resend']({ sessionId: s.id, indices: [0] }).catch((e: unknown) => e);
     expect((err as ConsoleError).info).toMatchObject({ field: 'indices.0' });
   });
 
   it('auto-answers Switchboard server requests and pairs them', async () => {
     const s = await hx.create({ url: srv.url, helper: { type: 'switchboard', autoAnswer: true, answer: '{"pong":true}' } });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     await hx.state(s.id, 'open');
-    const hello = await hx.h.probePreview({ message: { type: 'switchboard', frame: { kind: 'hello', clientId: 'probe-1' } } });
+    const hello = await hx.h['probe.preview']({ message: { type: 'switchboard', frame: { kind: 'hello', clientId: 'probe-1' } } });
     expect(JSON.parse(hello.text)).toEqual({ type: 'hello', clientId: 'probe-1' });
-    await hx.h.probeSend({ sessionId: s.id, message: { type: 'text', data: 'invoke' } });
+    await hx.h['probe.send']({ sessionId: s.id, message: { type: 'text', data: 'invoke' } });
     // The echo server reflects our answer back, so wait for the outgoing response entry.
     const answer = await hx.entry(s.id, (e) => e.kind === 'frame' && e.direction === 'out' && e.data.includes('inReplyTo'));
     expect(answer.kind === 'frame' && JSON.parse(answer.data)).toEqual({ type: 'response', inReplyTo: 77, ok: true, data: { pong: true } });
-    const page = await hx.h.probeQueryLog({ sessionId: s.id, filter: {}, offset: 0, limit: 100 });
+    const page = await hx.h['probe.queryLog']({ sessionId: s.id, filter: {}, offset: 0, limit: 100 });
     expect(page.rows.find((r) => r.entry.index === answer.index)?.pair).toMatchObject({ role: 'reply', correlationId: '77' });
   });
 
   it('saves sessions and templates and reopens them; secrets stay out of files and views', async () => {
     const s = await hx.create({ url: srv.url, name: 'keep me', auth: { type: 'basic', username: 'u', password: 'pw-secret' } });
-    await hx.h.probeSaveTemplate({ name: 'greet', message: { type: 'text', data: 'hi' } });
+    await hx.h['probe.saveTemplate']({ name: 'greet', message: { type: 'text', data: 'hi' } });
     const file = readFileSync(join(hx.dataDir, 'probe', 'sessions.json'), 'utf8');
     expect(file).toContain('keep me');
     expect(file).not.toContain('pw-secret');
     const again = new Harness({}, hx.dataDir);
     try {
-      const sessions = (await again.h.probeListSessions({})).sessions;
+      const sessions = (await again.h['probe.listSessions']({})).sessions;
       expect(sessions.map((x) => [x.id, x.config.name, x.config.auth])).toEqual([[s.id, 'keep me', { type: 'basic', username: 'u', hasPassword: true }]]);
-      expect((await again.h.probeListTemplates({})).templates.map((t) => t.name)).toEqual(['greet']);
+      expect((await again.h['probe.listTemplates']({})).templates.map((t) => t.name)).toEqual(['greet']);
       // Update without the password keeps it; the reopened session still authenticates with it.
-      const updated = await again.h.probeSaveSession({ sessionId: s.id, config: ProbeSessionConfigInput.parse({ ...sessions[0]!.config, auth: { type: 'basic', username: 'u2' }, tls: undefined, proxy: undefined }) });
+      const updated = await again.h['probe.saveSession']({ sessionId: s.id, config: ProbeSessionConfigInput.parse({ ...sessions[0]!.config, auth: { type: 'basic', username: 'u2' }, tls: undefined, proxy: undefined }) });
       expect(updated.config.auth).toEqual({ type: 'basic', username: 'u2', hasPassword: true });
     } finally {
       await again.service.dispose();

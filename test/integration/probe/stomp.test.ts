@@ -77,10 +77,10 @@ describe('STOMP helper against a STOMP-over-WebSocket broker', () => {
   it('connects, subscribes, sends, receives a parsed MESSAGE and is closed by the broker on DISCONNECT', async () => {
     const dest = `/topic/probe-${randomUUID().slice(0, 8)}`;
     const s = await hx.create({ url, subprotocols: ['v12.stomp'], helper: { type: 'stomp' } });
-    await hx.h.probeOpen({ sessionId: s.id });
+    await hx.h['probe.open']({ sessionId: s.id });
     const open = await hx.state(s.id, 'open');
     expect((open.payload as { session: { protocol: string } }).session.protocol).toBe('v12.stomp');
-    const send = (frame: Parameters<typeof buildStompFrame>[0]) => hx.h.probeSend({ sessionId: s.id, message: { type: 'stomp', frame } });
+    const send = (frame: Parameters<typeof buildStompFrame>[0]) => hx.h['probe.send']({ sessionId: s.id, message: { type: 'stomp', frame } });
     await send({ command: 'CONNECT', host: '/', login: 'guest', passcode: 'guest', heartBeat: '0,0', headers: [] });
     const connected = await hx.entry(s.id, (e) => e.kind === 'frame' && e.stomp?.command === 'CONNECTED', 'CONNECTED');
     expect(connected.kind === 'frame' && connected.stomp?.headers.find((h) => h.name === 'version')?.value).toBe('1.2');
@@ -90,7 +90,7 @@ describe('STOMP helper against a STOMP-over-WebSocket broker', () => {
     const msg = await hx.entry(s.id, (e) => e.kind === 'frame' && e.stomp?.command === 'MESSAGE', 'MESSAGE');
     expect(msg.kind === 'frame' && msg.stomp?.body).toBe('hello stomp');
     expect(msg.kind === 'frame' && msg.stomp?.headers).toContainEqual({ name: 'subscription', value: 'sub-0' });
-    const found = await hx.h.probeQueryLog({ sessionId: s.id, filter: { text: 'hello stomp', directions: ['in'] }, offset: 0, limit: 10 });
+    const found = await hx.h['probe.queryLog']({ sessionId: s.id, filter: { text: 'hello stomp', directions: ['in'] }, offset: 0, limit: 10 });
     expect(found.matched).toBe(1);
     await send({ command: 'DISCONNECT', receipt: 'bye-1', headers: [] });
     // RabbitMQ 3.10 Web-STOMP answers DISCONNECT by closing the WebSocket (1000 "STOMP died") without a RECEIPT.

@@ -26,15 +26,15 @@ describe('probe TLS, mTLS and HTTP CONNECT proxy', () => {
     const srv = await startWss({ key: pem('server.key'), cert: pem('server.crt') });
     try {
       const bad = await hx.create({ url: srv.url });
-      await hx.h.probeOpen({ sessionId: bad.id });
+      await hx.h['probe.open']({ sessionId: bad.id });
       await hx.state(bad.id, 'closed');
-      expect((await hx.h.probeGetSession({ sessionId: bad.id })).lastError).toMatch(/certificate/i);
+      expect((await hx.h['probe.getSession']({ sessionId: bad.id })).lastError).toMatch(/certificate/i);
 
       const good = await hx.create({ url: srv.url, tls: { ca: pem('ca.crt') } });
       expect(good.warnings).toEqual([]);
-      await hx.h.probeOpen({ sessionId: good.id });
+      await hx.h['probe.open']({ sessionId: good.id });
       await hx.state(good.id, 'open');
-      await hx.h.probeSend({ sessionId: good.id, message: { type: 'text', data: 'tls' } });
+      await hx.h['probe.send']({ sessionId: good.id, message: { type: 'text', data: 'tls' } });
       await hx.entry(good.id, (e) => e.kind === 'frame' && e.data === 'echo tls');
     } finally {
       await srv.close();
@@ -46,7 +46,7 @@ describe('probe TLS, mTLS and HTTP CONNECT proxy', () => {
     try {
       const s = await hx.create({ url: srv.url, tls: { ignoreCertErrors: true } });
       expect(s.warnings).toEqual(['insecure-tls']);
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'open');
     } finally {
       await srv.close();
@@ -57,7 +57,7 @@ describe('probe TLS, mTLS and HTTP CONNECT proxy', () => {
     const srv = await startWss({ key: pem('server.key'), cert: pem('server.crt'), ca: pem('ca.crt'), requestCert: true });
     try {
       const without = await hx.create({ url: srv.url, tls: { ca: pem('ca.crt') } });
-      await hx.h.probeOpen({ sessionId: without.id });
+      await hx.h['probe.open']({ sessionId: without.id });
       await hx.state(without.id, 'closed');
       expect(srv.seenClients).toEqual([]);
 
@@ -65,7 +65,7 @@ describe('probe TLS, mTLS and HTTP CONNECT proxy', () => {
       expect(s.config.tls).toMatchObject({ hasKey: true, hasPassphrase: false });
       expect(JSON.stringify(s)).not.toContain('PRIVATE KEY');
       expect(readFileSync(join(hx.dataDir, 'probe', 'sessions.json'), 'utf8')).not.toContain('PRIVATE KEY');
-      await hx.h.probeOpen({ sessionId: s.id });
+      await hx.h['probe.open']({ sessionId: s.id });
       await hx.state(s.id, 'open');
       expect(srv.seenClients).toEqual(['probe-client']);
     } finally {
@@ -82,19 +82,19 @@ describe('probe TLS, mTLS and HTTP CONNECT proxy', () => {
     try {
       const a = await hx.create({ url: plain.url, proxy: { url: proxy.url, username: 'pu', password: 'pp' } });
       expect(a.config.proxy).toEqual({ url: proxy.url, username: 'pu', hasPassword: true });
-      await hx.h.probeOpen({ sessionId: a.id });
+      await hx.h['probe.open']({ sessionId: a.id });
       await hx.entry(a.id, (e) => e.kind === 'frame' && e.data === 'via proxy');
       const b = await hx.create({ url: secure.url, proxy: { url: proxy.url, username: 'pu', password: 'pp' }, tls: { ca: pem('ca.crt') } });
-      await hx.h.probeOpen({ sessionId: b.id });
+      await hx.h['probe.open']({ sessionId: b.id });
       await hx.state(b.id, 'open');
-      await hx.h.probeSend({ sessionId: b.id, message: { type: 'text', data: 'x' } });
+      await hx.h['probe.send']({ sessionId: b.id, message: { type: 'text', data: 'x' } });
       await hx.entry(b.id, (e) => e.kind === 'frame' && e.data === 'echo x');
       expect(proxy.targets).toEqual([new URL(plain.url).host, new URL(secure.url).host]);
       expect(proxy.auths).toEqual([auth, auth]);
 
       // Without the proxy password: 407, logged with the dialer's code.
       const c = await hx.create({ url: plain.url, proxy: { url: proxy.url, username: 'pu' } });
-      await hx.h.probeOpen({ sessionId: c.id });
+      await hx.h['probe.open']({ sessionId: c.id });
       await hx.state(c.id, 'closed');
       const err = (await hx.entries(c.id)).find((e) => e.kind === 'error');
       expect(err).toMatchObject({ code: 'DIAL_PROXY_REFUSED' });

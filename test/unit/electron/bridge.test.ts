@@ -42,8 +42,8 @@ describe('preload bridge', () => {
 
   it('forwards a call as (channel, name, input) and returns the envelope', async () => {
     const api = fake.exposed.switchboard as Record<string, (i: unknown) => Promise<CallResult>>;
-    expect(await api.listClusters!({})).toEqual({ ok: true, value: 'pong' });
-    expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'listClusters', {}]);
+    expect(await api['clusters.list']!({})).toEqual({ ok: true, value: 'pong' });
+    expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'clusters.list', {}]);
   });
 
   it('hands handlers the payload only, never the IPC event, and unsubscribes', () => {
@@ -75,11 +75,11 @@ describe('main-process IPC handler', () => {
     };
     const wired = wireIpc(Promise.resolve(core as never), () => null);
     const handler = fake.mainHandlers.get(IPC_CALL)!;
-    expect(await handler({ senderFrame: { url: 'app://switchboard/index.html', parent: null } }, 'listClusters', {})).toEqual({ ok: true, value: 1 });
-    expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'listClusters', {})).toMatchObject({ ok: false, error: { code: 'SB_ERR_FORBIDDEN' } });
-    expect(await handler({ senderFrame: { url: 'app://switchboard/x.html', parent: {} } }, 'listClusters', {})).toMatchObject({ ok: false });
-    expect(await handler({ senderFrame: null }, 'listClusters', {})).toMatchObject({ ok: false });
-    expect(dispatched).toEqual([['listClusters', {}]]);
+    expect(await handler({ senderFrame: { url: 'app://switchboard/index.html', parent: null } }, 'clusters.list', {})).toEqual({ ok: true, value: 1 });
+    expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'clusters.list', {})).toMatchObject({ ok: false, error: { code: 'SB_ERR_FORBIDDEN' } });
+    expect(await handler({ senderFrame: { url: 'app://switchboard/x.html', parent: {} } }, 'clusters.list', {})).toMatchObject({ ok: false });
+    expect(await handler({ senderFrame: null }, 'clusters.list', {})).toMatchObject({ ok: false });
+    expect(dispatched).toEqual([['clusters.list', {}]]);
     // The window is one subscriber: a watch made through its calls is its own, and a reload drops it.
     contexts[0]!.subscriber!.watch('k1');
     expect(events.isWatched('k1')).toBe(true);

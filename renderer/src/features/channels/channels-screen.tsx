@@ -52,7 +52,7 @@ export function ChannelsScreen() {
     let stopped = false;
     const fetchAll = async () => {
       try {
-        const [ch, sec] = await Promise.all([api.call('listChannels', { clusterId, serverId: target }), api.call('listSecurity', { clusterId, serverId: target })]);
+        const [ch, sec] = await Promise.all([api.call('channels.list', { clusterId, serverId: target }), api.call('security.list', { clusterId, serverId: target })]);
         if (stopped) return;
         setChannels(ch.items);
         setSecurity(sec.items);
@@ -157,7 +157,7 @@ export function ChannelsScreen() {
                         <ActionButton
                           className="small"
                           blocked={blocked}
-                          onClick={() => void run(`${c.active ? 'Deactivated' : 'Activated'} ${c.name}`, () => api.call('updateChannel', { ...base, name: c.name, patch: { active: !c.active } }))}
+                          onClick={() => void run(`${c.active ? 'Deactivated' : 'Activated'} ${c.name}`, () => api.call('channels.update', { ...base, name: c.name, patch: { active: !c.active } }))}
                           testId="toggle-channel"
                         >
                           {c.active ? 'Deactivate' : 'Activate'}
@@ -169,7 +169,7 @@ export function ChannelsScreen() {
                             setConfirm({
                               title: `Delete channel ${c.name}?`,
                               text: `Its ${c.connections} connection(s) are closed with 1001 and the address stops listening.`,
-                              run: () => run(`Deleted ${c.name}`, () => api.call('deleteChannel', { ...base, name: c.name })),
+                              run: () => run(`Deleted ${c.name}`, () => api.call('channels.delete', { ...base, name: c.name })),
                             })
                           }
                         >
@@ -221,7 +221,7 @@ export function ChannelsScreen() {
                           className="small danger"
                           blocked={blocked ?? (s.usedBy.length > 0 ? `In use by ${s.usedBy.join(', ')}` : null)}
                           onClick={() =>
-                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'This cannot be undone.', run: () => run(`Deleted ${s.name}`, () => api.call('deleteSecurity', { ...base, name: s.name })) })
+                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'This cannot be undone.', run: () => run(`Deleted ${s.name}`, () => api.call('security.delete', { ...base, name: s.name })) })
                           }
                         >
                           Delete
@@ -241,8 +241,8 @@ export function ChannelsScreen() {
           security={security}
           onClose={() => setEditChannel(null)}
           onSubmit={async (p) => {
-            if ('create' in p) await api.call('createChannel', { ...base, channel: p.create as ChannelCreate });
-            else await api.call('updateChannel', { ...base, name: p.name, patch: p.patch });
+            if ('create' in p) await api.call('channels.create', { ...base, channel: p.create as ChannelCreate });
+            else await api.call('channels.update', { ...base, name: p.name, patch: p.patch });
             notify('info', 'create' in p ? `Created channel ${p.create.name}` : `Saved channel ${p.name}`);
             load();
           }}
@@ -253,8 +253,8 @@ export function ChannelsScreen() {
           security={editSecurity === 'new' ? null : editSecurity}
           onClose={() => setEditSecurity(null)}
           onSubmit={async (p) => {
-            if ('create' in p) await api.call('createSecurity', { ...base, security: p.create as SecurityCreate });
-            else await api.call('updateSecurity', { ...base, name: p.name, patch: p.patch });
+            if ('create' in p) await api.call('security.create', { ...base, security: p.create as SecurityCreate });
+            else await api.call('security.update', { ...base, name: p.name, patch: p.patch });
             notify('info', 'Saved security definition');
             load();
           }}

@@ -23,14 +23,14 @@ export function DisconnectDialog() {
 
   const confirm = async () => {
     const input = { clusterId, serverId: c.serverId, connectionId: c.connectionId, code: Number(code), reason };
-    const parsed = clusterCalls.disconnect.input.safeParse(input);
+    const parsed = clusterCalls['connections.disconnect'].input.safeParse(input);
     if (!parsed.success) {
       setErrors(zodFieldErrors(parsed.error));
       return;
     }
     setBusy(true);
     try {
-      const r = await api.call('disconnect', input);
+      const r = await api.call('connections.disconnect', input);
       notify('info', `Closed ${c.clientId ?? c.connectionId} with ${r.code}${r.terminated ? ' (terminated: no close handshake)' : ''}`);
       setErrors({});
       close(null);

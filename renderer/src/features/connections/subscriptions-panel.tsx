@@ -15,7 +15,7 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
 
   const load = useCallback(async () => {
     try {
-      const res = await api.call('listSubscriptions', { clusterId, serverId, connectionId });
+      const res = await api.call('connections.subscriptions', { clusterId, serverId, connectionId });
       setItems(res.items);
       setError(null);
     } catch (err) {
@@ -32,10 +32,10 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
     setBusyKey(s.subscriptionKey);
     try {
       if (kind === 'unsubscribe') {
-        await api.call('unsubscribe', { clusterId, serverId: target.serverId, subscriptionKey: s.subscriptionKey });
+        await api.call('subscriptions.remove', { clusterId, serverId: target.serverId, subscriptionKey: s.subscriptionKey });
         notify('info', `Unsubscribed ${s.clientId} from ${s.topic}`);
       } else {
-        const r = await api.call('purgeSubscription', { clusterId, serverId: target.serverId, subscriptionKey: s.subscriptionKey });
+        const r = await api.call('subscriptions.purge', { clusterId, serverId: target.serverId, subscriptionKey: s.subscriptionKey });
         notify('info', `Purged ${r.purged} queued message(s) of ${s.topic}`);
       }
       await load();

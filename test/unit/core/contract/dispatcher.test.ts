@@ -55,8 +55,8 @@ describe('dispatcher', () => {
 
   it('fails only the call whose handler is missing, and reports it', async () => {
     const d = createDispatcher(clusterCalls, {});
-    expect(await d('listClusters', {})).toMatchObject({ ok: false, error: { code: ErrorCode.Internal } });
-    expect(missingHandlers(clusterCalls, {})).toContain('listClusters');
+    expect(await d('clusters.list', {})).toMatchObject({ ok: false, error: { code: ErrorCode.Internal } });
+    expect(missingHandlers(clusterCalls, {})).toContain('clusters.list');
   });
 
   it('the real core implements every contract call', async () => {

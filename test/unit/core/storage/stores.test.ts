@@ -9,7 +9,7 @@ import { ConsoleError } from '../../../../main/core/contract/errors';
 import { clusterCalls } from '../../../../protocol/console/clusters';
 
 const TOKEN = 'operator-token-0123456789';
-const save = (input: unknown) => clusterCalls.saveCluster.input.parse(input);
+const save = (input: unknown) => clusterCalls['clusters.save'].input.parse(input);
 
 describe('profile store + secrets', () => {
   let dir: string;

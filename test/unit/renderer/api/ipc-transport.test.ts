@@ -13,16 +13,16 @@ describe('IPC transport (Electron preload bridge)', () => {
   it('passes the envelope through and rejects malformed replies and unknown calls', async () => {
     const t = createIpcTransport(
       bridge({
-        getSettings: async (input: unknown) => ({ ok: true, value: { input } }),
-        listClusters: async () => ({ nope: 1 }),
-        saveCluster: async () => {
+        'settings.get': async (input: unknown) => ({ ok: true, value: { input } }),
+        'clusters.list': async () => ({ nope: 1 }),
+        'clusters.save': async () => {
           throw new Error('ipc broke');
         },
       }),
     );
-    await expect(t.call('getSettings', { a: 1 })).resolves.toEqual({ ok: true, value: { input: { a: 1 } } });
-    await expect(t.call('listClusters', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_INTERNAL' } });
-    await expect(t.call('saveCluster', {})).resolves.toMatchObject({ ok: false, error: { message: 'ipc broke' } });
+    await expect(t.call('settings.get', { a: 1 })).resolves.toEqual({ ok: true, value: { input: { a: 1 } } });
+    await expect(t.call('clusters.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_INTERNAL' } });
+    await expect(t.call('clusters.save', {})).resolves.toMatchObject({ ok: false, error: { message: 'ipc broke' } });
     await expect(t.call('missing', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_NOT_FOUND' } });
     expect(t.link.state).toBe('connected');
   });

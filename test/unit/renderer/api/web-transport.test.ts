@@ -53,11 +53,11 @@ describe('web transport', () => {
   it('queues calls until open, matches results by id, and parses outputs', async () => {
     const { t, sock } = make();
     const api = createConsoleApi(t);
-    const p = api.call('getSettings', {});
+    const p = api.call('settings.get', {});
     expect(sock().sent).toEqual([]);
     sock().open();
     const frame = JSON.parse(sock().sent[0]!) as { id: number; method: string; kind: string };
-    expect(frame).toMatchObject({ kind: 'call', method: 'getSettings' });
+    expect(frame).toMatchObject({ kind: 'call', method: 'settings.get' });
     sock().push({ kind: 'result', id: frame.id, result: { ok: true, value: { timeMode: 'utc', sandbox: false } } });
     await expect(p).resolves.toEqual({ timeMode: 'utc', sandbox: false });
     t.close();
@@ -66,7 +66,7 @@ describe('web transport', () => {
   it('turns an error envelope into a CallError with the field', async () => {
     const { t, sock } = make();
     sock().open();
-    const p = createConsoleApi(t).call('getSettings', {});
+    const p = createConsoleApi(t).call('settings.get', {});
     const id = (JSON.parse(sock().sent[0]!) as { id: number }).id;
     sock().push({ kind: 'result', id, result: { ok: false, error: { code: 'SB_ERR_VALIDATION', message: 'no', field: 'timeMode' } } });
     const err = await p.catch((e: unknown) => e);
@@ -94,13 +94,13 @@ describe('web transport', () => {
     first.open();
     const states: string[] = [];
     t.onLink((l) => states.push(l.state));
-    const p = t.call('invoke', {});
-    const queued = t.call('getSettings', {});
+    const p = t.call('connections.invoke', {});
+    const queued = t.call('settings.get', {});
     first.drop(1006);
     await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE', message: 'console backend unreachable: connection lost', details: { source: 'console-link' } } });
     await expect(queued).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
     // While down a call does not wait for the backend to come back.
-    await expect(t.call('getSettings', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    await expect(t.call('settings.get', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
     expect(t.link).toMatchObject({ state: 'reconnecting', reason: 'connection lost', attempts: 1 });
     expect(t.link.downSince).toBeTypeOf('number');
     expect(t.link.nextRetryAt).toBeGreaterThanOrEqual(t.link.downSince!);
@@ -117,7 +117,7 @@ describe('web transport', () => {
 
   it('lets calls made before the first connect wait for it, even across a failed first attempt', async () => {
     const { t, sock } = make();
-    const p = t.call('getSettings', {});
+    const p = t.call('settings.get', {});
     sock().drop(1006);
     await new Promise((r) => setTimeout(r, 10));
     sock().open();
@@ -134,7 +134,7 @@ describe('web transport', () => {
     missing.t.close();
 
     const invalid = make({ token: 'nope' });
-    const queued = invalid.t.call('getSettings', {});
+    const queued = invalid.t.call('settings.get', {});
     invalid.sock().openOnly();
     expect(invalid.t.link.state).toBe('connecting');
     expect(invalid.sock().sent).toEqual([]);
@@ -143,7 +143,7 @@ describe('web transport', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(FakeSocket.all.length).toBe(1);
     expect(invalid.t.link).toMatchObject({ state: 'failed', failure: 'token-invalid', reason: 'access token missing or invalid' });
-    await expect(invalid.t.call('getSettings', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
+    await expect(invalid.t.call('settings.get', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_UNAVAILABLE' } });
     invalid.t.close();
 
     // Connected once, then the host restarted with a new token: the old tab is told, not retried forever.
@@ -161,7 +161,7 @@ describe('web transport', () => {
   it('times out a call nobody answers', async () => {
     const { t, sock } = make({ callTimeoutMs: 20 });
     sock().open();
-    await expect(t.call('getSettings', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_TIMEOUT' } });
+    await expect(t.call('settings.get', {})).resolves.toMatchObject({ ok: false, error: { code: 'SB_ERR_TIMEOUT' } });
     t.close();
   });
 });

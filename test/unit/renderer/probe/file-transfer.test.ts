@@ -10,22 +10,22 @@ function scripted(file: Uint8Array, opts: { maxChunkBytes?: number; failWriteAt?
     async call(method: string, input: Record<string, unknown>) {
       calls.push(method);
       switch (method) {
-        case 'probeDownloadStart':
+        case 'probe.downloadStart':
           return { transferId: 'tttttttt', fileName: 'x.ndjson', mimeType: 'application/x-ndjson', bytes: file.length, entries: 3 };
-        case 'probeDownloadRead': {
+        case 'probe.downloadRead': {
           const o = input.offset as number;
           const chunk = file.subarray(o, o + Math.min(input.length as number, 5));
           return { data: bytesToBase64(chunk), bytes: chunk.length };
         }
-        case 'probeUploadStart':
+        case 'probe.uploadStart':
           return { transferId: 'uuuuuuuu', maxChunkBytes: opts.maxChunkBytes ?? 4 };
-        case 'probeUploadWrite':
+        case 'probe.uploadWrite':
           if (received.length === opts.failWriteAt) throw new Error('core said no');
           received.push(...base64ToBytes(input.data as string));
           return { received: received.length };
-        case 'probeUploadFinish':
+        case 'probe.uploadFinish':
           return { id: 'import-1' };
-        case 'probeTransferClose':
+        case 'probe.transferClose':
           return { ok: true };
         default:
           throw new Error(`unexpected ${method}`);
@@ -58,8 +58,8 @@ describe('file transfer (browser side)', () => {
     }
     expect(new TextDecoder().decode(all)).toBe(text);
     expect(d).toMatchObject({ fileName: 'x.ndjson', entries: 3 });
-    expect(s.calls.filter((c) => c === 'probeDownloadRead').length).toBe(Math.ceil(d.bytes / 5));
-    expect(s.calls.at(-1)).toBe('probeTransferClose');
+    expect(s.calls.filter((c) => c === 'probe.downloadRead').length).toBe(Math.ceil(d.bytes / 5));
+    expect(s.calls.at(-1)).toBe('probe.transferClose');
   });
 
   it('uploads in chunks no bigger than the core allows, and closes an upload that failed', async () => {
@@ -68,9 +68,9 @@ describe('file transfer (browser side)', () => {
     const ok = scripted(new Uint8Array(), { maxChunkBytes: 4 });
     await uploadFile(ok.api, file, 1024);
     expect(ok.received).toEqual([...content]);
-    expect(ok.calls).toEqual(['probeUploadStart', 'probeUploadWrite', 'probeUploadWrite', 'probeUploadWrite', 'probeUploadFinish']);
+    expect(ok.calls).toEqual(['probe.uploadStart', 'probe.uploadWrite', 'probe.uploadWrite', 'probe.uploadWrite', 'probe.uploadFinish']);
     const bad = scripted(new Uint8Array(), { maxChunkBytes: 4, failWriteAt: 4 });
     await expect(uploadFile(bad.api, file)).rejects.toThrow('core said no');
-    expect(bad.calls.at(-1)).toBe('probeTransferClose');
+    expect(bad.calls.at(-1)).toBe('probe.transferClose');
   });
 });

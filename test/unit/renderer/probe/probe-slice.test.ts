@@ -86,15 +86,15 @@ describe('probe state updates', () => {
 describe('probe slice', () => {
   it('lands a flood of probe.log events in one update per frame, then refreshes the visible rows once', async () => {
     const h = harness({
-      probeListSessions: () => ({ sessions: [session('s1')] }),
-      probeListTemplates: () => ({ templates: [] }),
-      probeQueryLog: (i) => ({ rows: [], offset: i.offset ?? 0, matched: 0, stats: stats(1000), tookMs: 0 }),
+      'probe.listSessions': () => ({ sessions: [session('s1')] }),
+      'probe.listTemplates': () => ({ templates: [] }),
+      'probe.queryLog': (i) => ({ rows: [], offset: i.offset ?? 0, matched: 0, stats: stats(1000), tookMs: 0 }),
     });
     const dispose = h.store.getState().probeInit();
     await settle();
     h.store.getState().probeOpenTab('s1');
     await settle();
-    const queriesBefore = h.calls.filter((c) => c.method === 'probeQueryLog').length;
+    const queriesBefore = h.calls.filter((c) => c.method === 'probe.queryLog').length;
     let updates = 0;
     const unsub = h.store.subscribe(() => updates++);
     for (let i = 1; i <= 500; i++) h.emit('probe.log', { sessionId: 's1', appended: 2, tail: [], stats: stats(i * 2) });
@@ -104,14 +104,14 @@ describe('probe slice', () => {
     expect(h.store.getState().probe.logs.s1!.matched).toBe(1000);
     expect(h.store.getState().probe.sessions.s1!.stats.nextIndex).toBe(1000);
     await settle();
-    expect(h.calls.filter((c) => c.method === 'probeQueryLog').length).toBe(queriesBefore + 1);
+    expect(h.calls.filter((c) => c.method === 'probe.queryLog').length).toBe(queriesBefore + 1);
     unsub();
     dispose();
     expect(h.listeners('probe.log')).toBe(0);
   });
 
   it('refuses malformed binary and a reserved close code without calling the core', async () => {
-    const h = harness({ probeListSessions: () => ({ sessions: [session('s1')] }), probeListTemplates: () => ({ templates: [] }) });
+    const h = harness({ 'probe.listSessions': () => ({ sessions: [session('s1')] }), 'probe.listTemplates': () => ({ templates: [] }) });
     h.store.getState().probeInit();
     await settle();
     const st = h.store.getState();
@@ -121,15 +121,15 @@ describe('probe slice', () => {
     st.probeSetComposer('s1', { closeCode: '1006' });
     await h.store.getState().probeDisconnect('s1');
     expect(h.store.getState().probe.composers.s1!.closeError).toMatch(/1000, 1001 or between 3000 and 4999/);
-    expect(h.calls.map((c) => c.method)).not.toContain('probeSend');
-    expect(h.calls.map((c) => c.method)).not.toContain('probeClose');
+    expect(h.calls.map((c) => c.method)).not.toContain('probe.send');
+    expect(h.calls.map((c) => c.method)).not.toContain('probe.close');
   });
 
   it('sends normalised hex and the core error lands under the editor', async () => {
     const h = harness({
-      probeListSessions: () => ({ sessions: [session('s1')] }),
-      probeListTemplates: () => ({ templates: [] }),
-      probeSend: (i) => {
+      'probe.listSessions': () => ({ sessions: [session('s1')] }),
+      'probe.listTemplates': () => ({ templates: [] }),
+      'probe.send': (i) => {
         if (i.message.type === 'text') throw new Error('the session is not open');
         return { index: 7 };
       },
@@ -138,7 +138,7 @@ describe('probe slice', () => {
     await settle();
     h.store.getState().probeSetComposer('s1', { mode: 'binary', encoding: 'hex', text: '0x48 0x65:6C' });
     expect(await h.store.getState().probeSend('s1')).toBe(true);
-    expect(h.calls.find((c) => c.method === 'probeSend')!.input).toEqual({ sessionId: 's1', message: { type: 'binary', source: { encoding: 'hex', data: '48656c' } } });
+    expect(h.calls.find((c) => c.method === 'probe.send')!.input).toEqual({ sessionId: 's1', message: { type: 'binary', source: { encoding: 'hex', data: '48656c' } } });
     h.store.getState().probeSetComposer('s1', { mode: 'text', text: 'hi' });
     expect(await h.store.getState().probeSend('s1')).toBe(false);
     expect(h.store.getState().probe.composers.s1!.error).toBe('the session is not open');

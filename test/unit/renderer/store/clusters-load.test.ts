@@ -14,28 +14,28 @@ describe('loadClusters', () => {
   it('opens only the selected cluster, and fetches the live state of every other one for the sidebar', async () => {
     const live: Record<string, ClusterState> = { a: stateOf('a', 'connected'), b: stateOf('b', 'unreachable'), c: stateOf('c', 'connected') };
     const t = testStore({
-      listClusters: () => ({ items: [profile('a'), profile('b'), profile('c')] }),
-      openCluster: ({ clusterId }) => live[clusterId]!,
-      getClusterState: ({ clusterId }) => live[clusterId]!,
-      watchConnections: ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
+      'clusters.list': () => ({ items: [profile('a'), profile('b'), profile('c')] }),
+      'clusters.open': ({ clusterId }) => live[clusterId]!,
+      'clusters.state': ({ clusterId }) => live[clusterId]!,
+      'connections.watch': ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
     });
     await t.store.getState().loadClusters();
     const { selectedId, states } = t.store.getState().clusters;
     expect(selectedId).toBe('a');
-    expect(t.calls.filter((c) => c.method === 'openCluster').map((c) => c.input)).toEqual([{ clusterId: 'a' }]);
-    expect(t.calls.filter((c) => c.method === 'getClusterState').map((c) => c.input)).toEqual([{ clusterId: 'b' }, { clusterId: 'c' }]);
+    expect(t.calls.filter((c) => c.method === 'clusters.open').map((c) => c.input)).toEqual([{ clusterId: 'a' }]);
+    expect(t.calls.filter((c) => c.method === 'clusters.state').map((c) => c.input)).toEqual([{ clusterId: 'b' }, { clusterId: 'c' }]);
     expect(['a', 'b', 'c'].map((id) => clusterHealth(states[id]))).toEqual(['ok', 'down', 'ok']);
   });
 
   it('keeps loading when one cluster state cannot be fetched', async () => {
     const t = testStore({
-      listClusters: () => ({ items: [profile('a'), profile('b'), profile('c')] }),
-      openCluster: ({ clusterId }) => stateOf(clusterId, 'connected'),
-      getClusterState: ({ clusterId }) => {
+      'clusters.list': () => ({ items: [profile('a'), profile('b'), profile('c')] }),
+      'clusters.open': ({ clusterId }) => stateOf(clusterId, 'connected'),
+      'clusters.state': ({ clusterId }) => {
         if (clusterId === 'b') throw new Error('gone');
         return stateOf(clusterId, 'connected');
       },
-      watchConnections: ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
+      'connections.watch': ({ clusterId }) => ({ clusterId, seq: 0, rows: [] }),
     });
     await t.store.getState().loadClusters();
     const { states } = t.store.getState().clusters;

@@ -59,7 +59,7 @@ describe('connections slice: stale rows', () => {
 
   it('holds deltas that arrive before the snapshot, then applies only the newer ones', async () => {
     let answer!: (v: { clusterId: string; seq: number; rows: ReturnType<typeof conn>[] }) => void;
-    const t = testStore({ watchConnections: () => new Promise((r) => (answer = r)) });
+    const t = testStore({ 'connections.watch': () => new Promise((r) => (answer = r)) });
     t.store.getState().resetConnections('k1');
     const pending = t.store.getState().resyncConnections();
     const early = conn();
@@ -76,14 +76,14 @@ describe('connections slice: stale rows', () => {
   });
 
   it('stops watching the cluster it leaves', () => {
-    const t = testStore({ unwatchConnections: () => ({ ok: true as const }) });
+    const t = testStore({ 'connections.unwatch': () => ({ ok: true as const }) });
     t.store.getState().resetConnections('k1');
     t.store.getState().resetConnections('k2');
-    expect(t.calls).toEqual([{ method: 'unwatchConnections', input: { clusterId: 'k1' } }]);
+    expect(t.calls).toEqual([{ method: 'connections.unwatch', input: { clusterId: 'k1' } }]);
   });
 
   it('keeps a closed row the drawer shows after it leaves the table', async () => {
-    const t = testStore({ watchConnections: () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
+    const t = testStore({ 'connections.watch': () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
     t.store.getState().resetConnections('k1');
     await t.store.getState().resyncConnections();
     const gone = conn();
@@ -115,7 +115,7 @@ describe('connections slice: stale rows', () => {
 
 describe('connections slice: frame batching', () => {
   it('applies many deltas in ONE store update on the next animation frame', async () => {
-    const t = testStore({ watchConnections: () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
+    const t = testStore({ 'connections.watch': () => ({ clusterId: 'k1', seq: 0, rows: [] }) });
     t.store.getState().resetConnections('k1');
     await t.store.getState().resyncConnections();
     let updates = 0;
@@ -138,13 +138,13 @@ describe('connections slice: frame batching', () => {
   });
 
   it('resyncs from a snapshot when a delta was lost', async () => {
-    const t = testStore({ watchConnections: () => ({ clusterId: 'k1', seq: 10, rows: [conn(), conn()] }) });
+    const t = testStore({ 'connections.watch': () => ({ clusterId: 'k1', seq: 10, rows: [conn(), conn()] }) });
     t.store.getState().resetConnections('k1');
     t.store.setState((s) => ({ conns: { ...s.conns, seq: 2 } }));
     t.store.getState().receiveDelta(delta(5, { upserts: [conn()] }));
     t.runFrames();
     await new Promise((r) => setTimeout(r, 0));
-    expect(t.calls.map((c) => c.method)).toEqual(['watchConnections']);
+    expect(t.calls.map((c) => c.method)).toEqual(['connections.watch']);
     expect(t.store.getState().conns.seq).toBe(10);
     expect(t.store.getState().conns.table.live).toBe(2);
   });

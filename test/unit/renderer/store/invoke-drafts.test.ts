@@ -32,7 +32,7 @@ describe('invoke drafts and cancel', () => {
 
   it('a send cancelled while waiting resolves as cancelled and stays so', async () => {
     let answer: (v: unknown) => void = () => {};
-    const t = testStore({ invoke: () => new Promise((r) => (answer = r as (v: unknown) => void)) as never });
+    const t = testStore({ 'connections.invoke': () => new Promise((r) => (answer = r as (v: unknown) => void)) as never });
     const target = { clusterId: 'k', serverId: 's', connectionId: 'c', rowKey: 's/c', clientId: 'demo-1' };
     const sent = t.store.getState().sendInvoke(target, '{"a":1}', 1000);
     const pending = t.store.getState().invoke.history['demo-1']![0]!;

@@ -60,13 +60,13 @@ describe('settings slice', () => {
   });
 
   it('switches at once and persists through setSettings; rolls back when the core refuses', async () => {
-    const ok = testStore({ setSettings: (i) => ({ timeMode: i.timeMode ?? 'local', sandbox: false }) });
+    const ok = testStore({ 'settings.set': (i) => ({ timeMode: i.timeMode ?? 'local', sandbox: false }) });
     ok.store.getState().setTimeMode('utc');
     expect(ok.store.getState().settings.timeMode).toBe('utc');
     await new Promise((r) => setTimeout(r, 0));
-    expect(ok.calls).toEqual([{ method: 'setSettings', input: { timeMode: 'utc' } }]);
+    expect(ok.calls).toEqual([{ method: 'settings.set', input: { timeMode: 'utc' } }]);
 
-    const bad = testStore({ setSettings: () => Promise.reject(new Error('disk full')) });
+    const bad = testStore({ 'settings.set': () => Promise.reject(new Error('disk full')) });
     bad.store.getState().setTimeMode('utc');
     await new Promise((r) => setTimeout(r, 0));
     expect(bad.store.getState().settings.timeMode).toBe('local');
@@ -77,17 +77,17 @@ describe('settings slice', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const t = testStore({
-      setSettings: async (i) => (await gate, { timeMode: 'local', sandbox: i.sandbox ?? false }),
-      getAppInfo: () => ({ version: 't', host: 'web', platform: 'linux', secretStorage: { backend: 'file', secure: false, warning: null }, sandbox: null }),
+      'settings.set': async (i) => (await gate, { timeMode: 'local', sandbox: i.sandbox ?? false }),
+      'app.info': () => ({ version: 't', host: 'web', platform: 'linux', secretStorage: { backend: 'file', secure: false, warning: null }, sandbox: null }),
     });
     const done = t.store.getState().setSandbox(true);
     expect(t.store.getState().settings).toMatchObject({ sandbox: true, sandboxPending: true });
     release();
     await done;
     expect(t.store.getState().settings).toMatchObject({ sandbox: true, sandboxPending: false });
-    expect(t.calls.map((c) => c.method)).toEqual(['setSettings', 'getAppInfo']);
+    expect(t.calls.map((c) => c.method)).toEqual(['settings.set', 'app.info']);
 
-    const bad = testStore({ setSettings: () => Promise.reject(new Error('port in use')), getAppInfo: () => { throw new Error('x'); } });
+    const bad = testStore({ 'settings.set': () => Promise.reject(new Error('port in use')), 'app.info': () => { throw new Error('x'); } });
     await bad.store.getState().setSandbox(true);
     expect(bad.store.getState().settings).toMatchObject({ sandbox: false, sandboxPending: false });
     expect(bad.store.getState().ui.toasts[0]?.text).toMatch(/port in use/);
@@ -115,7 +115,7 @@ describe('invoke slice', () => {
 
   it('records the answer or the error of a send', async () => {
     const t = testStore({
-      invoke: (i) => ({ connectionId: i.connectionId, ok: true, data: { echo: i.data }, latencyMs: 3, sentAt: '2026-11-22T10:00:00.000Z', respondedAt: '2026-11-22T10:00:00.003Z' }),
+      'connections.invoke': (i) => ({ connectionId: i.connectionId, ok: true, data: { echo: i.data }, latencyMs: 3, sentAt: '2026-11-22T10:00:00.000Z', respondedAt: '2026-11-22T10:00:00.003Z' }),
     });
     const target = { clusterId: 'k', serverId: 's', connectionId: 'c', rowKey: 's/c', clientId: 'demo-1' };
     const e = await t.store.getState().sendInvoke(target, '{"a":1}', 1000);

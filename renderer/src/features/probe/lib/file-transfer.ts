@@ -34,17 +34,17 @@ export interface DownloadedFile {
 
 /** Reads a whole export from the core; the transfer is closed whatever happens. */
 export async function readDownload(api: ConsoleApi, sessionId: string, format: 'ndjson' | 'har', includeSecrets: boolean, chunkBytes = TRANSFER_CHUNK_BYTES): Promise<DownloadedFile> {
-  const d = await api.call('probeDownloadStart', { sessionId, format, includeSecrets });
+  const d = await api.call('probe.downloadStart', { sessionId, format, includeSecrets });
   const parts: Uint8Array<ArrayBuffer>[] = [];
   try {
     for (let offset = 0; offset < d.bytes; ) {
-      const r = await api.call('probeDownloadRead', { transferId: d.transferId, offset, length: chunkBytes });
+      const r = await api.call('probe.downloadRead', { transferId: d.transferId, offset, length: chunkBytes });
       if (r.bytes === 0) throw new Error(`the download ended early at ${offset} of ${d.bytes} bytes`);
       parts.push(base64ToBytes(r.data));
       offset += r.bytes;
     }
   } finally {
-    await api.call('probeTransferClose', { transferId: d.transferId }).catch(() => {});
+    await api.call('probe.transferClose', { transferId: d.transferId }).catch(() => {});
   }
   return { fileName: d.fileName, mimeType: d.mimeType, parts, bytes: d.bytes, entries: d.entries };
 }
@@ -58,18 +58,18 @@ export interface PickedFile {
 
 /** Sends a picked file to the core in chunks and imports it; an abandoned upload is closed. */
 export async function uploadFile(api: ConsoleApi, file: PickedFile, chunkBytes = TRANSFER_CHUNK_BYTES): Promise<ProbeSessionView> {
-  const up = await api.call('probeUploadStart', { fileName: file.name.slice(0, 255) || 'upload', bytes: file.size });
+  const up = await api.call('probe.uploadStart', { fileName: file.name.slice(0, 255) || 'upload', bytes: file.size });
   const step = Math.min(chunkBytes, up.maxChunkBytes);
   try {
     for (let offset = 0; offset < file.size; offset += step) {
       const buf = new Uint8Array(await file.slice(offset, Math.min(file.size, offset + step)).arrayBuffer());
-      await api.call('probeUploadWrite', { transferId: up.transferId, offset, data: bytesToBase64(buf) });
+      await api.call('probe.uploadWrite', { transferId: up.transferId, offset, data: bytesToBase64(buf) });
     }
   } catch (err) {
-    await api.call('probeTransferClose', { transferId: up.transferId }).catch(() => {});
+    await api.call('probe.transferClose', { transferId: up.transferId }).catch(() => {});
     throw err;
   }
-  return api.call('probeUploadFinish', { transferId: up.transferId });
+  return api.call('probe.uploadFinish', { transferId: up.transferId });
 }
 
 /** Hands the bytes to the browser as a download (a Blob behind a temporary <a download>). */

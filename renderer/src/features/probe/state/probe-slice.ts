@@ -102,7 +102,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     const key = log.filterKey;
     inflight.add(id);
     try {
-      const res = await deps.api.call('probeQueryLog', { sessionId: id, filter: log.applied, offset: coreOffset(log, startPos), limit });
+      const res = await deps.api.call('probe.queryLog', { sessionId: id, filter: log.applied, offset: coreOffset(log, startPos), limit });
       patchLog(id, (l) => applyQueryResult(l, key, res));
       // Filtered and following: the count grew past this page; fetch the newest again.
       if (log.follow && !isUnfiltered(log) && res.matched > res.offset + res.rows.length) dirty.add(id);
@@ -121,7 +121,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     if (pageInflight.has(tag)) return;
     pageInflight.add(tag);
     try {
-      const res = await deps.api.call('probeQueryLog', { sessionId: id, filter: log.applied, offset: coreOffset(log, offset), limit });
+      const res = await deps.api.call('probe.queryLog', { sessionId: id, filter: log.applied, offset: coreOffset(log, offset), limit });
       patchLog(id, (l) => applyQueryResult(l, log.filterKey, res));
     } catch (err) {
       fail('Could not read the log', err);
@@ -149,7 +149,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
           }
         }),
       ];
-      Promise.all([deps.api.call('probeListSessions', {}), deps.api.call('probeListTemplates', {})]).then(
+      Promise.all([deps.api.call('probe.listSessions', {}), deps.api.call('probe.listTemplates', {})]).then(
         ([s, t]) => {
           patch((p) => ({ ...withSessions(p, s.sessions), templates: t.templates, loaded: true }));
           for (const id of get().probe.tabs) void refresh(id);
@@ -170,13 +170,13 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     probeEdit: (id) => patch((p) => ({ ...p, editing: id })),
 
     async probeSaveSession(config, sessionId) {
-      const view = await deps.api.call('probeSaveSession', { sessionId, config });
+      const view = await deps.api.call('probe.saveSession', { sessionId, config });
       patch((p) => ({ ...withTabOpen(withSession(p, view), view.id), editing: null }));
       return view;
     },
     async probeDeleteSession(id) {
       try {
-        await deps.api.call('probeDeleteSession', { sessionId: id });
+        await deps.api.call('probe.deleteSession', { sessionId: id });
         patch((p) => {
           const closed = withTabClosed(p, id);
           const { [id]: _s, ...sessions } = closed.sessions;
@@ -188,7 +188,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     },
     async probeConnect(id) {
       try {
-        const view = await deps.api.call('probeOpen', { sessionId: id });
+        const view = await deps.api.call('probe.open', { sessionId: id });
         patch((p) => withSession(p, view));
       } catch (err) {
         fail('Could not connect', err);
@@ -203,7 +203,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       }
       get().probeSetComposer(id, { closeError: null });
       try {
-        const view = await deps.api.call('probeClose', { sessionId: id, code: v.code, reason: v.reason });
+        const view = await deps.api.call('probe.close', { sessionId: id, code: v.code, reason: v.reason });
         patch((p) => withSession(p, view));
       } catch (err) {
         get().probeSetComposer(id, { closeError: deps.errorMessage(err) });
@@ -220,7 +220,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
         return false;
       }
       try {
-        await deps.api.call('probeSend', { sessionId: id, message: built.message });
+        await deps.api.call('probe.send', { sessionId: id, message: built.message });
         get().probeSetComposer(id, { error: null });
         return true;
       } catch (err) {
@@ -230,7 +230,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     },
     async probePing(id) {
       try {
-        await deps.api.call('probeSend', { sessionId: id, message: { type: 'ping', payload: composer(id).pingPayload } });
+        await deps.api.call('probe.send', { sessionId: id, message: { type: 'ping', payload: composer(id).pingPayload } });
       } catch (err) {
         get().probeSetComposer(id, { error: deps.errorMessage(err) });
       }
@@ -257,7 +257,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       const log = get().probe.logs[id];
       if (!log || log.focus?.pos !== null) return;
       try {
-        const res = await deps.api.call('probeQueryLog', { sessionId: id, filter: log.applied, anchorIndex: index, limit: 200 });
+        const res = await deps.api.call('probe.queryLog', { sessionId: id, filter: log.applied, anchorIndex: index, limit: 200 });
         patchLog(id, (l) => applyQueryResult(l, log.filterKey, res));
         if (get().probe.logs[id]?.focus?.pos === null) get().notify('info', `Entry #${index} is not in the filtered list (or was dropped).`);
       } catch (err) {
@@ -282,7 +282,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       const log = get().probe.logs[id];
       if (!log || log.selected.length === 0) return;
       try {
-        const r = await deps.api.call('probeResend', { sessionId: id, indices: [...log.selected] });
+        const r = await deps.api.call('probe.resend', { sessionId: id, indices: [...log.selected] });
         get().notify('info', `Re-sent ${r.indices.length} message${r.indices.length === 1 ? '' : 's'}.`);
       } catch (err) {
         fail('Could not re-send', err);
@@ -293,7 +293,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
       try {
         let done: ProbeState['exports'][string];
         if (get().app.info?.host === 'electron') {
-          const r = await deps.api.call('probeExportToFile', { sessionId: id, format, includeSecrets });
+          const r = await deps.api.call('probe.exportToFile', { sessionId: id, format, includeSecrets });
           if (!r.saved) return;
           done = { file: r.path, entries: r.entries, bytes: r.bytes, includeSecrets };
         } else {
@@ -322,7 +322,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     async probeImportDialog() {
       patch((p) => ({ ...p, importing: true }));
       try {
-        const { session: view } = await deps.api.call('probeImportFromFile', {});
+        const { session: view } = await deps.api.call('probe.importFromFile', {});
         if (!view) return;
         patch((p) => withTabOpen(withSession(p, view), view.id));
         void refresh(view.id);
@@ -340,7 +340,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
         return;
       }
       try {
-        const t = await deps.api.call('probeSaveTemplate', { name, message: built.message });
+        const t = await deps.api.call('probe.saveTemplate', { name, message: built.message });
         patch((p) => ({ ...p, templates: [...p.templates.filter((x) => x.id !== t.id), t] }));
       } catch (err) {
         fail('Could not save the template', err);
@@ -348,7 +348,7 @@ export const createProbeSlice: SliceCreator<ProbeSlice> = (set, get, deps) => {
     },
     async probeDeleteTemplate(templateId) {
       try {
-        await deps.api.call('probeDeleteTemplate', { id: templateId });
+        await deps.api.call('probe.deleteTemplate', { id: templateId });
         patch((p) => ({ ...p, templates: p.templates.filter((t) => t.id !== templateId) }));
       } catch (err) {
         fail('Could not delete the template', err);
