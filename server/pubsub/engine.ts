@@ -12,7 +12,8 @@ import type { PubSubConfig } from './options';
 import { encodeData, preparePublish, type PublishDeps, type PublishSource } from './publisher';
 import { parseOrThrow, PubSubRegistry } from './registry';
 import type { PubSubSession } from './session-port';
-import { storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, type SubState, type TopicState } from './state';
+import { expiresAtMs, storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, type SubState, type TopicState } from './state';
+import type { SubscriptionDeletedReason } from '../../protocol/admin-pubsub';
 
 export type PubSubFrame = z.infer<typeof SubscribeFrame> | z.infer<typeof UnsubscribeFrame> | z.infer<typeof PublishFrame> | z.infer<typeof AckFrame>;
 
@@ -39,6 +40,8 @@ export class PubSubEngine {
   private readonly publishDeps: PublishDeps;
   private readonly dirtyCursors = new Set<SubState>();
   private readonly dirtyTopicEvents = new Set<string>();
+  /** connectionId → clientId of every attached session (to tell, at detach, whether its client is gone). */
+  private readonly sessions = new Map<string, string>();
   private ackTimer: NodeJS.Timeout | null = null;
   private topicEventTimer: NodeJS.Timeout | null = null;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -67,16 +70,39 @@ export class PubSubEngine {
   private reload(): void {
     this.dirtyCursors.clear();
     this.reg.load();
+    for (const clientId of new Set(this.sessions.values())) for (const s of this.reg.subsOfClient(clientId)) s.detachedAt = null;
   }
 
   // ---- sessions and client frames -------------------------------------------------------
 
   attach(session: PubSubSession): void {
+    this.sessions.set(session.connectionId, session.clientId);
     this.delivery.attach(session);
+    this.markAttached(session.clientId, null);
   }
 
   detach(connectionId: string): void {
+    const clientId = this.sessions.get(connectionId);
+    this.sessions.delete(connectionId);
     this.delivery.detach(connectionId);
+    // A replaced connection detaches after its successor attached: the client is still here.
+    if (clientId !== undefined && !this.delivery.isAttached(clientId)) this.markAttached(clientId, new Date().toISOString());
+  }
+
+  /**
+   * Records when a client's subscriptions lost their client (null: attached again), in memory at
+   * once (the expiry sweep reads it) and in the store with the next batch.
+   */
+  private markAttached(clientId: string, detachedAt: string | null): void {
+    const ops: PubSubStoreOp[] = [];
+    for (const s of this.reg.subsOfClient(clientId)) {
+      if (s.detachedAt === detachedAt) continue;
+      s.detachedAt = detachedAt;
+      ops.push({ kind: 'setDetachedAt', key: s.key, detachedAt });
+    }
+    if (ops.length === 0 || this.closed) return;
+    // Losing this write to a crash only shifts when the subscription expires.
+    this.queue.run(() => ({ ops: ops.filter((op) => op.kind !== 'setDetachedAt' || this.reg.bySubKey.has(op.key)), after: () => undefined })).catch(() => undefined);
   }
 
   subscriptionCount(clientId: string): number {
@@ -125,7 +151,7 @@ export class PubSubEngine {
     }
     const existing = this.reg.subscription(session.clientId, topicName);
     const existingTopic = this.reg.topics.get(topicName);
-    if (existing && existingTopic) return { ops: [], after: () => toSubscription(existing, existingTopic.head) };
+    if (existing && existingTopic) return { ops: [], after: () => toSubscription(existing, existingTopic) };
     const ops: PubSubStoreOp[] = [];
     let t = existingTopic;
     if (!t) {
@@ -145,13 +171,14 @@ export class PubSubEngine {
       dropped: 0,
       delivered: topic.head,
       sent: topic.head,
+      detachedAt: null,
     };
     ops.push({ kind: 'putSubscription', subscription: storedSubscription(s) });
     this.reg.index(s, topic);
     return {
       ops,
       after: () => {
-        const sub = toSubscription(s, topic.head);
+        const sub = toSubscription(s, topic);
         if (!existingTopic) this.events.emit({ type: 'topic.changed', name: topic.name, topic: toTopic(topic) });
         else this.touchTopic(topic.name);
         this.events.emit({ type: 'subscription.created', subscription: sub });
@@ -164,7 +191,7 @@ export class PubSubEngine {
   private prepareUnsubscribe(clientId: string, topicName: string): Prepared<{ topic: string }> {
     const s = this.reg.subscription(clientId, topicName);
     if (!s) throw new SbError(ErrorCode.SubscriptionNotFound, `client ${clientId} is not subscribed to ${topicName}`, { field: 'topic' });
-    return { ...this.prepareDelete(s), after: () => (this.announceDeleted(s), { topic: topicName }) };
+    return { ...this.prepareDelete(s), after: () => (this.announceDeleted(s, 'unsubscribed'), { topic: topicName }) };
   }
 
   private prepareDelete(s: SubState): { ops: PubSubStoreOp[] } {
@@ -173,8 +200,8 @@ export class PubSubEngine {
     return { ops: [{ kind: 'deleteSubscription', key: s.key }] };
   }
 
-  private announceDeleted(s: SubState): void {
-    this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
+  private announceDeleted(s: SubState, reason: SubscriptionDeletedReason): void {
+    this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic, reason });
     this.touchTopic(s.topic);
   }
 
@@ -244,10 +271,31 @@ export class PubSubEngine {
       expired.set(t.name, typeof r === 'object' && r !== null ? await r : r);
     }
     const changed = await this.queue.run(() => {
+      const gone = this.expiredSubscriptions(now);
+      const ops = gone.flatMap((s) => this.prepareDelete(s).ops);
+      // Deleted first, so the trim below no longer waits for their cursors.
       const r = this.reg.sweep(expired);
-      return { ops: r.ops, after: () => r.changed };
+      return {
+        ops: [...ops, ...r.ops],
+        after: () => {
+          for (const s of gone) this.announceDeleted(s, 'expired');
+          return r.changed;
+        },
+      };
     });
     for (const name of changed) this.touchTopic(name);
+  }
+
+  /** Subscriptions whose client has been away longer than their topic's subscriptionTtlSeconds. */
+  private expiredSubscriptions(now: number): SubState[] {
+    const out: SubState[] = [];
+    for (const t of this.reg.topics.values()) {
+      for (const s of t.subs.values()) {
+        const at = expiresAtMs(s, t.subscriptionTtlSeconds);
+        if (at !== null && at <= now && !this.delivery.isAttached(s.clientId)) out.push(s);
+      }
+    }
+    return out;
   }
 
   async publishFromService(topic: string, data: unknown, connectionId: string): Promise<PublishResult> {
@@ -337,7 +385,7 @@ export class PubSubEngine {
       return {
         ops: [{ kind: 'deleteTopic', name }],
         after: () => {
-          for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
+          for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic, reason: 'topic-deleted' });
           this.events.emit({ type: 'topic.changed', name, topic: null });
         },
       };
@@ -352,14 +400,14 @@ export class PubSubEngine {
 
   listTopicSubscriptions(topic: string): Subscription[] {
     const t = this.requireTopic(topic);
-    return [...t.subs.values()].map((s) => toSubscription(s, t.head));
+    return [...t.subs.values()].map((s) => toSubscription(s, t));
   }
 
   listConnectionSubscriptions(connectionId: string): Subscription[] {
     const c = this.opts.lookupConnection(connectionId);
     if (!c) throw new SbError(ErrorCode.ConnectionNotFound, `connection ${connectionId} does not exist`, { field: 'connectionId' });
     if (c.clientId === null) return [];
-    return [...this.reg.subsOfClient(c.clientId)].map((s) => toSubscription(s, this.reg.topics.get(s.topic)?.head ?? s.acked, c.connectedAt));
+    return [...this.reg.subsOfClient(c.clientId)].map((s) => toSubscription(s, this.reg.topics.get(s.topic) ?? { head: s.acked, subscriptionTtlSeconds: 0 }, c.connectedAt));
   }
 
   private requireSubscription(key: string): SubState {
@@ -372,7 +420,7 @@ export class PubSubEngine {
     this.requireSubscription(subscriptionKey);
     await this.queue.run(() => {
       const s = this.requireSubscription(subscriptionKey);
-      return { ...this.prepareDelete(s), after: () => this.announceDeleted(s) };
+      return { ...this.prepareDelete(s), after: () => this.announceDeleted(s, 'removed') };
     });
   }
 

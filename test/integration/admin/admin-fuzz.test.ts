@@ -19,7 +19,7 @@ let hasher: ReturnType<typeof storeHasher>;
 
 beforeAll(async () => {
   h = await startHarness({ maxBodyBytes: 16 * 1024 });
-  await h.api('POST', '/security', { body: { name: 'k', type: 'apikey', key: 'secret-api-key-1' } });
+  await h.api('POST', '/security', { body: { name: 'k', type: 'apikey', key: 'secret-api-key-1', clientIds: ['*'] } });
   await h.api('POST', '/topics', { body: { name: 'news' } });
   client = await connectClient(h.server.channelUrl('main'), 'fuzz-client');
   hasher = storeHasher(h.dbFile);

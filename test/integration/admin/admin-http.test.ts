@@ -145,7 +145,7 @@ describe('admin HTTP: routes', () => {
   });
 
   it('never returns secrets and redacts the fields the schema marks secret in audit params', async () => {
-    const r = await call('POST', '/security', { body: { name: 'basic-1', type: 'basic', username: 'u', password: 'hunter2-very-secret' } });
+    const r = await call('POST', '/security', { body: { name: 'basic-1', type: 'basic', username: 'u', password: 'hunter2-very-secret', clientIds: ['*'] } });
     expect(r.status).toBe(201);
     expect(SecuritySchema.strict().parse(r.json).hasSecret).toBe(true);
     const list = await call('GET', '/security');

@@ -41,7 +41,7 @@ describe('client library and demo swarm', () => {
     expect(second.connectionId).not.toBe(first.connectionId);
     await c.close();
 
-    await t.server.security.create({ name: 'k', type: 'apikey', key: 'right-key-123' });
+    await t.server.security.create({ name: 'k', type: 'apikey', key: 'right-key-123', clientIds: ['*'] });
     await t.server.channels.update('main', { security: 'k' });
     const bad = new SwitchboardClient({ url, clientId: 'lib-3', credentials: { apiKey: 'wrong-key-123' }, reconnect: { initialDelayMs: 10, maxDelayMs: 10 } });
     await expect(bad.connect()).rejects.toBeInstanceOf(ClientRequestError);
