@@ -109,17 +109,18 @@ export function bindAdminApi(app: FastifyInstance, deps: BindDeps): void {
     }
     const route = req.routeOptions.config.adminRoute;
     const address = addressOf(req);
-    const wait = await deps.authLimiter.retryAfterMs(address);
-    if (wait > 0) {
+    const gate = await deps.authLimiter.begin(address);
+    if (!gate.ok) {
       deps.authCounters.adminRateLimited++;
-      const seconds = Math.ceil(wait / 1000);
+      const seconds = Math.ceil(gate.retryAfterMs / 1000);
       throw Object.assign(new SbError(ErrorCode.RateLimited, `too many requests with an unknown or missing admin token from this address; retry in ${seconds} s`), { headers: { 'retry-after': String(seconds) } });
     }
     try {
       req.caller = deps.auth.authenticate(req.raw, url, route?.upgrade === true);
+      gate.attempt.succeeded();
     } catch (err) {
       deps.authCounters.adminUnauthorized++;
-      await deps.authLimiter.fail(address, { method: req.method, path: url.pathname, reason: err instanceof Error ? err.message : String(err) });
+      gate.attempt.failed({ method: req.method, path: url.pathname, reason: err instanceof Error ? err.message : String(err) });
       throw Object.assign(err as Error, { headers: WWW_AUTH });
     }
     if (!route) return;

@@ -43,10 +43,10 @@ export class LoginGate {
     const security = conn.channel.config.security;
     if (security === null) return OK;
     const address = clientAddress(conn.remoteAddress, conn.forwardedFor);
-    const wait = await this.d.limiter.retryAfterMs(address);
-    if (wait > 0) {
+    const gate = await this.d.limiter.begin(address);
+    if (!gate.ok) {
       this.d.counters.loginsRateLimited++;
-      return { ok: false, code: CloseCode.LoginRateLimited, reason: `too many failed logins from this address; retry in ${Math.ceil(wait / 1000)} s` };
+      return { ok: false, code: CloseCode.LoginRateLimited, reason: `too many failed logins from this address; retry in ${Math.ceil(gate.retryAfterMs / 1000)} s` };
     }
     let verdict: LoginVerdict;
     try {
@@ -55,9 +55,12 @@ export class LoginGate {
       this.d.logger.error('credential check failed', { connectionId: conn.connectionId, err: String(err) });
       verdict = { ok: false, failure: 'credentials', reason: 'authentication failed' };
     }
-    if (verdict.ok) return OK;
+    if (verdict.ok) {
+      gate.attempt.succeeded();
+      return OK;
+    }
     this.d.counters.failedLogins++;
-    await this.d.limiter.fail(address, { channel: conn.channel.name, clientId: hello.clientId, failure: verdict.failure });
+    gate.attempt.failed({ channel: conn.channel.name, clientId: hello.clientId, failure: verdict.failure });
     return { ok: false, code: CloseCode.AuthFailed, reason: verdict.reason };
   }
 

@@ -49,32 +49,47 @@ export function limitKey(address: string): string {
   return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }
 
+/** An attempt that passed the limit: report how it ended. */
+export interface Attempt {
+  /** Gives the attempt's point back: successes cost nothing. */
+  succeeded(): void;
+  /** Keeps the point, and logs the failure (rate-limited). */
+  failed(fields: Record<string, unknown>): void;
+}
+
 /**
  * One failure limit (rate-limiter-flexible's RateLimiterMemory: in this process; a cluster will
- * put the same limiter on Redis) plus the rate-limited log of failures.
+ * put the same limiter on Redis) plus the rate-limited log of failures. Every attempt takes a
+ * point before its credentials are checked and a success gives it back, so a burst of parallel
+ * guesses cannot all slip past the limit while their checks are still running.
  */
 export class FailureLimiter {
   private readonly limiter: RateLimiterMemory;
   private readonly logged = new Map<string, { until: number; suppressed: number }>();
 
   constructor(private readonly opts: FailureLimit, private readonly logger: Logger, private readonly what: string) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: what, points: opts.maxFailures, duration: opts.windowSeconds });
+    this.limiter = new RateLimiterMemory({ keyPrefix: what, points: opts.maxFailures, duration: opts.windowSeconds, blockDuration: opts.blockSeconds });
   }
 
-  /** Milliseconds until `address` may try again, or 0 when it may try now. */
-  async retryAfterMs(address: string): Promise<number> {
-    if (!this.opts.enabled) return 0;
-    const res = await this.limiter.get(limitKey(address));
-    return res !== null && res.consumedPoints >= this.opts.maxFailures ? Math.max(1, res.msBeforeNext) : 0;
-  }
-
-  /** Counts a failure of `address`; the one that reaches maxFailures starts the block. */
-  async fail(address: string, fields: Record<string, unknown>): Promise<void> {
+  /** An attempt from `address`, or the milliseconds until the address may try again. */
+  async begin(address: string): Promise<{ ok: true; attempt: Attempt } | { ok: false; retryAfterMs: number }> {
     const key = limitKey(address);
-    this.log(key, fields);
-    if (!this.opts.enabled) return;
-    const res = await this.limiter.penalty(key, 1);
-    if (res.consumedPoints === this.opts.maxFailures) await this.limiter.block(key, this.opts.blockSeconds);
+    if (this.opts.enabled) {
+      try {
+        await this.limiter.consume(key, 1);
+      } catch (res) {
+        return { ok: false, retryAfterMs: Math.max(1, (res as { msBeforeNext?: number }).msBeforeNext ?? this.opts.blockSeconds * 1000) };
+      }
+    }
+    return {
+      ok: true,
+      attempt: {
+        succeeded: () => {
+          if (this.opts.enabled) void this.limiter.reward(key, 1);
+        },
+        failed: (fields) => this.log(key, fields),
+      },
+    };
   }
 
   /** At most one line per address per logIntervalSeconds, saying how many were not logged. */
