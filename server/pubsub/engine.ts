@@ -10,9 +10,10 @@ import { CommitQueue, type Prepared } from './commit-queue';
 import { Delivery } from './delivery';
 import type { PubSubConfig } from './options';
 import { encodeData, preparePublish, type PublishDeps, type PublishSource } from './publisher';
+import { ClientPresence } from './presence';
 import { parseOrThrow, PubSubRegistry } from './registry';
 import type { PubSubSession } from './session-port';
-import { expiresAtMs, storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, type SubState, type TopicState } from './state';
+import { storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, type SubState, type TopicState } from './state';
 import type { SubscriptionDeletedReason } from '../../protocol/admin-pubsub';
 
 export type PubSubFrame = z.infer<typeof SubscribeFrame> | z.infer<typeof UnsubscribeFrame> | z.infer<typeof PublishFrame> | z.infer<typeof AckFrame>;
@@ -40,8 +41,7 @@ export class PubSubEngine {
   private readonly publishDeps: PublishDeps;
   private readonly dirtyCursors = new Set<SubState>();
   private readonly dirtyTopicEvents = new Set<string>();
-  /** connectionId → clientId of every attached session (to tell, at detach, whether its client is gone). */
-  private readonly sessions = new Map<string, string>();
+  private readonly presence: ClientPresence;
   private ackTimer: NodeJS.Timeout | null = null;
   private topicEventTimer: NodeJS.Timeout | null = null;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -55,6 +55,9 @@ export class PubSubEngine {
     this.reg.seed(this.config.topics);
     this.delivery = new Delivery(this.config.delivery, this.store, this.reg.topics, (clientId) => this.reg.subsOfClient(clientId));
     this.queue = new CommitQueue(this.store, () => this.takeCursorOps(), () => this.reload());
+    this.presence = new ClientPresence(this.reg, this.delivery, (ops) => {
+      if (!this.closed) this.queue.run(() => ({ ops: ops(), after: () => undefined })).catch(() => undefined);
+    });
     this.publishDeps = {
       topics: this.reg.topics,
       delivery: this.delivery,
@@ -70,39 +73,19 @@ export class PubSubEngine {
   private reload(): void {
     this.dirtyCursors.clear();
     this.reg.load();
-    for (const clientId of new Set(this.sessions.values())) for (const s of this.reg.subsOfClient(clientId)) s.detachedAt = null;
+    this.presence.reapply();
   }
 
   // ---- sessions and client frames -------------------------------------------------------
 
   attach(session: PubSubSession): void {
-    this.sessions.set(session.connectionId, session.clientId);
     this.delivery.attach(session);
-    this.markAttached(session.clientId, null);
+    this.presence.attached(session);
   }
 
   detach(connectionId: string): void {
-    const clientId = this.sessions.get(connectionId);
-    this.sessions.delete(connectionId);
     this.delivery.detach(connectionId);
-    // A replaced connection detaches after its successor attached: the client is still here.
-    if (clientId !== undefined && !this.delivery.isAttached(clientId)) this.markAttached(clientId, new Date().toISOString());
-  }
-
-  /**
-   * Records when a client's subscriptions lost their client (null: attached again), in memory at
-   * once (the expiry sweep reads it) and in the store with the next batch.
-   */
-  private markAttached(clientId: string, detachedAt: string | null): void {
-    const ops: PubSubStoreOp[] = [];
-    for (const s of this.reg.subsOfClient(clientId)) {
-      if (s.detachedAt === detachedAt) continue;
-      s.detachedAt = detachedAt;
-      ops.push({ kind: 'setDetachedAt', key: s.key, detachedAt });
-    }
-    if (ops.length === 0 || this.closed) return;
-    // Losing this write to a crash only shifts when the subscription expires.
-    this.queue.run(() => ({ ops: ops.filter((op) => op.kind !== 'setDetachedAt' || this.reg.bySubKey.has(op.key)), after: () => undefined })).catch(() => undefined);
+    this.presence.detached(connectionId);
   }
 
   subscriptionCount(clientId: string): number {
@@ -271,7 +254,7 @@ export class PubSubEngine {
       expired.set(t.name, typeof r === 'object' && r !== null ? await r : r);
     }
     const changed = await this.queue.run(() => {
-      const gone = this.expiredSubscriptions(now);
+      const gone = this.presence.expired(now);
       const ops = gone.flatMap((s) => this.prepareDelete(s).ops);
       // Deleted first, so the trim below no longer waits for their cursors.
       const r = this.reg.sweep(expired);
@@ -284,18 +267,6 @@ export class PubSubEngine {
       };
     });
     for (const name of changed) this.touchTopic(name);
-  }
-
-  /** Subscriptions whose client has been away longer than their topic's subscriptionTtlSeconds. */
-  private expiredSubscriptions(now: number): SubState[] {
-    const out: SubState[] = [];
-    for (const t of this.reg.topics.values()) {
-      for (const s of t.subs.values()) {
-        const at = expiresAtMs(s, t.subscriptionTtlSeconds);
-        if (at !== null && at <= now && !this.delivery.isAttached(s.clientId)) out.push(s);
-      }
-    }
-    return out;
   }
 
   async publishFromService(topic: string, data: unknown, connectionId: string): Promise<PublishResult> {
