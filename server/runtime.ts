@@ -64,7 +64,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const services = await loadServices(config.services, configDir);
   const dataDir = resolve(configDir, config.dataDir);
   const { box, createdKeyFile } = SecretBox.open(config.secretsKey, { configDir, dataDir });
-  if (createdKeyFile) logger.info('created a key for stored secrets; keep it with the database, or configure secretsKey to keep it elsewhere', { file: createdKeyFile });
+  if (createdKeyFile) logger.info('created the key that seals stored secrets, beside the database; configure secretsKey to keep it elsewhere', { file: createdKeyFile });
   const db = openDatabase(join(dataDir, 'switchboard.db'));
   const nodeId = `${hostname()}-${process.pid}`;
   const startedAt = new Date().toISOString();
