@@ -97,7 +97,7 @@ export function SecurityForm({ security, onSubmit, onClose }: { security: Securi
   });
 
   const text = (key: keyof Draft, label: string, opts: { secret?: boolean; hint?: string; area?: boolean } = {}) => (
-    <Field label={label} error={errors[key]} hint={opts.hint} htmlFor={`sec-${key}`}>
+    <Field label={label} error={errors[key] ?? errors[`${key}.0`]} hint={opts.hint} htmlFor={`sec-${key}`}>
       {opts.area ? (
         <textarea id={`sec-${key}`} className={`input mono ${errors[key] ? 'invalid' : ''}`} rows={4} value={String(d[key])} onChange={(e) => set({ [key]: e.target.value })} />
       ) : (
