@@ -51,8 +51,11 @@ export interface SwitchboardClientOptions extends ClientDialOptions {
 export const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 500, maxDelayMs: 30_000 };
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** Close codes after which reconnecting would only repeat the failure. */
-const PERMANENT_CLOSES = new Set<number>([CloseCode.AuthFailed, CloseCode.InvalidMessage, CloseCode.MessageTooLarge]);
+/**
+ * Close codes after which reconnecting would only repeat the failure. Replaced: another instance
+ * of this client ID took over, and reconnecting would take it back, forever.
+ */
+const PERMANENT_CLOSES = new Set<number>([CloseCode.AuthFailed, CloseCode.Replaced, CloseCode.InvalidMessage, CloseCode.MessageTooLarge]);
 
 /** A request that the server answered with ok:false, or that failed locally (not connected, timeout, closed). */
 export class ClientRequestError extends Error {

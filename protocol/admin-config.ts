@@ -20,6 +20,12 @@ export const ChannelAddress = z.string().refine((s) => {
 /** A topic permission pattern: exact name, `prefix.*`-style with `*` wildcards, or `*` for all. */
 export const TopicPattern = z.string().min(1).max(200);
 
+/** A client ID pattern (the same `*` language as topic patterns): exact ID, `till-*`, or `*` for any. */
+export const ClientIdPattern = z.string().min(1).max(256);
+
+/** What happens when a client ID that is already logged in (on any channel) logs in again. */
+export const DuplicateLoginPolicy = z.enum(['reject', 'replace']);
+
 /** Every channel field but its name, without defaults (see fields.ts: defaults apply on create only). */
 export const ChannelShape = {
   active: z.boolean(),
@@ -42,6 +48,11 @@ export const ChannelShape = {
   allowSubscribe: z.array(TopicPattern).max(100),
   /** Topics clients of this channel may publish to. */
   allowPublish: z.array(TopicPattern).max(100),
+  /**
+   * A hello whose client ID is already logged in: `reject` closes the newcomer with 4010,
+   * `replace` closes the old connection with 4011 and admits the newcomer.
+   */
+  duplicateLogin: DuplicateLoginPolicy,
 };
 
 export const CHANNEL_DEFAULTS = {
@@ -55,6 +66,7 @@ export const CHANNEL_DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
   allowSubscribe: ['*'],
   allowPublish: ['*'],
+  duplicateLogin: 'reject',
 } as const satisfies { [K in keyof typeof ChannelShape]?: z.output<(typeof ChannelShape)[K]> };
 
 /** A channel as created: name, address and whatever else differs from the defaults. */
@@ -82,15 +94,28 @@ export type ChannelList = z.infer<typeof ChannelListSchema>;
 
 // ---- Security definitions: secrets go in, never come out.
 
+const clientIdsRequired = 'list the client IDs this credential may claim (patterns with *, e.g. ["till-*"]; ["*"] allows any)';
+/** Which client IDs a credential may claim: at least one pattern; a hello outside them is closed with 4003. */
+const ClientIdPatterns = z.array(ClientIdPattern, { error: (iss) => (iss.input === undefined ? clientIdsRequired : undefined) }).min(1, clientIdsRequired).max(100);
+/** The JWT claim whose (string) value must equal the hello's client ID; null: the token does not name the client. */
+const ClientIdClaim = z.string().min(1).max(128).nullable();
+
+/** Fail closed: a JWT names its subject, so by default the client ID must equal `sub`. */
+export const JWT_CLAIM_DEFAULTS = { clientIdClaim: 'sub', clientIds: ['*'] } as const;
+
 const SecurityBase = z.object({ name: Name });
 export const BasicSecurityCreate = SecurityBase.extend({
   type: z.literal('basic'),
   username: z.string().min(1).max(256),
   password: secret(z.string().min(1).max(1024)),
+  /** Required: a shared username names no client, so the server cannot guess which IDs it may claim. */
+  clientIds: ClientIdPatterns,
 }).strict();
 export const ApiKeySecurityCreate = SecurityBase.extend({
   type: z.literal('apikey'),
   key: secret(z.string().min(8).max(4096)),
+  /** Required, as for basic. */
+  clientIds: ClientIdPatterns,
 }).strict();
 export const JwtSecurityCreate = SecurityBase.extend({
   type: z.literal('jwt'),
@@ -101,6 +126,10 @@ export const JwtSecurityCreate = SecurityBase.extend({
   publicKey: z.string().min(1).max(16384).optional(),
   issuer: z.string().max(512).optional(),
   audience: z.string().max(512).optional(),
+  /** The claim that must equal the client ID (default `sub`); null to rely on clientIds alone. */
+  clientIdClaim: ClientIdClaim.default(JWT_CLAIM_DEFAULTS.clientIdClaim),
+  /** Patterns the client ID must also match (default any). */
+  clientIds: ClientIdPatterns.default([...JWT_CLAIM_DEFAULTS.clientIds]),
 }).strict();
 export const SecurityCreateSchema = z
   .discriminatedUnion('type', [BasicSecurityCreate, ApiKeySecurityCreate, JwtSecurityCreate])
@@ -109,7 +138,7 @@ export const SecurityCreateSchema = z
     if (v.algorithm === 'HS256' && !v.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'HS256 needs a secret (min 16 chars)' });
     if (v.algorithm === 'RS256' && !v.publicKey) ctx.addIssue({ code: 'custom', path: ['publicKey'], message: 'RS256 needs a PEM public key' });
   });
-export type SecurityCreate = z.infer<typeof SecurityCreateSchema>;
+export type SecurityCreate = z.input<typeof SecurityCreateSchema>;
 
 /** PATCH: any field but name and type; secrets may be replaced, never read. */
 export const SecurityPatchSchema = patchSchema({
@@ -121,6 +150,8 @@ export const SecurityPatchSchema = patchSchema({
   publicKey: z.string().min(1).max(16384),
   issuer: z.string().max(512).nullable(),
   audience: z.string().max(512).nullable(),
+  clientIds: ClientIdPatterns,
+  clientIdClaim: ClientIdClaim,
 });
 export type SecurityPatch = z.infer<typeof SecurityPatchSchema>;
 
@@ -131,6 +162,10 @@ export const SecuritySchema = z.object({
   algorithm: z.enum(['HS256', 'RS256']).optional(),
   issuer: z.string().optional(),
   audience: z.string().optional(),
+  /** Client ID patterns this definition's credentials may claim. */
+  clientIds: z.array(z.string()),
+  /** jwt only: the claim that must equal the client ID (null: none). */
+  clientIdClaim: z.string().nullable().optional(),
   /** True when a secret (password, key, HS256 secret or RS256 key) is stored. */
   hasSecret: z.boolean(),
   /** Channels using this definition. */
@@ -142,6 +177,23 @@ export type Security = z.infer<typeof SecuritySchema>;
 /** GET /admin/v1/security */
 export const SecurityListSchema = z.object({ items: z.array(SecuritySchema) });
 export type SecurityList = z.infer<typeof SecurityListSchema>;
+
+/** Failed-login and admin-authentication counters since the server started. */
+export const AuthCountersSchema = z.object({
+  /** Hellos refused for wrong credentials or a client ID outside the credential's rule. */
+  failedLogins: z.number().int(),
+  /** Hellos refused (4012) before their credentials were checked: the address had too many failures. */
+  loginsRateLimited: z.number().int(),
+  /** Hellos refused because their client ID was already logged in (4010). */
+  duplicateLoginsRejected: z.number().int(),
+  /** Connections closed because a newer login took their client ID (4011). */
+  duplicateLoginsReplaced: z.number().int(),
+  /** Admin API requests answered 401. */
+  adminUnauthorized: z.number().int(),
+  /** Admin API requests answered 429 because their address had too many 401s. */
+  adminRateLimited: z.number().int(),
+});
+export type AuthCounters = z.infer<typeof AuthCountersSchema>;
 
 export const ServerInfoSchema = z.object({
   name: z.string(),
@@ -158,6 +210,8 @@ export const ServerInfoSchema = z.object({
     topics: z.number().int(),
     subscriptions: z.number().int(),
   }),
+  /** Absent from servers that predate login rate limiting. */
+  auth: AuthCountersSchema.optional(),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoTime } from './time';
 import { ConnectionInfoSchema } from './admin-connections';
 import { ChannelSchema, ServerInfoSchema } from './admin-config';
-import { SubscriptionSchema, TopicSchema } from './admin-pubsub';
+import { SubscriptionDeletedReason, SubscriptionSchema, TopicSchema } from './admin-pubsub';
 
 /**
  * GET /admin/v1/events (WebSocket). After the upgrade the server sends one `ready` frame, then
@@ -29,7 +29,15 @@ export const AdminEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('security.changed'), name: z.string() }),
   z.object({ ...base, type: z.literal('topic.changed'), name: z.string(), topic: TopicSchema.nullable() }),
   z.object({ ...base, type: z.literal('subscription.created'), subscription: SubscriptionSchema }),
-  z.object({ ...base, type: z.literal('subscription.deleted'), subscriptionKey: z.string(), clientId: z.string(), topic: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('subscription.deleted'),
+    subscriptionKey: z.string(),
+    clientId: z.string(),
+    topic: z.string(),
+    /** unsubscribed by the client, removed by an administrator, its topic deleted, or expired (subscriptionTtlSeconds). */
+    reason: SubscriptionDeletedReason,
+  }),
 ]);
 export type AdminEvent = z.infer<typeof AdminEventSchema>;
 export type AdminEventType = AdminEvent['type'];

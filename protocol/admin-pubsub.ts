@@ -15,8 +15,13 @@ export const TopicShape = {
   maxAgeSeconds: z.number().int().min(1).max(365 * 86400),
   /** What happens when a subscription's queue is full. */
   overflow: OverflowPolicy,
+  /**
+   * A durable subscription whose client has not been attached for this many seconds is deleted
+   * (subscription.deleted, reason `expired`), so clients that never come back stop pinning messages.
+   */
+  subscriptionTtlSeconds: z.number().int().min(1).max(365 * 86400),
 };
-export const TOPIC_DEFAULTS = { maxDepth: 100_000, maxAgeSeconds: 7 * 86400, overflow: 'drop-oldest' } as const;
+export const TOPIC_DEFAULTS = { maxDepth: 100_000, maxAgeSeconds: 7 * 86400, overflow: 'drop-oldest', subscriptionTtlSeconds: 7 * 86400 } as const;
 export const TopicCreateSchema = z.object({ name: TopicName, ...createShape(TopicShape, TOPIC_DEFAULTS) }).strict();
 export type TopicCreate = z.input<typeof TopicCreateSchema>;
 export const TopicPatchSchema = patchSchema(TopicShape);
@@ -65,9 +70,15 @@ export const SubscriptionSchema = z.object({
   lastDeliveredSeq: z.number().int(),
   lastAckedSeq: z.number().int(),
   dropped: z.number().int(),
+  /** When the subscription expires (its client detached + the topic's subscriptionTtlSeconds); null while the client is attached. */
+  expiresAt: IsoTime.nullable(),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 export const SubscriptionListSchema = z.object({ items: z.array(SubscriptionSchema) });
 /** POST /admin/v1/subscriptions/{key}/purge */
 export const PurgeResultSchema = z.object({ purged: z.number().int() });
 export type PurgeResult = z.infer<typeof PurgeResultSchema>;
+
+/** Why a subscription was deleted (the subscription.deleted event). */
+export const SubscriptionDeletedReason = z.enum(['unsubscribed', 'removed', 'topic-deleted', 'expired']);
+export type SubscriptionDeletedReason = z.infer<typeof SubscriptionDeletedReason>;

@@ -19,12 +19,18 @@ export const CloseCode = {
   LoginTimeout: 4001,
   /** The client missed pingsMissedThreshold consecutive pings. */
   PingsMissed: 4002,
-  /** The hello carried credentials the channel's security definition rejected. */
+  /** The hello carried credentials the channel's security definition rejected, or a client ID those credentials may not claim. */
   AuthFailed: 4003,
   /** Closed by an administrator through the admin API (the default code for a disconnect). */
   ClosedByAdmin: 4005,
   /** The session token expired: nothing was received from the client for tokenTtl seconds. */
   SessionExpired: 4008,
+  /** The hello's client ID is already logged in and the channel's duplicateLogin policy is `reject`. */
+  DuplicateLogin: 4010,
+  /** A newer login of the same client ID took over (duplicateLogin `replace`). */
+  Replaced: 4011,
+  /** Too many failed logins from this address: the hello was refused before its credentials were checked. */
+  LoginRateLimited: 4012,
   /** Admin live events (/admin/v1/events): the consumer fell behind (send buffer over maxEventBufferBytes); re-sync and reconnect. */
   EventsOverflow: 4029,
   /**

@@ -100,6 +100,19 @@ const sizeOf = (v: unknown): number => {
   }
 };
 
+/** A discriminated union's option named by the value's discriminator (for a value that fails to parse). */
+function byDiscriminator(d: Def, opts: z.ZodType[], value: unknown): z.ZodType | undefined {
+  const key = d.discriminator;
+  if (typeof key !== 'string' || value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+  const tag = (value as Record<string, unknown>)[key];
+  return opts.find((o) => {
+    const u = unwrap(o);
+    if (defOf(u).type !== 'object') return false;
+    const field = (u as z.ZodObject).shape[key] as z.ZodType | undefined;
+    return field !== undefined && defOf(field).type === 'literal' && (defOf(field).values as unknown[]).includes(tag);
+  });
+}
+
 /**
  * A copy of `value` fit for a log a viewer may read, decided by the schema it was parsed with:
  * secret-marked fields become "[redacted]", and free-form payloads (z.unknown/any, e.g. invoke or
@@ -137,7 +150,7 @@ export function redactBySchema(schema: z.ZodType | undefined, value: unknown, de
     case 'union': {
       // The option the value parses as decides (a discriminated union: the right variant's fields).
       const opts = d.options as z.ZodType[];
-      const match = opts.find((o) => o.safeParse(value).success) ?? opts.find((o) => defOf(unwrap(o)).type === 'object');
+      const match = opts.find((o) => o.safeParse(value).success) ?? byDiscriminator(d, opts, value) ?? opts.find((o) => defOf(unwrap(o)).type === 'object');
       return match ? redactBySchema(match, value, depth + 1) : { omitted: true, jsonChars: sizeOf(value) };
     }
     case 'intersection':

@@ -3,8 +3,11 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
+import { AuditRetentionSchema } from './admin/audit';
 import { AdminConfigSchema } from './admin/options';
 import { PubSubConfigSchema } from './pubsub/options';
+import { FailureLimitSchema } from './security/login-limiter';
+import { SecretsKeyConfigSchema } from './security/secret-box';
 import { parseInput } from './validate';
 
 export const ServiceDefinitionSchema = z.object({
@@ -38,6 +41,15 @@ export const ServerConfigSchema = z.object({
   channels: z.array(ChannelCreateSchema).default([]),
   security: z.array(SecurityCreateSchema).default([]),
   services: z.array(ServiceDefinitionSchema).default([]),
+  /**
+   * The key that seals stored JWT HS256 secrets (AES-256-GCM): `{ file }` or `{ env }`, plus
+   * `previous` keys during a rotation. Without it: `<dataDir>/secrets.key`, created 0600.
+   */
+  secretsKey: SecretsKeyConfigSchema.optional(),
+  /** Per-address limit on failed channel logins (wrong credentials or client ID): past it, hellos are closed with 4012 unchecked. */
+  loginLimits: FailureLimitSchema.default(FailureLimitSchema.parse({})),
+  /** How much of the audit log is kept. */
+  audit: AuditRetentionSchema.default(AuditRetentionSchema.parse({})),
   pubsub: PubSubConfigSchema.default(PubSubConfigSchema.parse({})),
   reverseDns: ReverseDnsConfigSchema.default(ReverseDnsConfigSchema.parse({})),
   /** A server-initiated close (disconnect, shutdown) terminates the socket if the peer has not completed the close handshake by then. */
@@ -48,6 +60,7 @@ export const ServerConfigSchema = z.object({
   statsIntervalMs: z.number().int().min(100).max(60_000).default(1000),
   /** Graceful shutdown budget: past it the process exits anyway (CLI). */
   shutdownTimeoutMs: z.number().int().min(1000).max(60_000).default(10_000),
+  /** Log lines below this level are dropped; `silent` drops all. JSON lines on stderr, secrets redacted. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 }).strict();
 

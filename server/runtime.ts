@@ -8,17 +8,20 @@ import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './
 import { LocalControl } from './control/local';
 import type { ServerControl } from './control/control';
 import { InboundHost } from './connections/inbound-host';
+import { LoginGate } from './connections/login-gate';
 import type { InboundConnection } from './connections/inbound-connection';
 import { Registry } from './connections/registry';
 import { ReverseDns } from './connections/reverse-dns';
 import { EventBus } from './event-bus';
 import { createLogger } from './logger';
 import { PubSubEngine } from './pubsub/engine';
+import { FailureLimiter, newAuthCounters } from './security/login-limiter';
+import { SecretBox } from './security/secret-box';
 import { SecurityManager } from './security/security-manager';
 import { seedStore } from './seed';
 import { loadServices } from './services/services';
 import { SqliteConfigStore } from './store/config-store';
-import { openDatabase } from './store/sqlite/db';
+import { openDatabase, scrubbing, type Db } from './store/sqlite/db';
 import { MetaStore } from './store/sqlite/meta-store';
 import { SqlitePubSubStore } from './store/sqlite/pubsub-sqlite-store';
 
@@ -59,18 +62,30 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const configDir = resolve(opts.configDir ?? process.cwd());
   const logger = createLogger(config.logLevel);
   const services = await loadServices(config.services, configDir);
-  const db = openDatabase(join(resolve(configDir, config.dataDir), 'switchboard.db'));
+  const dataDir = resolve(configDir, config.dataDir);
+  const { box, createdKeyFile } = SecretBox.open(config.secretsKey, { configDir, dataDir });
+  if (createdKeyFile) logger.info('created the key that seals stored secrets, beside the database; configure secretsKey to keep it elsewhere', { file: createdKeyFile });
+  const db = openDatabase(join(dataDir, 'switchboard.db'));
   const nodeId = `${hostname()}-${process.pid}`;
   const startedAt = new Date().toISOString();
 
   const events = new EventBus();
-  const store = new SqliteConfigStore(db);
+  const store = new SqliteConfigStore(db, config.audit);
   const registry = new Registry<InboundConnection>();
-  const reverseDns = new ReverseDns(config.reverseDns);
   const pool = new ListenerPool();
+  const authCounters = newAuthCounters();
   // Channels and security definitions refer to each other (usedBy / hasSecurity): late-bound.
   let channels: ChannelManager | null = null;
-  const security = new SecurityManager(store, events, (name) => channels?.usedBy(name) ?? []);
+  const security = openOrClose(db, () => new SecurityManager({ store, events, usedBy: (name) => channels?.usedBy(name) ?? [], box, logger: logger.child('security'), scrub: (fn) => scrubbing(db, fn) }));
+  const reverseDns = new ReverseDns(config.reverseDns);
+  const loginLogger = logger.child('login');
+  const login = new LoginGate({
+    verify: (name, hello) => security.verify(name, hello),
+    limiter: new FailureLimiter(config.loginLimits, loginLogger, 'failed login'),
+    counters: authCounters,
+    holder: (clientId) => registry.holder(clientId),
+    logger: loginLogger,
+  });
   const pubsub = new PubSubEngine({
     store: new SqlitePubSubStore(db),
     events,
@@ -92,7 +107,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     events,
     logger,
     services,
-    verifyCredentials: (name, hello) => security.verify(name, hello),
+    login,
   });
   channels = new ChannelManager({
     pool,
@@ -105,7 +120,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     onConnection: (rt, ws, req) => host.accept(rt, ws, req),
   });
   const channelMgr = channels;
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services });
+  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
@@ -140,10 +155,20 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   try {
     await seedStore({ meta: new MetaStore(db), store, security, config, hasService: (name) => services.has(name) });
     await channelMgr.start();
-    if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies });
+    if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
   } catch (err) {
     await close();
     throw err;
   }
   return running;
+}
+
+/** Builds a part that reads the database at once; if it throws, the database is closed before the error goes on. */
+function openOrClose<T>(db: Db, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }

@@ -1,9 +1,21 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AdminRoute, AuditTargetPath } from '../../protocol/admin-api';
 import type { ErrorInfo } from '../../protocol/errors';
 import { redactBySchema } from '../../protocol/schema-walk';
 import type { AuditLog } from '../control/control';
 import type { Caller } from './auth';
+
+/**
+ * How much of the audit log is kept (`audit` in the server configuration). Applied as rows are
+ * appended: past maxRows the oldest tenth goes in one statement; rows past maxAgeDays are looked
+ * for at most once a minute.
+ */
+export const AuditRetentionSchema = z.object({
+  /** Rows kept at most (the table never holds more). */
+  maxRows: z.number().int().min(100).max(100_000_000).default(100_000),
+  /** Rows older than this many days are deleted; 0 keeps rows of any age (maxRows still applies). */
+  maxAgeDays: z.number().int().min(0).max(36_500).default(90),
+}).strict();
 
 /** Audit params larger than this (as JSON) are replaced by a truncated preview so one request cannot bloat the log. */
 export const MAX_AUDIT_PARAMS_CHARS = 4096;

@@ -6,6 +6,8 @@ import { ErrorCode, validationError } from '../../protocol/errors';
 import type { ServerControl } from '../control/control';
 import { SbError } from '../errors';
 import type { Logger } from '../logger';
+import type { AuthCounters } from '../../protocol/admin-config';
+import { clientAddress, type FailureLimiter } from '../security/login-limiter';
 import { auditParams, auditTarget, recordAudit } from './audit';
 import { requireRole, type Caller, type TokenAuthenticator } from './auth';
 import type { AdminHandlers } from './handlers';
@@ -33,6 +35,11 @@ export interface BindDeps {
   /** Completes the events stream for an authenticated upgrade. */
   onEventsSocket(ws: WebSocket): void;
   logger: Logger;
+  /** Addresses with too many 401s get 429 before their token is looked at. */
+  authLimiter: FailureLimiter;
+  authCounters: AuthCounters;
+  /** Peers whose X-Forwarded-For names the client's address for the limit. */
+  trustedProxies: readonly string[];
 }
 
 const NoParams = z.object({}).strict();
@@ -72,6 +79,13 @@ function allowedMethods(routes: readonly NamedRoute[], path: string): string[] {
  */
 export function bindAdminApi(app: FastifyInstance, deps: BindDeps): void {
   const routes = adminRouteList as readonly NamedRoute[];
+  const trusted = new Set(deps.trustedProxies.map((a) => (a.startsWith('::ffff:') ? a.slice(7) : a)));
+  const addressOf = (req: FastifyRequest): string => {
+    const peer = req.raw.socket.remoteAddress ?? '';
+    const xff = req.headers['x-forwarded-for'];
+    const viaProxy = xff !== undefined && trusted.has(peer.startsWith('::ffff:') ? peer.slice(7) : peer);
+    return clientAddress(peer, viaProxy ? (Array.isArray(xff) ? xff.join(', ') : xff) : null);
+  };
   app.decorateRequest('caller', null);
   app.decorateRequest('audited', false);
 
@@ -94,9 +108,19 @@ export function bindAdminApi(app: FastifyInstance, deps: BindDeps): void {
       throw new SbError(ErrorCode.NotFound, `no such path ${url.pathname}; the admin API lives under ${ADMIN_BASE_PATH}`);
     }
     const route = req.routeOptions.config.adminRoute;
+    const address = addressOf(req);
+    const gate = await deps.authLimiter.begin(address);
+    if (!gate.ok) {
+      deps.authCounters.adminRateLimited++;
+      const seconds = Math.ceil(gate.retryAfterMs / 1000);
+      throw Object.assign(new SbError(ErrorCode.RateLimited, `too many requests with an unknown or missing admin token from this address; retry in ${seconds} s`), { headers: { 'retry-after': String(seconds) } });
+    }
     try {
       req.caller = deps.auth.authenticate(req.raw, url, route?.upgrade === true);
+      gate.attempt.succeeded();
     } catch (err) {
+      deps.authCounters.adminUnauthorized++;
+      gate.attempt.failed({ method: req.method, path: url.pathname, reason: err instanceof Error ? err.message : String(err) });
       throw Object.assign(err as Error, { headers: WWW_AUTH });
     }
     if (!route) return;

@@ -14,6 +14,8 @@ import { BASE_HEADERS } from './http-errors';
 import { AdminEventStream } from './events-stream';
 import { adminHandlers } from './handlers';
 import { AdminConfigSchema, type AdminConfig } from './options';
+import type { AuthCounters } from '../../protocol/admin-config';
+import { FailureLimiter, newAuthCounters } from '../security/login-limiter';
 
 export { AdminConfigSchema, type AdminConfig, type AdminConfigInput } from './options';
 
@@ -40,8 +42,8 @@ function parseJsonBody(text: string): unknown {
  * Starts the admin HTTP API (under /admin/v1) and the live events WebSocket, served by fastify
  * from the route declarations in protocol/admin-api.
  */
-export async function startAdminServer(control: ServerControl, opts: AdminConfig & { version: string; logger?: Logger; trustedProxies?: readonly string[] }): Promise<RunningAdminServer> {
-  const { version, logger: givenLogger, trustedProxies, ...adminOptions } = opts;
+export async function startAdminServer(control: ServerControl, opts: AdminConfig & { version: string; logger?: Logger; trustedProxies?: readonly string[]; authCounters?: AuthCounters }): Promise<RunningAdminServer> {
+  const { version, logger: givenLogger, trustedProxies, authCounters, ...adminOptions } = opts;
   const logger = givenLogger ?? createLogger('silent');
   const config = AdminConfigSchema.parse(adminOptions);
   const auth = new TokenAuthenticator(config.tokens);
@@ -77,7 +79,17 @@ export async function startAdminServer(control: ServerControl, opts: AdminConfig
     }
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 }, errorHandler: (_err, socket) => socket.terminate() });
-  bindAdminApi(app, { control, auth, handlers: adminHandlers, openapi, onEventsSocket: (ws) => events.add(ws), logger });
+  bindAdminApi(app, {
+    control,
+    auth,
+    handlers: adminHandlers,
+    openapi,
+    onEventsSocket: (ws) => events.add(ws),
+    logger,
+    authLimiter: new FailureLimiter(config.authLimits, logger, 'admin request with an unknown or missing token'),
+    authCounters: authCounters ?? newAuthCounters(),
+    trustedProxies: trustedProxies ?? [],
+  });
 
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secret } from '../../protocol/schema-walk';
 import { ListenerLimitsSchema } from '../net/connection-guard';
+import { FailureLimitSchema } from '../security/login-limiter';
 
 /** One admin API bearer token. `name` is what the audit log records as the actor. */
 export const AdminTokenSchema = z.object({
@@ -50,6 +51,11 @@ export const AdminConfigSchema = z
     maxEventBufferBytes: z.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(ADMIN_DEFAULTS.maxEventBufferBytes),
     /** How long a 4029-closed events consumer may take to read up to the Close frame before it is terminated. */
     eventsCloseTimeoutMs: z.number().int().min(100).max(120_000).default(ADMIN_DEFAULTS.eventsCloseTimeoutMs),
+    /**
+     * Per-address limit on requests answered 401 (unknown or missing token): past it the address
+     * gets 429 before its token is looked at, for blockSeconds.
+     */
+    authLimits: FailureLimitSchema.default(FailureLimitSchema.parse({ maxFailures: 20, blockSeconds: 60 })),
     /** Timeouts and connection caps of the admin listener. */
     limits: ListenerLimitsSchema.partial().strict().default({}).transform((l) => ({ ...ADMIN_LIMIT_DEFAULTS, ...l })),
   })

@@ -1,4 +1,3 @@
-import type { HelloFrame } from '../../protocol/client-frames';
 import type { PubSubFrame } from '../pubsub/engine';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { PublishResult } from '../../protocol/admin-pubsub';
@@ -7,6 +6,7 @@ import type { ServiceHandler } from '../services/services';
 import type { Registry } from './registry';
 import type { ReverseDns } from './reverse-dns';
 import type { InboundConnection } from './inbound-connection';
+import type { LoginGate } from './login-gate';
 
 /** The part of pub/sub a session talks to (PubSubEngine implements it). */
 export interface SessionPubSub {
@@ -28,7 +28,8 @@ export interface ConnectionHost {
   readonly pubsub: SessionPubSub;
   readonly logger: Logger;
   isTrustedProxy(address: string): boolean;
-  verifyCredentials(securityName: string, hello: HelloFrame): Promise<boolean>;
+  /** Failure limits, security definitions and the duplicate-login policy. */
+  readonly login: LoginGate;
   service(name: string): ServiceHandler | undefined;
   serviceLogger(name: string): Logger;
   subscriptionCount(clientId: string): number;

@@ -151,6 +151,11 @@ export class InboundConnection implements RegistryEntry {
     return this.state !== 'closing' && this.state !== 'closed';
   }
 
+  /** Logged in and the peer has not started a close either (its Close frame moves ws to CLOSING). */
+  get isLive(): boolean {
+    return this.state === 'logged-in' && this.ws.readyState === this.ws.OPEN;
+  }
+
   /** Starts the reverse DNS lookup; the result lands later without delaying anything. */
   resolveFqdn(): void {
     if (this.remoteFqdn !== null) return;
@@ -296,17 +301,13 @@ export class InboundConnection implements RegistryEntry {
 
   private async login(hello: HelloFrame): Promise<void> {
     this.state = 'authenticating';
-    const security = this.channel.config.security;
-    if (security !== null) {
-      let ok = false;
-      try {
-        ok = await this.host.verifyCredentials(security, hello);
-      } catch (err) {
-        this.host.logger.error('credential check failed', { connectionId: this.connectionId, err: String(err) });
-      }
-      if (this.state !== 'authenticating') return;
-      if (!ok) return void this.close(CloseCode.AuthFailed, 'authentication failed');
-    }
+    // Credentials are redacted by the logger (by schema), never written out.
+    this.host.logger.debug('hello', { connectionId: this.connectionId, channel: this.channel.name, hello });
+    const verdict = await this.host.login.authenticate(this, hello);
+    if (this.state !== 'authenticating') return;
+    if (!verdict.ok) return void this.close(verdict.code, verdict.reason);
+    const claim = this.host.login.claim(this, hello.clientId);
+    if (!claim.ok) return void this.close(claim.code, claim.reason);
     this.clientId = hello.clientId;
     this.clientName = hello.clientName ?? null;
     this.searchText = `${hello.clientId}\u0000${hello.clientName ?? ''}\u0000${this.remoteAddress}`.toLowerCase();

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { HelloFrame } from '../../protocol/client-frames';
 import { CloseCode } from '../../protocol/close-codes';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
 import type { ServiceHandler } from '../services/services';
 import type { ConnectionHost, SessionPubSub } from './connection-host';
 import { InboundConnection, type ChannelRef } from './inbound-connection';
+import type { LoginGate } from './login-gate';
 import type { Registry } from './registry';
 import type { ReverseDns } from './reverse-dns';
 import type { SbSocket } from './sb-socket';
@@ -30,7 +30,7 @@ export interface InboundHostDeps {
   events: EventBus;
   logger: Logger;
   services: ReadonlyMap<string, ServiceHandler>;
-  verifyCredentials(securityName: string, hello: HelloFrame): Promise<boolean>;
+  login: LoginGate;
 }
 
 /**
@@ -46,6 +46,7 @@ export class InboundHost implements ConnectionHost {
   readonly reverseDns: ReverseDns;
   readonly pubsub: SessionPubSub;
   readonly logger: Logger;
+  readonly login: LoginGate;
   private readonly trusted: Set<string>;
   private readonly dirty = new Set<InboundConnection>();
   private readonly serviceLoggers = new Map<string, Logger>();
@@ -60,6 +61,7 @@ export class InboundHost implements ConnectionHost {
     this.reverseDns = deps.reverseDns;
     this.pubsub = deps.pubsub;
     this.logger = deps.logger;
+    this.login = deps.login;
     this.trusted = new Set(deps.trustedProxies.map((a) => (a.startsWith('::ffff:') ? a.slice(7) : a)));
     this.statsTimer = setInterval(() => this.flushStats(), deps.statsIntervalMs);
     this.statsTimer.unref();
@@ -88,10 +90,6 @@ export class InboundHost implements ConnectionHost {
 
   isTrustedProxy(address: string): boolean {
     return this.trusted.has(address);
-  }
-
-  verifyCredentials(securityName: string, hello: HelloFrame): Promise<boolean> {
-    return this.deps.verifyCredentials(securityName, hello);
   }
 
   service(name: string): ServiceHandler | undefined {

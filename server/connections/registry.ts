@@ -38,6 +38,8 @@ function decodeCursor(c: string): Key {
 export class Registry<T extends RegistryEntry = RegistryEntry> {
   private readonly byId = new Map<string, T>();
   private readonly sorted: T[] = [];
+  /** The newest connection that logged in with each client ID (duplicate-login checks are one lookup). */
+  private readonly byClientId = new Map<string, T>();
 
   get size(): number {
     return this.byId.size;
@@ -45,6 +47,11 @@ export class Registry<T extends RegistryEntry = RegistryEntry> {
 
   get(connectionId: string): T | undefined {
     return this.byId.get(connectionId);
+  }
+
+  /** The newest connection that logged in as `clientId` and has not closed yet. */
+  holder(clientId: string): T | undefined {
+    return this.byClientId.get(clientId);
   }
 
   values(): IterableIterator<T> {
@@ -59,6 +66,7 @@ export class Registry<T extends RegistryEntry = RegistryEntry> {
   remove(e: T): void {
     if (this.byId.get(e.connectionId) !== e) return;
     this.byId.delete(e.connectionId);
+    if (e.clientId !== null && this.byClientId.get(e.clientId) === e) this.byClientId.delete(e.clientId);
     this.removeSorted(keyOf(e), e);
   }
 
@@ -67,6 +75,8 @@ export class Registry<T extends RegistryEntry = RegistryEntry> {
     if (this.byId.get(e.connectionId) !== e) return;
     this.removeSorted([prevClientId ?? '', e.connectionId], e);
     this.sorted.splice(this.lowerBound(keyOf(e)), 0, e);
+    if (prevClientId !== null && this.byClientId.get(prevClientId) === e) this.byClientId.delete(prevClientId);
+    if (e.clientId !== null) this.byClientId.set(e.clientId, e);
   }
 
   list(query: ConnectionListQuery): ConnectionList {

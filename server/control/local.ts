@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DisconnectRequestSchema, type BulkDisconnectResult, type DisconnectResult } from '../../protocol/admin-connections';
-import type { ServerInfo } from '../../protocol/admin-config';
+import type { AuthCounters, ServerInfo } from '../../protocol/admin-config';
 import { ErrorCode } from '../../protocol/errors';
 import type { ChannelManager } from '../channels/channel-manager';
 import type { InboundConnection } from '../connections/inbound-connection';
@@ -26,6 +26,8 @@ export interface LocalControlDeps {
   registry: Registry<InboundConnection>;
   pubsub: PubSubEngine;
   services: ReadonlyMap<string, ServiceHandler>;
+  /** Failed-login and admin-authentication counters (live object). */
+  authCounters: AuthCounters;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -62,6 +64,7 @@ export class LocalControl implements ServerControl {
         topics: topics.length,
         subscriptions: topics.reduce((n, t) => n + t.subscribers, 0),
       },
+      auth: { ...this.d.authCounters },
     };
   }
 

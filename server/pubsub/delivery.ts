@@ -23,8 +23,6 @@ interface Attached {
 export class Delivery {
   private readonly byClient = new Map<string, Attached>();
   private readonly byConnection = new Map<string, Attached>();
-  /** Older open connections of a clientId, oldest first. */
-  private readonly standby = new Map<string, Attached[]>();
 
   constructor(
     private readonly opts: DeliveryOptions,
@@ -35,16 +33,14 @@ export class Delivery {
 
   /**
    * Attaches a session; every unacked message of its client's subscriptions is (re)delivered to it.
-   * With several open connections of one clientId the newest receives; the others stand by and
-   * the newest remaining one takes over when it goes.
+   * A client ID has one logged-in connection at a time (the login's duplicate policy), so a session
+   * of the same client ID that is still attached is one being replaced: it stops receiving now.
    */
   attach(session: PubSubSession): void {
     const previous = this.byClient.get(session.clientId);
     if (previous) {
       this.stop(previous);
-      const list = this.standby.get(session.clientId) ?? [];
-      list.push(previous);
-      this.standby.set(session.clientId, list);
+      this.byConnection.delete(previous.session.connectionId);
     }
     const a: Attached = { session, pumpScheduled: false, pumping: false, pumpAgain: false, throttleTimer: null, closed: false };
     this.byConnection.set(session.connectionId, a);
@@ -56,17 +52,7 @@ export class Delivery {
     if (!a) return;
     this.stop(a);
     this.byConnection.delete(connectionId);
-    const clientId = a.session.clientId;
-    const list = this.standby.get(clientId);
-    if (this.byClient.get(clientId) === a) {
-      this.byClient.delete(clientId);
-      const next = list?.pop();
-      if (next) this.activate(next);
-    } else if (list) {
-      const i = list.indexOf(a);
-      if (i >= 0) list.splice(i, 1);
-    }
-    if (list && list.length === 0) this.standby.delete(clientId);
+    if (this.byClient.get(a.session.clientId) === a) this.byClient.delete(a.session.clientId);
   }
 
   isAttached(clientId: string): boolean {
@@ -189,6 +175,5 @@ export class Delivery {
     for (const a of this.byConnection.values()) this.stop(a);
     this.byConnection.clear();
     this.byClient.clear();
-    this.standby.clear();
   }
 }

@@ -10,9 +10,11 @@ import { CommitQueue, type Prepared } from './commit-queue';
 import { Delivery } from './delivery';
 import type { PubSubConfig } from './options';
 import { encodeData, preparePublish, type PublishDeps, type PublishSource } from './publisher';
+import { ClientPresence } from './presence';
 import { parseOrThrow, PubSubRegistry } from './registry';
 import type { PubSubSession } from './session-port';
 import { storedSubscription, storedTopic, toSubscription, toTopic, topicAllowed, type SubState, type TopicState } from './state';
+import type { SubscriptionDeletedReason } from '../../protocol/admin-pubsub';
 
 export type PubSubFrame = z.infer<typeof SubscribeFrame> | z.infer<typeof UnsubscribeFrame> | z.infer<typeof PublishFrame> | z.infer<typeof AckFrame>;
 
@@ -39,6 +41,7 @@ export class PubSubEngine {
   private readonly publishDeps: PublishDeps;
   private readonly dirtyCursors = new Set<SubState>();
   private readonly dirtyTopicEvents = new Set<string>();
+  private readonly presence: ClientPresence;
   private ackTimer: NodeJS.Timeout | null = null;
   private topicEventTimer: NodeJS.Timeout | null = null;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -52,6 +55,9 @@ export class PubSubEngine {
     this.reg.seed(this.config.topics);
     this.delivery = new Delivery(this.config.delivery, this.store, this.reg.topics, (clientId) => this.reg.subsOfClient(clientId));
     this.queue = new CommitQueue(this.store, () => this.takeCursorOps(), () => this.reload());
+    this.presence = new ClientPresence(this.reg, this.delivery, (ops) => {
+      if (!this.closed) this.queue.run(() => ({ ops: ops(), after: () => undefined })).catch(() => undefined);
+    });
     this.publishDeps = {
       topics: this.reg.topics,
       delivery: this.delivery,
@@ -67,16 +73,19 @@ export class PubSubEngine {
   private reload(): void {
     this.dirtyCursors.clear();
     this.reg.load();
+    this.presence.reapply();
   }
 
   // ---- sessions and client frames -------------------------------------------------------
 
   attach(session: PubSubSession): void {
     this.delivery.attach(session);
+    this.presence.attached(session);
   }
 
   detach(connectionId: string): void {
     this.delivery.detach(connectionId);
+    this.presence.detached(connectionId);
   }
 
   subscriptionCount(clientId: string): number {
@@ -125,7 +134,7 @@ export class PubSubEngine {
     }
     const existing = this.reg.subscription(session.clientId, topicName);
     const existingTopic = this.reg.topics.get(topicName);
-    if (existing && existingTopic) return { ops: [], after: () => toSubscription(existing, existingTopic.head) };
+    if (existing && existingTopic) return { ops: [], after: () => toSubscription(existing, existingTopic) };
     const ops: PubSubStoreOp[] = [];
     let t = existingTopic;
     if (!t) {
@@ -145,13 +154,14 @@ export class PubSubEngine {
       dropped: 0,
       delivered: topic.head,
       sent: topic.head,
+      detachedAt: null,
     };
     ops.push({ kind: 'putSubscription', subscription: storedSubscription(s) });
     this.reg.index(s, topic);
     return {
       ops,
       after: () => {
-        const sub = toSubscription(s, topic.head);
+        const sub = toSubscription(s, topic);
         if (!existingTopic) this.events.emit({ type: 'topic.changed', name: topic.name, topic: toTopic(topic) });
         else this.touchTopic(topic.name);
         this.events.emit({ type: 'subscription.created', subscription: sub });
@@ -164,7 +174,7 @@ export class PubSubEngine {
   private prepareUnsubscribe(clientId: string, topicName: string): Prepared<{ topic: string }> {
     const s = this.reg.subscription(clientId, topicName);
     if (!s) throw new SbError(ErrorCode.SubscriptionNotFound, `client ${clientId} is not subscribed to ${topicName}`, { field: 'topic' });
-    return { ...this.prepareDelete(s), after: () => (this.announceDeleted(s), { topic: topicName }) };
+    return { ...this.prepareDelete(s), after: () => (this.announceDeleted(s, 'unsubscribed'), { topic: topicName }) };
   }
 
   private prepareDelete(s: SubState): { ops: PubSubStoreOp[] } {
@@ -173,8 +183,8 @@ export class PubSubEngine {
     return { ops: [{ kind: 'deleteSubscription', key: s.key }] };
   }
 
-  private announceDeleted(s: SubState): void {
-    this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
+  private announceDeleted(s: SubState, reason: SubscriptionDeletedReason): void {
+    this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic, reason });
     this.touchTopic(s.topic);
   }
 
@@ -244,8 +254,17 @@ export class PubSubEngine {
       expired.set(t.name, typeof r === 'object' && r !== null ? await r : r);
     }
     const changed = await this.queue.run(() => {
+      const gone = this.presence.expired(now);
+      const ops = gone.flatMap((s) => this.prepareDelete(s).ops);
+      // Deleted first, so the trim below no longer waits for their cursors.
       const r = this.reg.sweep(expired);
-      return { ops: r.ops, after: () => r.changed };
+      return {
+        ops: [...ops, ...r.ops],
+        after: () => {
+          for (const s of gone) this.announceDeleted(s, 'expired');
+          return r.changed;
+        },
+      };
     });
     for (const name of changed) this.touchTopic(name);
   }
@@ -337,7 +356,7 @@ export class PubSubEngine {
       return {
         ops: [{ kind: 'deleteTopic', name }],
         after: () => {
-          for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic });
+          for (const s of subs) this.events.emit({ type: 'subscription.deleted', subscriptionKey: s.key, clientId: s.clientId, topic: s.topic, reason: 'topic-deleted' });
           this.events.emit({ type: 'topic.changed', name, topic: null });
         },
       };
@@ -352,14 +371,14 @@ export class PubSubEngine {
 
   listTopicSubscriptions(topic: string): Subscription[] {
     const t = this.requireTopic(topic);
-    return [...t.subs.values()].map((s) => toSubscription(s, t.head));
+    return [...t.subs.values()].map((s) => toSubscription(s, t));
   }
 
   listConnectionSubscriptions(connectionId: string): Subscription[] {
     const c = this.opts.lookupConnection(connectionId);
     if (!c) throw new SbError(ErrorCode.ConnectionNotFound, `connection ${connectionId} does not exist`, { field: 'connectionId' });
     if (c.clientId === null) return [];
-    return [...this.reg.subsOfClient(c.clientId)].map((s) => toSubscription(s, this.reg.topics.get(s.topic)?.head ?? s.acked, c.connectedAt));
+    return [...this.reg.subsOfClient(c.clientId)].map((s) => toSubscription(s, this.reg.topics.get(s.topic) ?? { head: s.acked, subscriptionTtlSeconds: 0 }, c.connectedAt));
   }
 
   private requireSubscription(key: string): SubState {
@@ -372,7 +391,7 @@ export class PubSubEngine {
     this.requireSubscription(subscriptionKey);
     await this.queue.run(() => {
       const s = this.requireSubscription(subscriptionKey);
-      return { ...this.prepareDelete(s), after: () => this.announceDeleted(s) };
+      return { ...this.prepareDelete(s), after: () => this.announceDeleted(s, 'removed') };
     });
   }
 

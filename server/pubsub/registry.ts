@@ -31,10 +31,12 @@ export class PubSubRegistry {
     this.bySubKey.clear();
     const { topics, subscriptions } = this.store.load();
     for (const t of topics) this.topics.set(t.name, topicFromStored(t));
+    // A client that was attached when the server stopped lost it then: its TTL counts from now.
+    const loadedAt = new Date().toISOString();
     for (const s of subscriptions) {
       const t = this.topics.get(s.topic);
       // Delivery restarts at the acked position: unacked messages are delivered again (at-least-once).
-      if (t) this.index({ ...s, delivered: s.acked, sent: s.acked }, t);
+      if (t) this.index({ ...s, delivered: s.acked, sent: s.acked, detachedAt: s.detachedAt ?? loadedAt }, t);
     }
   }
 

@@ -1,3 +1,4 @@
+import { matchesAnyPattern } from '../../common/patterns';
 import type { Subscription, Topic } from '../../protocol/admin-pubsub';
 import type { StoredSubscription, StoredTopic } from '../store/pubsub-store';
 
@@ -29,6 +30,7 @@ export function storedTopic(t: TopicState): StoredTopic {
     maxDepth: t.maxDepth,
     maxAgeSeconds: t.maxAgeSeconds,
     overflow: t.overflow,
+    subscriptionTtlSeconds: t.subscriptionTtlSeconds,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     head: t.head,
@@ -40,7 +42,7 @@ export function storedTopic(t: TopicState): StoredTopic {
 }
 
 export function storedSubscription(s: SubState): StoredSubscription {
-  return { key: s.key, clientId: s.clientId, topic: s.topic, channel: s.channel, subscribedAt: s.subscribedAt, base: s.base, acked: s.acked, dropped: s.dropped };
+  return { key: s.key, clientId: s.clientId, topic: s.topic, channel: s.channel, subscribedAt: s.subscribedAt, base: s.base, acked: s.acked, dropped: s.dropped, detachedAt: s.detachedAt };
 }
 
 export function toTopic(t: TopicState): Topic {
@@ -51,6 +53,7 @@ export function toTopic(t: TopicState): Topic {
     maxDepth: t.maxDepth,
     maxAgeSeconds: t.maxAgeSeconds,
     overflow: t.overflow,
+    subscriptionTtlSeconds: t.subscriptionTtlSeconds,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     subscribers: t.subs.size,
@@ -62,7 +65,14 @@ export function toTopic(t: TopicState): Topic {
   };
 }
 
-export function toSubscription(s: SubState, head: number, connectedAt?: string): Subscription {
+/** When `s` expires under its topic's TTL; null while its client is attached. */
+export function expiresAtMs(s: SubState, ttlSeconds: number): number | null {
+  return s.detachedAt === null ? null : Date.parse(s.detachedAt) + ttlSeconds * 1000;
+}
+
+export function toSubscription(s: SubState, topic: Pick<TopicState, 'head' | 'subscriptionTtlSeconds'>, connectedAt?: string): Subscription {
+  const head = topic.head;
+  const expires = expiresAtMs(s, topic.subscriptionTtlSeconds);
   return {
     subscriptionKey: s.key,
     topic: s.topic,
@@ -75,26 +85,12 @@ export function toSubscription(s: SubState, head: number, connectedAt?: string):
     lastDeliveredSeq: Math.max(s.sent, s.acked) - s.base,
     lastAckedSeq: s.acked - s.base,
     dropped: s.dropped,
+    expiresAt: expires === null ? null : new Date(expires).toISOString(),
   };
 }
 
-const patternCache = new Map<string, RegExp>();
-
 /** Channel permission patterns: `*` matches any run of characters, everything else is literal. */
-export function topicAllowed(patterns: readonly string[], topic: string): boolean {
-  for (const p of patterns) {
-    if (p === '*' || p === topic) return true;
-    if (!p.includes('*')) continue;
-    let re = patternCache.get(p);
-    if (!re) {
-      re = new RegExp(`^${p.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
-      if (patternCache.size > 1000) patternCache.clear();
-      patternCache.set(p, re);
-    }
-    if (re.test(topic)) return true;
-  }
-  return false;
-}
+export const topicAllowed = matchesAnyPattern;
 
 /** The frame text of one delivery; built by concatenation so a fan-out serializes the data once. */
 export function messageFrameText(topicJson: string, seq: number, dataJson: string, publishedAt: string): string {

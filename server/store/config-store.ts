@@ -1,5 +1,5 @@
 import type { Db } from './sqlite/db';
-import type { ChannelConfig } from '../../protocol/admin-config';
+import { CHANNEL_DEFAULTS, type ChannelConfig } from '../../protocol/admin-config';
 import type { AuditEntry } from '../../protocol/admin-audit';
 
 export interface StoredChannel {
@@ -11,15 +11,35 @@ export interface StoredChannel {
 export interface StoredSecurity {
   name: string;
   type: 'basic' | 'apikey' | 'jwt';
-  /** Safe to return: username, algorithm, issuer, audience. */
-  public: Record<string, string | undefined>;
-  /** Never returned: hashes and key material. */
+  /** Safe to return: username, algorithm, issuer, audience and the client ID rule. */
+  public: {
+    username?: string;
+    algorithm?: string;
+    issuer?: string;
+    audience?: string;
+    /** Client ID patterns the credential may claim (missing only in rows stored before claim rules). */
+    clientIds?: string[];
+    /** jwt: the claim that must equal the client ID; null for none. */
+    clientIdClaim?: string | null;
+  };
+  /**
+   * Never returned: `passwordHash` (scrypt), `keyHash` (HMAC-SHA256), `publicKey` (RS256, public
+   * anyway) and `secret` (HS256), which the store holds sealed (SecretBox) and memory opened.
+   */
   secret: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
+
+/** How much of the audit log is kept (server config `audit`). */
+export interface AuditRetention {
+  /** Rows kept at most; the oldest go first. */
+  maxRows: number;
+  /** Rows older than this many days are deleted; 0 keeps rows of any age. */
+  maxAgeDays: number;
+}
 
 /**
  * Durable configuration: channels, security definitions and the audit log. Every write is a
@@ -38,9 +58,16 @@ export interface ConfigStore {
 
 interface AuditRow { id: number; at: string; actor: string; role: string; action: string; target: string | null; params: string | null; outcome: string; error: string | null }
 
+/** How often (at most) rows past maxAgeDays are looked for: an age check per append would be waste. */
+const AGE_CHECK_MS = 60_000;
+
 export class SqliteConfigStore implements ConfigStore {
   private readonly q;
-  constructor(private readonly db: Db) {
+  /** Rows in the audit table, counted once at start and kept up to date by append and trim. */
+  private auditRows: number;
+  private nextAgeCheck = 0;
+
+  constructor(private readonly db: Db, private readonly retention: AuditRetention = { maxRows: 100_000, maxAgeDays: 90 }) {
     this.q = {
       listChannels: db.prepare<[], { config: string; created_at: string; updated_at: string }>('SELECT config, created_at, updated_at FROM channels ORDER BY name'),
       putChannel: db.prepare('INSERT INTO channels(name, config, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at'),
@@ -49,11 +76,16 @@ export class SqliteConfigStore implements ConfigStore {
       putSecurity: db.prepare('INSERT INTO security_defs(name, type, public, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET type = excluded.type, public = excluded.public, secret = excluded.secret, updated_at = excluded.updated_at'),
       deleteSecurity: db.prepare('DELETE FROM security_defs WHERE name = ?'),
       appendAudit: db.prepare('INSERT INTO audit(at, actor, role, action, target, params, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      countAudit: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM audit'),
+      trimOldest: db.prepare('DELETE FROM audit WHERE id IN (SELECT id FROM audit ORDER BY id LIMIT ?)'),
+      trimBefore: db.prepare('DELETE FROM audit WHERE at < ?'),
     };
+    this.auditRows = this.q.countAudit.get()?.n ?? 0;
   }
 
   listChannels(): StoredChannel[] {
-    return this.q.listChannels.all().map((r) => ({ config: JSON.parse(r.config) as ChannelConfig, createdAt: r.created_at, updatedAt: r.updated_at }));
+    // A row written before a field existed reads with that field's default (e.g. duplicateLogin).
+    return this.q.listChannels.all().map((r) => ({ config: { ...CHANNEL_DEFAULTS, ...(JSON.parse(r.config) as ChannelConfig) }, createdAt: r.created_at, updatedAt: r.updated_at }));
   }
   putChannel(c: StoredChannel): void {
     this.q.putChannel.run(c.config.name, JSON.stringify(c.config), c.createdAt, c.updatedAt);
@@ -80,7 +112,32 @@ export class SqliteConfigStore implements ConfigStore {
   appendAudit(e: AuditInput): AuditEntry {
     const at = e.at ?? new Date().toISOString();
     const info = this.q.appendAudit.run(at, e.actor, e.role, e.action, e.target, e.params === undefined ? null : JSON.stringify(e.params), e.outcome, e.error ? JSON.stringify(e.error) : null);
+    this.auditRows++;
+    this.applyRetention();
     return { ...e, id: Number(info.lastInsertRowid), at };
+  }
+
+  /**
+   * Keeps the audit log within its bounds without work on every append: past maxRows the oldest
+   * tenth is deleted in one statement (so the table never holds more than maxRows), and rows past
+   * maxAgeDays are looked for at most once a minute. Freed pages are reused by later rows, so the
+   * file stops growing once the table is at its bound.
+   */
+  private applyRetention(now = Date.now()): void {
+    const { maxRows, maxAgeDays } = this.retention;
+    if (this.auditRows > maxRows) {
+      const keep = Math.max(1, Math.floor(maxRows * 0.9));
+      this.auditRows -= this.q.trimOldest.run(this.auditRows - keep).changes;
+    }
+    if (maxAgeDays > 0 && now >= this.nextAgeCheck) {
+      this.nextAgeCheck = now + AGE_CHECK_MS;
+      this.auditRows -= this.q.trimBefore.run(new Date(now - maxAgeDays * 86_400_000).toISOString()).changes;
+    }
+  }
+
+  /** Rows in the audit table (for tests and the retention bound). */
+  auditSize(): number {
+    return this.auditRows;
   }
   listAudit(q: { limit: number; before?: number; action?: string }): AuditEntry[] {
     const where: string[] = [];

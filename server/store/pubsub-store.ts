@@ -7,6 +7,8 @@ export interface StoredTopic {
   maxDepth: number;
   maxAgeSeconds: number;
   overflow: z.infer<typeof OverflowPolicy>;
+  /** Seconds a subscription may stay without an attached client before it is deleted. */
+  subscriptionTtlSeconds: number;
   createdAt: string;
   updatedAt: string;
   /** Last log position assigned (0 = nothing published yet). */
@@ -28,6 +30,8 @@ export interface StoredSubscription {
   /** Last acknowledged (or dropped) log position. */
   acked: number;
   dropped: number;
+  /** When the client last detached; null while it is attached (or was when the server stopped). */
+  detachedAt: string | null;
 }
 
 export interface StoredMessage {
@@ -45,6 +49,7 @@ export type PubSubStoreOp =
   | { kind: 'deleteMessagesUpTo'; topic: string; pos: number }
   | { kind: 'putSubscription'; subscription: StoredSubscription }
   | { kind: 'updateCursor'; key: string; acked: number; dropped: number }
+  | { kind: 'setDetachedAt'; key: string; detachedAt: string | null }
   | { kind: 'deleteSubscription'; key: string }
   | { kind: 'setMeta'; key: string; value: string };
 

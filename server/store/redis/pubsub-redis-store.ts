@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TOPIC_DEFAULTS } from '../../../protocol/admin-pubsub';
 import type { PubSubStore, PubSubStoreOp, StoredMessage, StoredSubscription, StoredTopic } from '../pubsub-store';
 
 /**
@@ -40,6 +41,13 @@ for _, op in ipairs(ops) do
       s.dropped = op.dropped
       redis.call('HSET', p .. 'subs', op.key, cjson.encode(s))
     end
+  elseif k == 'setDetachedAt' then
+    local raw = redis.call('HGET', p .. 'subs', op.key)
+    if raw then
+      local s = cjson.decode(raw)
+      if op.detachedAt == nil or op.detachedAt == cjson.null then s.detachedAt = cjson.null else s.detachedAt = op.detachedAt end
+      redis.call('HSET', p .. 'subs', op.key, cjson.encode(s))
+    end
   elseif k == 'deleteSubscription' then
     local raw = redis.call('HGET', p .. 'subs', op.key)
     if raw then
@@ -73,10 +81,12 @@ export class RedisPubSubStore implements PubSubStore {
     return new RedisPubSubStore(redis, prefix, {
       topics: Object.values(topics)
         .map((j) => JSON.parse(j) as StoredTopic)
-        .map((t) => ({ ...t, lastPublishedAt: t.lastPublishedAt ?? null }))
+        // Topics and subscriptions written before a field existed read with its default.
+        .map((t) => ({ ...t, lastPublishedAt: t.lastPublishedAt ?? null, subscriptionTtlSeconds: t.subscriptionTtlSeconds ?? TOPIC_DEFAULTS.subscriptionTtlSeconds }))
         .sort((a, b) => (a.name < b.name ? -1 : 1)),
       subscriptions: Object.values(subs)
         .map((j) => JSON.parse(j) as StoredSubscription)
+        .map((sub) => ({ ...sub, detachedAt: sub.detachedAt ?? null }))
         .sort((a, b) => (a.subscribedAt < b.subscribedAt ? -1 : a.subscribedAt > b.subscribedAt ? 1 : a.key < b.key ? -1 : 1)),
       meta: new Map(Object.entries(meta)),
     });

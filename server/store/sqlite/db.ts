@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations';
 
@@ -11,14 +11,40 @@ export type Db = Database.Database;
  * acknowledge after a write survives kill -9 and power loss.
  */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Owner only, from the first byte: create the file 0600 ourselves rather than let SQLite create
+    // it under the process umask, and tighten a file an older version left readable.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  if (file !== ':memory:') {
+    // SQLite gives -wal and -shm the main file's mode; a pair left by an older version may be wider.
+    for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
+  }
   return db;
+}
+
+/**
+ * Runs `fn` with secure_delete on, then checkpoints the WAL and truncates it: content that `fn`
+ * overwrote or deleted (e.g. a plaintext secret being sealed) is zeroed in the database file and
+ * gone from the WAL, instead of lingering in free pages.
+ */
+export function scrubbing<T>(db: Db, fn: () => T): T {
+  const before = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`secure_delete = ${before}`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
 }
 
 export function schemaVersion(db: Db): number {

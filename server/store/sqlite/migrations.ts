@@ -86,4 +86,15 @@ export const migrations: Migration[] = [
       db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
     },
   },
+  {
+    name: 'audit retention by age; subscription expiry (topic TTL, when the client detached)',
+    up(db) {
+      db.exec(`
+        CREATE INDEX audit_at ON audit(at);
+        ALTER TABLE pubsub_topics ADD COLUMN subscription_ttl_seconds INTEGER NOT NULL DEFAULT 604800;
+        -- NULL while the client is attached (or was, when the server stopped).
+        ALTER TABLE pubsub_subscriptions ADD COLUMN detached_at TEXT;
+      `);
+    },
+  },
 ];

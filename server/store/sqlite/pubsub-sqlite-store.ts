@@ -6,6 +6,7 @@ interface TopicRow {
   max_depth: number;
   max_age_seconds: number;
   overflow: string;
+  subscription_ttl_seconds: number;
   created_at: string;
   updated_at: string;
   head: number;
@@ -14,7 +15,7 @@ interface TopicRow {
   rejected: number;
   last_published_at: string | null;
 }
-interface SubRow { key: string; client_id: string; topic: string; channel: string; subscribed_at: string; base: number; acked: number; dropped: number }
+interface SubRow { key: string; client_id: string; topic: string; channel: string; subscribed_at: string; base: number; acked: number; dropped: number; detached_at: string | null }
 
 /**
  * PubSubStore on the shared SQLite database (WAL + synchronous=FULL): when apply returns, the
@@ -29,9 +30,10 @@ export class SqlitePubSubStore implements PubSubStore {
       topics: db.prepare<[], TopicRow>('SELECT * FROM pubsub_topics ORDER BY name'),
       subs: db.prepare<[], SubRow>('SELECT * FROM pubsub_subscriptions ORDER BY subscribed_at, key'),
       putTopic: db.prepare(
-        `INSERT INTO pubsub_topics(name, max_depth, max_age_seconds, overflow, created_at, updated_at, head, published, dropped, rejected, last_published_at)
-         VALUES (@name, @maxDepth, @maxAgeSeconds, @overflow, @createdAt, @updatedAt, @head, @published, @dropped, @rejected, @lastPublishedAt)
+        `INSERT INTO pubsub_topics(name, max_depth, max_age_seconds, overflow, subscription_ttl_seconds, created_at, updated_at, head, published, dropped, rejected, last_published_at)
+         VALUES (@name, @maxDepth, @maxAgeSeconds, @overflow, @subscriptionTtlSeconds, @createdAt, @updatedAt, @head, @published, @dropped, @rejected, @lastPublishedAt)
          ON CONFLICT(name) DO UPDATE SET max_depth = excluded.max_depth, max_age_seconds = excluded.max_age_seconds, overflow = excluded.overflow,
+           subscription_ttl_seconds = excluded.subscription_ttl_seconds,
            updated_at = excluded.updated_at, head = excluded.head, published = excluded.published, dropped = excluded.dropped,
            rejected = excluded.rejected, last_published_at = excluded.last_published_at`,
       ),
@@ -41,11 +43,12 @@ export class SqlitePubSubStore implements PubSubStore {
       append: db.prepare('INSERT INTO pubsub_messages(topic, pos, published_at, data) VALUES (?, ?, ?, ?)'),
       trim: db.prepare('DELETE FROM pubsub_messages WHERE topic = ? AND pos <= ?'),
       putSub: db.prepare(
-        `INSERT INTO pubsub_subscriptions(key, client_id, topic, channel, subscribed_at, base, acked, dropped)
-         VALUES (@key, @clientId, @topic, @channel, @subscribedAt, @base, @acked, @dropped)
-         ON CONFLICT(key) DO UPDATE SET channel = excluded.channel, base = excluded.base, acked = excluded.acked, dropped = excluded.dropped`,
+        `INSERT INTO pubsub_subscriptions(key, client_id, topic, channel, subscribed_at, base, acked, dropped, detached_at)
+         VALUES (@key, @clientId, @topic, @channel, @subscribedAt, @base, @acked, @dropped, @detachedAt)
+         ON CONFLICT(key) DO UPDATE SET channel = excluded.channel, base = excluded.base, acked = excluded.acked, dropped = excluded.dropped, detached_at = excluded.detached_at`,
       ),
       cursor: db.prepare('UPDATE pubsub_subscriptions SET acked = ?, dropped = ? WHERE key = ?'),
+      detached: db.prepare('UPDATE pubsub_subscriptions SET detached_at = ? WHERE key = ?'),
       deleteSub: db.prepare('DELETE FROM pubsub_subscriptions WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO pubsub_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM pubsub_meta WHERE key = ?'),
@@ -66,6 +69,7 @@ export class SqlitePubSubStore implements PubSubStore {
         maxDepth: r.max_depth,
         maxAgeSeconds: r.max_age_seconds,
         overflow: r.overflow === 'reject' ? 'reject' : 'drop-oldest',
+        subscriptionTtlSeconds: r.subscription_ttl_seconds,
         createdAt: r.created_at,
         updatedAt: r.updated_at,
         head: r.head,
@@ -85,6 +89,7 @@ export class SqlitePubSubStore implements PubSubStore {
         base: r.base,
         acked: r.acked,
         dropped: r.dropped,
+        detachedAt: r.detached_at,
       }),
     );
     return { topics, subscriptions };
@@ -115,6 +120,9 @@ export class SqlitePubSubStore implements PubSubStore {
         return;
       case 'updateCursor':
         this.q.cursor.run(op.acked, op.dropped, op.key);
+        return;
+      case 'setDetachedAt':
+        this.q.detached.run(op.detachedAt, op.key);
         return;
       case 'deleteSubscription':
         this.q.deleteSub.run(op.key);

@@ -114,7 +114,7 @@ describe('admin API against a real server', () => {
   });
 
   it('never returns security secrets and keeps them out of the audit log', async () => {
-    const r = await h.api('POST', '/security', { body: { name: 'keys', type: 'apikey', key: 'super-secret-api-key' } });
+    const r = await h.api('POST', '/security', { body: { name: 'keys', type: 'apikey', key: 'super-secret-api-key', clientIds: ['*'] } });
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ name: 'keys', type: 'apikey', hasSecret: true });
     const all = JSON.stringify([(await h.api('GET', '/security')).json, (await h.api('GET', '/security/keys')).json, (await h.api('GET', '/audit?limit=100')).json]);

@@ -18,8 +18,9 @@ let client: TestClient;
 let hasher: ReturnType<typeof storeHasher>;
 
 beforeAll(async () => {
-  h = await startHarness({ maxBodyBytes: 16 * 1024 });
-  await h.api('POST', '/security', { body: { name: 'k', type: 'apikey', key: 'secret-api-key-1' } });
+  // Thousands of 401s from one address: the failure limit (tested on its own) would answer the rest 429.
+  h = await startHarness({ maxBodyBytes: 16 * 1024, authLimits: { maxFailures: 1_000_000 } });
+  await h.api('POST', '/security', { body: { name: 'k', type: 'apikey', key: 'secret-api-key-1', clientIds: ['*'] } });
   await h.api('POST', '/topics', { body: { name: 'news' } });
   client = await connectClient(h.server.channelUrl('main'), 'fuzz-client');
   hasher = storeHasher(h.dbFile);

@@ -19,7 +19,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(admin: { eventBatchMs?: number; maxBodyBytes?: number; maxEventBufferBytes?: number; eventsCloseTimeoutMs?: number } = {}, extra: Partial<ServerConfigInput> = {}): Promise<Harness> {
+export async function startHarness(admin: { eventBatchMs?: number; maxBodyBytes?: number; maxEventBufferBytes?: number; eventsCloseTimeoutMs?: number; authLimits?: { maxFailures?: number; blockSeconds?: number; windowSeconds?: number } } = {}, extra: Partial<ServerConfigInput> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-admin-int-'));
   const server = await startServer({
     name: 'admin-int',

@@ -91,7 +91,7 @@ describe('console core against a real server', () => {
     await probe.call('channels.update', { clusterId, name: 'dup', patch: { active: false } });
     await probe.until(() => probe.configChanges.some((c) => c.kind === 'channel' && c.name === 'dup'), 'channel change notice');
     expect(probe.configChanges.find((c) => c.name === 'dup')).toMatchObject({ clusterId, serverId, kind: 'channel' });
-    await probe.call('security.create', { clusterId, security: { name: 'keys', type: 'apikey', key: 'k-0123456789abcdef' } });
+    await probe.call('security.create', { clusterId, security: { name: 'keys', type: 'apikey', key: 'k-0123456789abcdef', clientIds: ['*'] } });
     await probe.until(() => probe.configChanges.some((c) => c.kind === 'security' && c.name === 'keys'), 'security change notice');
   });
 

@@ -75,7 +75,7 @@ describe('channels', () => {
   it('channel changes survive a restart; the config file seeds only the first start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-restart-'));
     try {
-      const config = { channels: [channel('seeded')], security: [{ name: 'k', type: 'apikey' as const, key: 'key-12345678' }] };
+      const config = { channels: [channel('seeded')], security: [{ name: 'k', type: 'apikey' as const, key: 'key-12345678', clientIds: ['*'] }] };
       const first = await startTestServer(config, dir);
       await first.server.channels.create({ name: 'added', address: 'ws://127.0.0.1:0/added', security: 'k', tokenTtl: 77 });
       await first.server.channels.update('seeded', { active: false });

@@ -41,7 +41,7 @@ describe('client library and demo swarm', () => {
     expect(second.connectionId).not.toBe(first.connectionId);
     await c.close();
 
-    await t.server.security.create({ name: 'k', type: 'apikey', key: 'right-key-123' });
+    await t.server.security.create({ name: 'k', type: 'apikey', key: 'right-key-123', clientIds: ['*'] });
     await t.server.channels.update('main', { security: 'k' });
     const bad = new SwitchboardClient({ url, clientId: 'lib-3', credentials: { apiKey: 'wrong-key-123' }, reconnect: { initialDelayMs: 10, maxDelayMs: 10 } });
     await expect(bad.connect()).rejects.toBeInstanceOf(ClientRequestError);
@@ -50,6 +50,28 @@ describe('client library and demo swarm', () => {
     expect((await good.connect()).clientId).toBe('lib-4');
     await good.close();
     void CloseCode;
+  });
+
+  it('stops after 4011 (replaced by another instance of its client ID) instead of taking the ID back', async () => {
+    await t.server.channels.update('main', { duplicateLogin: 'replace' });
+    const opts = { url, clientId: 'twin', reconnect: { initialDelayMs: 10, maxDelayMs: 20 } };
+    const first = new SwitchboardClient(opts);
+    await first.connect();
+    const replaced = new Promise<{ code: number }>((r) => first.once('close', r));
+    const second = new SwitchboardClient(opts);
+    const w = await second.connect();
+    expect((await replaced).code).toBe(CloseCode.Replaced);
+    expect(first.state).toBe('disconnected');
+    // Had it reconnected, it would have opened a connection within its 20 ms backoff cap; nothing
+    // announces "no reconnect", so watch the server's events for five times that long.
+    const opened: string[] = [];
+    const off = t.server.events.subscribe((e) => void (e.type === 'connection.opened' && opened.push(e.connection.connectionId)));
+    await new Promise((r) => setTimeout(r, 100));
+    off();
+    expect(opened).toEqual([]);
+    const live = (await t.server.connections.list({ limit: 10, clientId: 'twin' })).items.filter((c) => c.state === 'logged-in');
+    expect(live.map((c) => c.connectionId)).toEqual([w.connectionId]);
+    await second.close();
   });
 
   it('demo swarm: stable ids and names, invoke echo with timestamp, silent clients time out', async () => {

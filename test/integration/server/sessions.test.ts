@@ -17,7 +17,7 @@ describe('sessions', () => {
 
   it('welcomes a hello with a random connectionId and expiresAt', async () => {
     const a = await connectAndLogin(url, 'client-a', { clientName: 'A' });
-    const b = await connectAndLogin(url, 'client-a');
+    const b = await connectAndLogin(url, 'client-b');
     const wa = await a.next('welcome');
     const wb = await b.next('welcome');
     expect(wa.clientId).toBe('client-a');

@@ -17,6 +17,7 @@ export interface ChannelDraft {
   maxMessageBytes: string;
   allowSubscribe: string;
   allowPublish: string;
+  duplicateLogin: 'reject' | 'replace';
 }
 
 export function draftOf(c: Channel | null): ChannelDraft {
@@ -24,14 +25,14 @@ export function draftOf(c: Channel | null): ChannelDraft {
     return {
       name: '', active: true, address: 'ws://127.0.0.1:8080/ws', service: 'echo', security: '',
       newTokenWaitTime: '5', tokenTtl: '3600', pingInterval: '30', pingsMissedThreshold: '2', maxMessageBytes: String(1024 * 1024),
-      allowSubscribe: '*', allowPublish: '*',
+      allowSubscribe: '*', allowPublish: '*', duplicateLogin: 'reject',
     };
   }
   return {
     name: c.name, active: c.active, address: c.address, service: c.service, security: c.security ?? '',
     newTokenWaitTime: String(c.newTokenWaitTime), tokenTtl: String(c.tokenTtl), pingInterval: String(c.pingInterval),
     pingsMissedThreshold: String(c.pingsMissedThreshold), maxMessageBytes: String(c.maxMessageBytes),
-    allowSubscribe: c.allowSubscribe.join(', '), allowPublish: c.allowPublish.join(', '),
+    allowSubscribe: c.allowSubscribe.join(', '), allowPublish: c.allowPublish.join(', '), duplicateLogin: c.duplicateLogin,
   };
 }
 
@@ -50,6 +51,7 @@ export function channelInputOf(d: ChannelDraft) {
     maxMessageBytes: parseNumber(d.maxMessageBytes),
     allowSubscribe: parseList(d.allowSubscribe),
     allowPublish: parseList(d.allowPublish),
+    duplicateLogin: d.duplicateLogin,
   };
 }
 
@@ -141,6 +143,12 @@ export function ChannelForm({ channel, security, onSubmit, onClose }: { channel:
         </Field>
         <Field label="May publish to" error={errors.allowPublish ?? errors['allowPublish.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-pub">
           <input id="ch-pub" className="input mono" value={d.allowPublish} onChange={(e) => set({ allowPublish: e.target.value })} />
+        </Field>
+        <Field label="Client ID already logged in" error={errors.duplicateLogin} hint="A second login of a connected client ID" htmlFor="ch-duplicate">
+          <select id="ch-duplicate" className="input" value={d.duplicateLogin} onChange={(e) => set({ duplicateLogin: e.target.value as ChannelDraft['duplicateLogin'] })} data-testid="ch-duplicateLogin">
+            <option value="reject">Reject the newcomer (4010)</option>
+            <option value="replace">Replace the old connection (4011)</option>
+          </select>
         </Field>
       </div>
     </Modal>

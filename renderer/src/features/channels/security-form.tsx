@@ -15,6 +15,10 @@ interface Draft {
   publicKey: string;
   issuer: string;
   audience: string;
+  /** Client ID patterns, comma separated. */
+  clientIds: string;
+  /** jwt: the claim that must equal the client ID; '' for none. */
+  clientIdClaim: string;
 }
 
 const blank = (s: Security | null): Draft => ({
@@ -28,24 +32,34 @@ const blank = (s: Security | null): Draft => ({
   publicKey: '',
   issuer: s?.issuer ?? '',
   audience: s?.audience ?? '',
+  // A new basic or apikey definition must say which client IDs it may claim: nothing is prefilled.
+  clientIds: s ? s.clientIds.join(', ') : '',
+  clientIdClaim: s ? (s.clientIdClaim ?? '') : 'sub',
 });
+
+const list = (text: string): string[] => text.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
 /** Create input: only the fields of the chosen type; empty optional strings are left out. */
 export function securityCreateOf(d: Draft): Record<string, unknown> {
   const opt = (k: string, v: string) => (v.trim() === '' ? {} : { [k]: v });
   switch (d.type) {
     case 'basic':
-      return { name: d.name.trim(), type: 'basic', username: d.username, password: d.password };
+      return { name: d.name.trim(), type: 'basic', username: d.username, password: d.password, clientIds: list(d.clientIds) };
     case 'apikey':
-      return { name: d.name.trim(), type: 'apikey', key: d.key };
+      return { name: d.name.trim(), type: 'apikey', key: d.key, clientIds: list(d.clientIds) };
     case 'jwt':
-      return { name: d.name.trim(), type: 'jwt', algorithm: d.algorithm, ...opt('secret', d.secret), ...opt('publicKey', d.publicKey), ...opt('issuer', d.issuer), ...opt('audience', d.audience) };
+      return {
+        name: d.name.trim(), type: 'jwt', algorithm: d.algorithm, ...opt('secret', d.secret), ...opt('publicKey', d.publicKey), ...opt('issuer', d.issuer), ...opt('audience', d.audience),
+        clientIdClaim: d.clientIdClaim.trim() === '' ? null : d.clientIdClaim.trim(),
+        ...(list(d.clientIds).length > 0 ? { clientIds: list(d.clientIds) } : {}),
+      };
   }
 }
 
 /** Patch: secrets only when typed (blank = keep); issuer/audience cleared with null. */
 export function securityPatchOf(before: Security, d: Draft): Record<string, unknown> {
   const p: Record<string, unknown> = {};
+  if (JSON.stringify(list(d.clientIds)) !== JSON.stringify(before.clientIds)) p.clientIds = list(d.clientIds);
   if (d.type === 'basic') {
     if (d.username !== (before.username ?? '')) p.username = d.username;
     if (d.password) p.password = d.password;
@@ -57,6 +71,8 @@ export function securityPatchOf(before: Security, d: Draft): Record<string, unkn
     if (d.publicKey) p.publicKey = d.publicKey;
     if (d.issuer !== (before.issuer ?? '')) p.issuer = d.issuer === '' ? null : d.issuer;
     if (d.audience !== (before.audience ?? '')) p.audience = d.audience === '' ? null : d.audience;
+    const claim = d.clientIdClaim.trim() === '' ? null : d.clientIdClaim.trim();
+    if (claim !== (before.clientIdClaim ?? null)) p.clientIdClaim = claim;
   }
   return p;
 }
@@ -81,7 +97,7 @@ export function SecurityForm({ security, onSubmit, onClose }: { security: Securi
   });
 
   const text = (key: keyof Draft, label: string, opts: { secret?: boolean; hint?: string; area?: boolean } = {}) => (
-    <Field label={label} error={errors[key]} hint={opts.hint} htmlFor={`sec-${key}`}>
+    <Field label={label} error={errors[key] ?? errors[`${key}.0`]} hint={opts.hint} htmlFor={`sec-${key}`}>
       {opts.area ? (
         <textarea id={`sec-${key}`} className={`input mono ${errors[key] ? 'invalid' : ''}`} rows={4} value={String(d[key])} onChange={(e) => set({ [key]: e.target.value })} />
       ) : (
@@ -137,8 +153,12 @@ export function SecurityForm({ security, onSubmit, onClose }: { security: Securi
             {d.algorithm === 'HS256' ? text('secret', 'Secret', { secret: true, hint: keepHint ?? 'At least 16 characters' }) : text('publicKey', 'Public key (PEM)', { area: true, hint: keepHint ?? 'SPKI PEM' })}
             {text('issuer', 'Issuer', { hint: 'Optional: required iss claim' })}
             {text('audience', 'Audience', { hint: 'Optional: required aud claim' })}
+            {text('clientIdClaim', 'Client ID claim', { hint: 'The claim that must equal the client ID (sub by default); empty: none' })}
           </>
         ) : null}
+        {text('clientIds', 'Allowed client IDs', {
+          hint: d.type === 'jwt' ? 'Patterns the client ID must also match, comma separated (* = any; empty = any)' : 'Required: patterns these credentials may log in as, comma separated (till-*, kiosk; * = any)',
+        })}
       </div>
     </Modal>
   );

@@ -80,6 +80,11 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
             </div>
             <div className="muted">
               Subscribed <TimeText iso={s.subscribedAt} /> via {s.channel} · <span className="mono" title="subscription key">{s.subscriptionKey}</span>
+              {s.expiresAt ? (
+                <span data-testid="expires" title="The client is not attached: the subscription is deleted then unless it comes back (topic subscriptionTtlSeconds).">
+                  {' '}· expires <TimeText iso={s.expiresAt} />
+                </span>
+              ) : null}
             </div>
             <dl className="sub-stats">
               <dt>Depth</dt>

@@ -7,7 +7,7 @@ import { adminRootOf, toClusterSave } from '../../../../renderer/src/features/cl
 
 const channel: Channel = {
   name: 'ops', active: true, address: 'ws://127.0.0.1:0/ops', service: 'echo', security: null, newTokenWaitTime: 5, tokenTtl: 3600,
-  pingInterval: 30, pingsMissedThreshold: 2, maxMessageBytes: 1048576, allowSubscribe: ['*'], allowPublish: ['*'],
+  pingInterval: 30, pingsMissedThreshold: 2, maxMessageBytes: 1048576, allowSubscribe: ['*'], allowPublish: ['*'], duplicateLogin: 'reject',
   createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z', listening: true, boundPort: 40000, connections: 0,
 };
 
@@ -30,7 +30,7 @@ describe('channel form', () => {
 });
 
 describe('security form', () => {
-  const base = { name: 'sec', type: 'jwt' as const, username: '', password: '', key: '', algorithm: 'HS256' as const, secret: '', publicKey: '', issuer: '', audience: '' };
+  const base = { name: 'sec', type: 'jwt' as const, username: '', password: '', key: '', algorithm: 'HS256' as const, secret: '', publicKey: '', issuer: '', audience: '', clientIds: '', clientIdClaim: 'sub' };
   it('builds a create input of the chosen type; HS256 without secret is refused on the secret field', () => {
     const r = SecurityCreateSchema.safeParse(securityCreateOf(base));
     expect(r.success).toBe(false);
@@ -38,9 +38,19 @@ describe('security form', () => {
     expect(SecurityCreateSchema.safeParse(securityCreateOf({ ...base, secret: 'x'.repeat(16) })).success).toBe(true);
   });
   it('patches keep secrets unless typed and clear optional claims with null', () => {
-    const before: Security = { name: 'sec', type: 'jwt', algorithm: 'HS256', issuer: 'me', hasSecret: true, usedBy: [], createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z' };
-    expect(securityPatchOf(before, { ...base, issuer: '' })).toEqual({ issuer: null });
-    expect(securityPatchOf(before, { ...base, issuer: 'me', secret: 'y'.repeat(16) })).toEqual({ secret: 'y'.repeat(16) });
+    const before: Security = { name: 'sec', type: 'jwt', algorithm: 'HS256', issuer: 'me', clientIds: ['*'], clientIdClaim: 'sub', hasSecret: true, usedBy: [], createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z' };
+    const same = { ...base, clientIds: '*' };
+    expect(securityPatchOf(before, { ...same, issuer: '' })).toEqual({ issuer: null });
+    expect(securityPatchOf(before, { ...same, issuer: 'me', secret: 'y'.repeat(16) })).toEqual({ secret: 'y'.repeat(16) });
+    expect(securityPatchOf(before, { ...same, issuer: 'me', clientIdClaim: '', clientIds: 'app-*, web' })).toEqual({ clientIdClaim: null, clientIds: ['app-*', 'web'] });
+  });
+  it('a basic or apikey definition needs its allowed client IDs; a JWT defaults to any, bound to sub', () => {
+    const basic = { ...base, type: 'basic' as const, username: 'u', password: 'p' };
+    const r = SecurityCreateSchema.safeParse(securityCreateOf(basic));
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['clientIds']);
+    expect(SecurityCreateSchema.parse(securityCreateOf({ ...basic, clientIds: 'till-*, kiosk' }))).toMatchObject({ clientIds: ['till-*', 'kiosk'] });
+    expect(SecurityCreateSchema.parse(securityCreateOf({ ...base, secret: 'x'.repeat(16) }))).toMatchObject({ clientIdClaim: 'sub', clientIds: ['*'] });
   });
 });
 

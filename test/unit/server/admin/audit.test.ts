@@ -8,7 +8,9 @@ import { TokenAuthenticator, requireRole } from '../../../../server/admin/auth';
 describe('audit params (redaction by schema)', () => {
   it('redacts the fields a schema marks secret, in the union variant the value belongs to', () => {
     const body = adminApi['security.create'].body;
-    expect(redactBySchema(body, { name: 'b', type: 'basic', username: 'u', password: 'hunter2' })).toEqual({ name: 'b', type: 'basic', username: 'u', password: REDACTED });
+    expect(redactBySchema(body, { name: 'b', type: 'basic', username: 'u', password: 'hunter2', clientIds: ['*'] })).toEqual({ name: 'b', type: 'basic', username: 'u', password: REDACTED, clientIds: ['*'] });
+    expect(redactBySchema(body, { name: 'k', type: 'apikey', key: 'k-123456789', clientIds: ['t-*'] })).toEqual({ name: 'k', type: 'apikey', key: REDACTED, clientIds: ['t-*'] });
+    // A body that fails its schema (clientIds missing) is redacted by the variant its type names.
     expect(redactBySchema(body, { name: 'k', type: 'apikey', key: 'k-123456789' })).toEqual({ name: 'k', type: 'apikey', key: REDACTED });
     expect(redactBySchema(body, { name: 'j', type: 'jwt', algorithm: 'HS256', secret: 's'.repeat(20) })).toMatchObject({ secret: REDACTED });
     expect(redactBySchema(adminApi['security.update'].body, { password: 'p', username: 'u' })).toEqual({ password: REDACTED, username: 'u' });

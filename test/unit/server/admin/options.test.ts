@@ -11,6 +11,7 @@ describe('AdminConfigSchema', () => {
   it('fills documented defaults', () => {
     expect(AdminConfigSchema.parse({})).toEqual({
       enabled: true, host: '127.0.0.1', port: 0, tokens: [], eventBatchMs: 100, maxBodyBytes: 1048576, maxEventBufferBytes: 4194304, eventsCloseTimeoutMs: 10000,
+      authLimits: { enabled: true, maxFailures: 20, windowSeconds: 60, blockSeconds: 60, logIntervalSeconds: 60 },
       limits: { headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000, maxConnections: 1024, maxConnectionsPerIp: 128 },
     });
   });

@@ -14,6 +14,31 @@ const key = (e: Fake) => [e.clientId ?? '', e.connectionId] as const;
 const naiveSort = (xs: Fake[]) => [...xs].sort((a, b) => { const [a0, a1] = key(a); const [b0, b1] = key(b); return a0 < b0 ? -1 : a0 > b0 ? 1 : a1 < b1 ? -1 : a1 > b1 ? 1 : 0; });
 
 describe('Registry', () => {
+  it('finds the newest connection logged in as a client ID in one lookup, and forgets it when it goes', () => {
+    const reg = new Registry<Fake>();
+    const login = (id: string, client: string): Fake => {
+      const f = new Fake(id, null, 'c1', '');
+      reg.add(f);
+      f.clientId = client;
+      reg.rekey(f, null);
+      return f;
+    };
+    expect(reg.holder('x')).toBeUndefined();
+    const old = login('a', 'x');
+    expect(reg.holder('x')).toBe(old);
+    const newer = login('b', 'x');
+    expect(reg.holder('x')).toBe(newer);
+    // The replaced one closes after its successor logged in: the successor stays the holder.
+    reg.remove(old);
+    expect(reg.holder('x')).toBe(newer);
+    reg.remove(newer);
+    expect(reg.holder('x')).toBeUndefined();
+    const waiting = new Fake('c', null, 'c1', '');
+    reg.add(waiting);
+    reg.remove(waiting);
+    expect(reg.size).toBe(0);
+  });
+
   it('matches a naive filter+sort+paginate model, across adds, removes and rekeys', () => {
     const entry = fc.record({
       id: fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom('a', 'b', 'c', 'd') }),

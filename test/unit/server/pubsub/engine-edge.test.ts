@@ -132,8 +132,8 @@ describe('acks across reconnects', () => {
   });
 });
 
-describe('several connections of one clientId', () => {
-  it('delivers to the newest and hands over to the remaining one when it closes', async () => {
+describe('one attached session per clientId', () => {
+  it('a newer session of the clientId (a replace) takes over delivery; the replaced one detaching late changes nothing', async () => {
     h = makeHarness({ topics: [{ name: 't' }] });
     const older = new RecordingSession('c1', 'x');
     const newer = new RecordingSession('c2', 'x');
@@ -144,12 +144,85 @@ describe('several connections of one clientId', () => {
     await settle();
     expect(newer.messages().map((m) => m.data)).toEqual([1]);
     expect(older.messages()).toEqual([]);
-    h.engine.detach('c2');
-    await settle();
-    expect(older.messages().map((m) => m.data)).toEqual([1]);
+    h.engine.detach('c1');
     await h.engine.publish('t', 2, { kind: 'admin', id: 'test' });
     await settle();
-    expect(older.messages().map((m) => m.data)).toEqual([1, 2]);
+    expect(newer.messages().map((m) => m.data)).toEqual([1, 2]);
+    expect(older.messages()).toEqual([]);
+    // The client is still attached (through c2): its subscription does not start expiring.
+    expect(h.engine.listTopicSubscriptions('t')[0]?.expiresAt).toBeNull();
+  });
+});
+
+describe('subscription expiry (subscriptionTtlSeconds)', () => {
+  const ttl = 60;
+  it('deletes a subscription whose client stayed away longer than the TTL, with reason expired, and frees its messages', async () => {
+    h = makeHarness({ topics: [{ name: 't', subscriptionTtlSeconds: ttl }, { name: 'u', subscriptionTtlSeconds: 10 * ttl }] });
+    const a = new RecordingSession('c1', 'gone');
+    h.engine.attach(a);
+    await h.engine.handleFrame(a, { type: 'subscribe', id: 1, topic: 't' });
+    await h.engine.handleFrame(a, { type: 'subscribe', id: 2, topic: 'u' });
+    expect(h.engine.listTopicSubscriptions('t')[0]?.expiresAt).toBeNull();
+    const t0 = Date.now();
+    h.engine.detach('c1');
+    await h.engine.publish('t', 1, { kind: 'admin', id: 'test' });
+    const sub = h.engine.listTopicSubscriptions('t')[0]!;
+    const expiresAt = Date.parse(sub.expiresAt!);
+    expect(expiresAt).toBeGreaterThanOrEqual(t0 + ttl * 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + ttl * 1000);
+
+    await h.engine.sweep(expiresAt - 1);
+    expect(h.engine.listTopicSubscriptions('t')).toHaveLength(1);
+    await h.engine.sweep(expiresAt);
+    expect(h.engine.listTopicSubscriptions('t')).toEqual([]);
+    expect(h.engine.listTopicSubscriptions('u')).toHaveLength(1);
+    expect(h.events.filter((e) => e.type === 'subscription.deleted')).toEqual([expect.objectContaining({ subscriptionKey: sub.subscriptionKey, clientId: 'gone', topic: 't', reason: 'expired' })]);
+    expect(h.engine.getTopic('t')).toMatchObject({ subscribers: 0, depth: 0 });
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM pubsub_messages WHERE topic = ?').get('t')).toEqual({ n: 0 });
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM pubsub_subscriptions WHERE topic = ?').get('t')).toEqual({ n: 0 });
+  });
+
+  it('never expires an attached client, and counts again from its next detach', async () => {
+    h = makeHarness({ topics: [{ name: 't', subscriptionTtlSeconds: ttl }] });
+    const a = new RecordingSession('c1', 'back');
+    h.engine.attach(a);
+    await h.engine.handleFrame(a, { type: 'subscribe', id: 1, topic: 't' });
+    await h.engine.sweep(Date.now() + 100 * ttl * 1000);
+    expect(h.engine.listTopicSubscriptions('t')).toHaveLength(1);
+    h.engine.detach('c1');
+    const b = new RecordingSession('c2', 'back');
+    h.engine.attach(b);
+    await h.engine.sweep(Date.now() + 100 * ttl * 1000);
+    expect(h.engine.listTopicSubscriptions('t')[0]).toMatchObject({ clientId: 'back', expiresAt: null });
+  });
+
+  it('keeps when the client detached across a restart; a client attached at the stop counts from the restart', async () => {
+    h = makeHarness({ topics: [{ name: 't', subscriptionTtlSeconds: ttl }, { name: 'u', subscriptionTtlSeconds: ttl }] });
+    const away = new RecordingSession('c1', 'away');
+    const here = new RecordingSession('c2', 'here');
+    h.engine.attach(away);
+    h.engine.attach(here);
+    await h.engine.handleFrame(away, { type: 'subscribe', id: 1, topic: 't' });
+    await h.engine.handleFrame(here, { type: 'subscribe', id: 1, topic: 'u' });
+    h.engine.detach('c1');
+    await settle();
+    const awayExpires = h.engine.listTopicSubscriptions('t')[0]!.expiresAt;
+    const beforeRestart = Date.now();
+    h = await h.restart();
+    expect(h.engine.listTopicSubscriptions('t')[0]!.expiresAt).toBe(awayExpires);
+    const hereExpires = Date.parse(h.engine.listTopicSubscriptions('u')[0]!.expiresAt!);
+    expect(hereExpires).toBeGreaterThanOrEqual(beforeRestart + ttl * 1000);
+  });
+
+  it('a topic patch of subscriptionTtlSeconds moves expiresAt at once', async () => {
+    h = makeHarness({ topics: [{ name: 't', subscriptionTtlSeconds: ttl }] });
+    const a = new RecordingSession('c1', 'p');
+    h.engine.attach(a);
+    await h.engine.handleFrame(a, { type: 'subscribe', id: 1, topic: 't' });
+    h.engine.detach('c1');
+    const before = Date.parse(h.engine.listTopicSubscriptions('t')[0]!.expiresAt!);
+    await h.engine.updateTopic('t', { subscriptionTtlSeconds: 2 * ttl });
+    expect(Date.parse(h.engine.listTopicSubscriptions('t')[0]!.expiresAt!)).toBe(before + ttl * 1000);
   });
 });
 

@@ -28,6 +28,7 @@ function contract(name: string, open: () => Env | Promise<Env>): void {
       maxDepth: 10,
       maxAgeSeconds: 60,
       overflow: 'drop-oldest',
+      subscriptionTtlSeconds: 3600,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
       head: 0,
@@ -42,7 +43,7 @@ function contract(name: string, open: () => Env | Promise<Env>): void {
       env = await open();
       await env.store.apply([
         { kind: 'putTopic', topic: topic({ head: 2, published: 2 }) },
-        { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0 } },
+        { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0, detachedAt: null } },
         { kind: 'appendMessage', topic: 't', message: { pos: 1, publishedAt: '2026-01-01T00:00:02.000Z', data: '{"a":1}' } },
         { kind: 'appendMessage', topic: 't', message: { pos: 2, publishedAt: '2026-01-01T00:00:03.000Z', data: '2' } },
         { kind: 'updateCursor', key: 'k1', acked: 1, dropped: 0 },
@@ -58,6 +59,20 @@ function contract(name: string, open: () => Env | Promise<Env>): void {
       expect(await again.lastPosBefore('t', '2026-01-01T00:00:02.500Z')).toBe(1);
       expect(await again.lastPosBefore('t', '2000-01-01T00:00:00.000Z')).toBeNull();
       expect(again.getMeta('x')).toBe('y');
+    });
+
+    it('records when a subscription lost its client, and clears it again', async () => {
+      env = await open();
+      await env.store.apply([
+        { kind: 'putTopic', topic: topic({ subscriptionTtlSeconds: 120 }) },
+        { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0, detachedAt: null } },
+        { kind: 'setDetachedAt', key: 'k1', detachedAt: '2026-01-01T00:05:00.000Z' },
+      ]);
+      const once = (await env.reopen()).load();
+      expect(once.topics[0]?.subscriptionTtlSeconds).toBe(120);
+      expect(once.subscriptions[0]?.detachedAt).toBe('2026-01-01T00:05:00.000Z');
+      await env.store.apply([{ kind: 'setDetachedAt', key: 'k1', detachedAt: null }, { kind: 'setDetachedAt', key: 'missing', detachedAt: null }]);
+      expect((await env.reopen()).load().subscriptions).toEqual([expect.objectContaining({ key: 'k1', detachedAt: null })]);
     });
 
     it('applies a batch atomically: a failing op leaves nothing of the batch behind', async () => {
@@ -79,7 +94,7 @@ function contract(name: string, open: () => Env | Promise<Env>): void {
       env = await open();
       await env.store.apply([
         { kind: 'putTopic', topic: topic() },
-        { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0 } },
+        { kind: 'putSubscription', subscription: { key: 'k1', clientId: 'c', topic: 't', channel: 'main', subscribedAt: '2026-01-01T00:00:01.000Z', base: 0, acked: 0, dropped: 0, detachedAt: null } },
         ...[1, 2, 3].map((pos) => ({ kind: 'appendMessage' as const, topic: 't', message: { pos, publishedAt: '2026-01-01T00:00:02.000Z', data: String(pos) } })),
         { kind: 'deleteMessagesUpTo', topic: 't', pos: 2 },
       ]);
