@@ -9,7 +9,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { ConnectionsDeltaSchema, type ConnectionRow, type ConnectionsDelta } from '../../protocol/console/clusters';
 import { ConnectionsTable } from '../src/features/connections/connections-table';
 import { store } from '../src/store';
-import { loadRows } from '../src/store/connection-table';
+import { loadRows } from '../src/features/connections/connection-table';
 import '../src/styles.css';
 
 const BASE = Date.parse('2026-11-22T10:00:00.000Z');

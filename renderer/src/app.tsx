@@ -7,7 +7,7 @@ import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
 import { useNow } from './lib/use-now';
-import type { MainTab } from './store/ui-slice';
+import type { MainTab } from './features/app/ui-slice';
 
 // The probe is loaded on first use so the connections view starts lean.
 const ProbeScreen = lazy(() => import('./features/probe/probe-screen'));

@@ -1,19 +1,22 @@
 import { api, getTransport } from './api';
+import { wireChannels } from './features/channels/wire';
+import { wireClusters } from './features/clusters/wire';
+import { wireConnections } from './features/connections/wire';
+import { wireSettings } from './features/settings/wire';
 import { store } from './store';
-import { CHART_SAMPLE_MS } from './store/connections-slice';
 
 /**
- * Wires core events into the store and loads the initial state. Returns the disposer
- * (every subscription and timer it made). Called once by main.tsx.
+ * Composes each feature's event wiring, follows the link to the core, and loads the initial
+ * state. Returns the disposer (every subscription and timer it made). Called once by main.tsx.
  */
 export function bootstrap(): () => void {
   const s = store.getState;
   const transport = getTransport();
   const disposers = [
-    api.on('cluster.status', (st) => s().applyClusterState(st)),
-    api.on('connections.delta', (d) => s().receiveDelta(d)),
-    api.on('clusters.changed', (e) => s().applyProfiles(e.items)),
-    api.on('settings.changed', (st) => s().applySettings(st)),
+    wireClusters(api, s),
+    wireConnections(api, s),
+    wireSettings(api, s),
+    wireChannels(api, s),
     transport.onLink((link) => {
       const was = s().app.link.state;
       s().setLink(link);
@@ -22,14 +25,9 @@ export function bootstrap(): () => void {
     }),
   ];
   s().setLink(transport.link);
-  const sampler = setInterval(() => s().sampleChannels(), CHART_SAMPLE_MS);
 
   async function loadAll() {
-    try {
-      s().applySettings(await api.call('settings.get', {}));
-    } catch (err) {
-      s().notify('error', `Could not load settings: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    await s().loadSettings();
     void s().loadAppInfo();
     try {
       const had = s().clusters.selectedId;
@@ -44,7 +42,6 @@ export function bootstrap(): () => void {
   void loadAll();
 
   return () => {
-    clearInterval(sampler);
     for (const d of disposers) d();
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FILTER_FIELDS, SORT_KEYS } from '../store/connection-table';
+import { FILTER_FIELDS, SORT_KEYS } from '../features/connections/connection-table';
 
 /**
  * Table layout preferences (visible columns, widths, sort, filter field), kept per browser profile

@@ -1,15 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createAppSlice, type AppSlice } from './app-slice';
-import { createClustersSlice, type ClustersSlice } from './clusters-slice';
-import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice';
-import { createInvokeSlice, type InvokeSlice } from './invoke-slice';
+import { createAppSlice, type AppSlice } from '../features/app/app-slice';
+import { createClustersSlice, type ClustersSlice } from '../features/clusters/clusters-slice';
+import { createConfigSlice, type ConfigSlice } from '../features/channels/config-slice';
+import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
+import { createInvokeSlice, type InvokeSlice } from '../features/connections/invoke-slice';
+import { createSubscriptionsSlice, type SubscriptionsSlice } from '../features/connections/subscriptions-slice';
 import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe-slice';
-import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
 import type { StoreDeps } from './types';
-import { createUiSlice, type UiSlice } from './ui-slice';
+import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -20,5 +22,7 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createUiSlice(set, get, deps),
     ...createInvokeSlice(set, get, deps),
     ...createProbeSlice(set, get, deps),
+    ...createConfigSlice(set, get, deps),
+    ...createSubscriptionsSlice(set, get, deps),
   }));
 }

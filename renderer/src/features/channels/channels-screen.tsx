@@ -1,18 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { Channel, ChannelCreate, SecurityCreate, Security } from '../../../../protocol/admin-config';
-import { api, errorInfoOf } from '../../api';
 import { ActionButton, Modal, TimeText } from '../../components/ui';
-import { actionBlockedReason } from '../../store/clusters-slice';
+import { actionBlockedReason } from '../clusters/clusters-slice';
 import { useStore } from '../../store';
-import type { TableState } from '../../store/connection-table';
+import type { TableState } from '../connections/connection-table';
 import { ChannelForm } from './channel-form';
 import { SecurityForm } from './security-form';
-
-/**
- * The lists refetch when the core forwards a `config.changed` notice for the shown server (from
- * the admin events stream); notices arriving together are coalesced into one refetch.
- */
-const REFETCH_DEBOUNCE_MS = 100;
+import type { SavePayload } from './use-save-form';
 
 /** Open connections per channel of one server of the merged table (closed rows still lingering excluded). */
 export function openPerChannel(table: TableState, serverId: string): Record<string, number> {
@@ -29,13 +23,18 @@ type Confirm = { title: string; text: string; run: () => Promise<void> } | null;
 export function ChannelsScreen() {
   const clusterId = useStore((s) => s.clusters.selectedId);
   const state = useStore((s) => (clusterId ? s.clusters.states[clusterId] : undefined));
-  const notify = useStore((s) => s.notify);
+  const config = useStore((s) => s.config);
+  const showConfigOf = useStore((s) => s.showConfigOf);
+  const reloadConfig = useStore((s) => s.reloadConfig);
+  const saveChannel = useStore((s) => s.saveChannel);
+  const saveSecurity = useStore((s) => s.saveSecurity);
+  const setChannelActive = useStore((s) => s.setChannelActive);
+  const deleteChannel = useStore((s) => s.deleteChannel);
+  const deleteSecurity = useStore((s) => s.deleteSecurity);
   const connected = (state?.servers ?? []).filter((s) => s.status === 'connected');
+  // Which server's configuration to show is a view choice; the data itself lives in the store.
   const [serverId, setServerId] = useState<string | undefined>(undefined);
   const target = serverId && connected.some((s) => s.serverId === serverId) ? serverId : connected[0]?.serverId;
-  const [channels, setChannels] = useState<Channel[] | null>(null);
-  const [security, setSecurity] = useState<Security[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [editChannel, setEditChannel] = useState<Channel | 'new' | null>(null);
   const [editSecurity, setEditSecurity] = useState<Security | 'new' | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
@@ -44,53 +43,18 @@ export function ChannelsScreen() {
   // current by connections.delta); until that table is the selected cluster's, the fetched count.
   const table = useStore((s) => (s.conns.clusterId === clusterId ? s.conns.table : null));
   const livePerChannel = table && target ? openPerChannel(table, target) : null;
-  const [tick, setTick] = useState(0);
-  const load = () => setTick((t) => t + 1);
 
   useEffect(() => {
-    if (!clusterId || !target) return;
-    let stopped = false;
-    const fetchAll = async () => {
-      try {
-        const [ch, sec] = await Promise.all([api.call('channels.list', { clusterId, serverId: target }), api.call('security.list', { clusterId, serverId: target })]);
-        if (stopped) return;
-        setChannels(ch.items);
-        setSecurity(sec.items);
-        setError(null);
-      } catch (err) {
-        if (!stopped) setError(errorInfoOf(err).message);
-      }
-    };
-    void fetchAll();
-    let t: ReturnType<typeof setTimeout> | null = null;
-    const off = api.on('config.changed', (c) => {
-      if (c.clusterId !== clusterId || c.serverId !== target || c.kind === 'topic' || t) return;
-      t = setTimeout(() => {
-        t = null;
-        void fetchAll();
-      }, REFETCH_DEBOUNCE_MS);
-    });
-    return () => {
-      stopped = true;
-      off();
-      if (t) clearTimeout(t);
-    };
-  }, [clusterId, target, tick]);
+    if (clusterId && target) showConfigOf(clusterId, target);
+  }, [clusterId, target, showConfigOf]);
 
   if (!clusterId) return <div className="empty">Select a cluster to configure its channels.</div>;
   if (!target) return <div className="empty">No server of this cluster is connected.</div>;
   const blocked = actionBlockedReason(state, target);
-  const base = { clusterId, serverId: target };
-
-  const run = async (what: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      notify('info', what);
-    } catch (err) {
-      notify('error', `${what} failed: ${errorInfoOf(err).message}`);
-    }
-    load();
-  };
+  const shown = config.clusterId === clusterId && config.serverId === target;
+  const channels = shown ? config.channels : null;
+  const security = shown ? config.security : [];
+  const error = shown ? config.error : null;
 
   return (
     <>
@@ -105,7 +69,7 @@ export function ChannelsScreen() {
         </select>
         <span className="muted">Channels and security definitions are per server; in a cluster, change each server.</span>
         <span className="spacer" style={{ flex: 1 }} />
-        <button className="btn" onClick={load}>
+        <button className="btn" onClick={() => void reloadConfig()}>
           Refresh
         </button>
       </div>
@@ -157,7 +121,7 @@ export function ChannelsScreen() {
                         <ActionButton
                           className="small"
                           blocked={blocked}
-                          onClick={() => void run(`${c.active ? 'Deactivated' : 'Activated'} ${c.name}`, () => api.call('channels.update', { ...base, name: c.name, patch: { active: !c.active } }))}
+                          onClick={() => void setChannelActive(c.name, !c.active)}
                           testId="toggle-channel"
                         >
                           {c.active ? 'Deactivate' : 'Activate'}
@@ -169,7 +133,7 @@ export function ChannelsScreen() {
                             setConfirm({
                               title: `Delete channel ${c.name}?`,
                               text: `Its ${c.connections} connection(s) are closed with 1001 and the address stops listening.`,
-                              run: () => run(`Deleted ${c.name}`, () => api.call('channels.delete', { ...base, name: c.name })),
+                              run: () => deleteChannel(c.name),
                             })
                           }
                         >
@@ -221,7 +185,7 @@ export function ChannelsScreen() {
                           className="small danger"
                           blocked={blocked ?? (s.usedBy.length > 0 ? `In use by ${s.usedBy.join(', ')}` : null)}
                           onClick={() =>
-                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'This cannot be undone.', run: () => run(`Deleted ${s.name}`, () => api.call('security.delete', { ...base, name: s.name })) })
+                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'This cannot be undone.', run: () => deleteSecurity(s.name) })
                           }
                         >
                           Delete
@@ -240,24 +204,14 @@ export function ChannelsScreen() {
           channel={editChannel === 'new' ? null : editChannel}
           security={security}
           onClose={() => setEditChannel(null)}
-          onSubmit={async (p) => {
-            if ('create' in p) await api.call('channels.create', { ...base, channel: p.create as ChannelCreate });
-            else await api.call('channels.update', { ...base, name: p.name, patch: p.patch });
-            notify('info', 'create' in p ? `Created channel ${p.create.name}` : `Saved channel ${p.name}`);
-            load();
-          }}
+          onSubmit={(p) => saveChannel(p as SavePayload<ChannelCreate>)}
         />
       ) : null}
       {editSecurity !== null ? (
         <SecurityForm
           security={editSecurity === 'new' ? null : editSecurity}
           onClose={() => setEditSecurity(null)}
-          onSubmit={async (p) => {
-            if ('create' in p) await api.call('security.create', { ...base, security: p.create as SecurityCreate });
-            else await api.call('security.update', { ...base, name: p.name, patch: p.patch });
-            notify('info', 'Saved security definition');
-            load();
-          }}
+          onSubmit={(p) => saveSecurity(p as SavePayload<SecurityCreate>)}
         />
       ) : null}
       {confirm ? (

@@ -30,9 +30,10 @@ export function useSaveForm<C>(opts: SaveFormOptions<C>) {
     let payload: SavePayload<C>;
     if (opts.existingName !== null) {
       const patch = opts.buildPatch();
+      // Nothing changed: nothing to send (a patch must name at least one field).
+      if (Object.keys(patch).length === 0) return opts.onClose();
       const parsed = opts.patchSchema.safeParse(patch);
       if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-      if (Object.keys(patch).length === 0) return opts.onClose();
       payload = { name: opts.existingName, patch };
     } else {
       const input = opts.buildCreate();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ClusterProfile, ServerStatus } from '../../../../protocol/console/clusters';
-import { clusterHealth } from '../../store/clusters-slice';
+import { clusterHealth } from './clusters-slice';
 import { useStore } from '../../store';
 import { ClusterForm } from './cluster-form';
 import { Modal } from '../../components/ui';

@@ -3,7 +3,7 @@ import { TimeText } from '../../components/ui';
 import { dueIn } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { useStore } from '../../store';
-import { clusterProblems } from '../../store/clusters-slice';
+import { clusterProblems } from './clusters-slice';
 
 const STATE_TEXT: Record<ServerStatus['status'], string> = {
   connected: 'connected',

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../store';
-import type { ChannelSample } from '../../store/connections-slice';
+import type { ChannelSample } from './connections-slice';
 
 const PALETTE = ['#2f7de1', '#e8853a', '#33a36b', '#c2467a', '#8a63d2', '#c9a227', '#3aa6b8', '#8c8c8c'];
 export const CHART_W = 180;

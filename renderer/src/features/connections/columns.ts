@@ -1,5 +1,5 @@
 import type { ConnectionRow } from '../../../../protocol/console/clusters';
-import type { SortKey } from '../../store/connection-table';
+import type { SortKey } from './connection-table';
 
 /** How a cell is drawn; 'time' cells format in the chosen zone and toggle it on click. */
 /** 'clock' is a time shown as time-of-day only (the date is in the hover title). */

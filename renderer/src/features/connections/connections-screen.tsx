@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { FILTER_FIELDS, viewRows, type FilterField } from '../../store/connection-table';
+import { FILTER_FIELDS, viewRows, type FilterField } from './connection-table';
 import { useStore, store } from '../../store';
 import { ChannelChart } from './channel-chart';
 import { ALL_COLUMN_IDS, COLUMNS, visibleColumns } from './columns';
@@ -8,7 +8,7 @@ import { DetailsDrawer } from './details-drawer';
 import { DisconnectDialog } from './disconnect-dialog';
 import { download, toCsv, toJson } from './export';
 import { ServerProblems } from '../clusters/server-problems';
-import { clusterProblems } from '../../store/clusters-slice';
+import { clusterProblems } from '../clusters/clusters-slice';
 
 const FIELD_LABELS: Record<FilterField, string> = {
   any: 'Any field',

@@ -1,7 +1,7 @@
 import { memo, useCallback, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { closeCodeNames } from '../../../../protocol/close-codes';
-import type { Row } from '../../store/connection-table';
+import type { Row } from './connection-table';
 import { formatClock, formatTime, timeTitle, type TimeMode } from '../../lib/time';
 import { useStore } from '../../store';
 import { groupRuns, visibleColumns, type ColumnDef } from './columns';

@@ -2,10 +2,10 @@ import type { ConnectionRow } from '../../../../protocol/console/clusters';
 import { closeCodeNames } from '../../../../protocol/close-codes';
 import { TimeText } from '../../components/ui';
 import { ActionButton } from '../../components/ui';
-import { actionBlockedReason } from '../../store/clusters-slice';
-import type { DrawerTab } from '../../store/ui-slice';
+import { actionBlockedReason } from '../clusters/clusters-slice';
+import type { DrawerTab } from '../app/ui-slice';
 import { useStore } from '../../store';
-import { newerConnectionOf, type Row } from '../../store/connection-table';
+import { newerConnectionOf, type Row } from './connection-table';
 import { InvokePanel } from './invoke-panel';
 import { SubscriptionsPanel } from './subscriptions-panel';
 

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { clusterCalls } from '../../../../protocol/console/clusters';
 import { CloseCode } from '../../../../protocol/close-codes';
 import { errorInfoOf } from '../../api';
-import { api } from '../../api';
 import { Field, Modal } from '../../components/ui';
 import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
 import { useStore } from '../../store';
@@ -14,6 +13,7 @@ export function DisconnectDialog() {
   const clusterId = useStore((s) => s.conns.clusterId);
   const close = useStore((s) => s.askDisconnect);
   const notify = useStore((s) => s.notify);
+  const disconnect = useStore((s) => s.disconnectConnection);
   const [code, setCode] = useState(String(CloseCode.ClosedByAdmin));
   const [reason, setReason] = useState('closed by administrator');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -30,7 +30,7 @@ export function DisconnectDialog() {
     }
     setBusy(true);
     try {
-      const r = await api.call('connections.disconnect', input);
+      const r = await disconnect(input);
       notify('info', `Closed ${c.clientId ?? c.connectionId} with ${r.code}${r.terminated ? ' (terminated: no close handshake)' : ''}`);
       setErrors({});
       close(null);

@@ -1,4 +1,4 @@
-import type { Row } from '../../store/connection-table';
+import type { Row } from './connection-table';
 import type { ColumnDef } from './columns';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */

@@ -1,9 +1,10 @@
+import { ErrorCode } from '../../../../protocol/errors';
 import { useEffect, useRef, useState } from 'react';
 import { INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS } from '../../../../protocol/admin-connections';
 import type { ConnectionRow } from '../../../../protocol/console/clusters';
 import { ActionButton, TimeText } from '../../components/ui';
 import { useStore } from '../../store';
-import { DEFAULT_DRAFT, describeInvokeError, type InvokeEntry } from '../../store/invoke-slice';
+import { DEFAULT_DRAFT, describeInvokeError, type InvokeEntry } from './invoke-slice';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 
 const EMPTY: InvokeEntry[] = [];
@@ -66,11 +67,11 @@ function Outcome({ e, onCancel }: { e: InvokeEntry; onCancel: () => void }) {
       </div>
     );
   }
-  const err = e.error ?? { code: 'SB_ERR_INTERNAL', message: 'unknown error' };
+  const err = e.error ?? { code: ErrorCode.Internal, message: 'unknown error' };
   return (
     <div>
       <div className="row-line muted" style={{ marginBottom: 4 }}>
-        <span className="badge bad">{err.code === 'SB_ERR_INVOKE_TIMEOUT' ? 'timeout' : e.result ? 'client error' : 'failed'}</span>
+        <span className="badge bad">{err.code === ErrorCode.InvokeTimeout ? 'timeout' : e.result ? 'client error' : 'failed'}</span>
         {e.result ? <span>{e.result.latencyMs.toFixed(1)} ms</span> : null}
       </div>
       <pre className="response error" data-testid="invoke-error" data-code={err.code}>

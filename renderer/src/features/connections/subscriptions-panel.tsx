@@ -1,50 +1,27 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { Subscription } from '../../../../protocol/admin-pubsub';
 import type { ConnectionRow } from '../../../../protocol/console/clusters';
-import { api, errorInfoOf } from '../../api';
 import { ActionButton, TimeText } from '../../components/ui';
 import { useStore } from '../../store';
 
 export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: string; row: ConnectionRow; blocked: string | null }) {
-  const [items, setItems] = useState<Subscription[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busyKey, setBusyKey] = useState<string | null>(null);
-  const notify = useStore((s) => s.notify);
-  const target = { clusterId, serverId: row.serverId, connectionId: row.connectionId };
+  const subs = useStore((s) => s.subs);
+  const loadSubscriptions = useStore((s) => s.loadSubscriptions);
+  const unsubscribe = useStore((s) => s.unsubscribe);
+  const purge = useStore((s) => s.purgeSubscription);
   const { serverId, connectionId } = row;
-
-  const load = useCallback(async () => {
-    try {
-      const res = await api.call('connections.subscriptions', { clusterId, serverId, connectionId });
-      setItems(res.items);
-      setError(null);
-    } catch (err) {
-      setError(errorInfoOf(err).message);
-    }
-  }, [clusterId, serverId, connectionId]);
+  const load = () => loadSubscriptions(clusterId, serverId, connectionId);
 
   // Reload when the registry's subscription count for this client changes.
   useEffect(() => {
-    void load();
-  }, [load, row.subscriptions]);
+    void loadSubscriptions(clusterId, serverId, connectionId);
+  }, [loadSubscriptions, clusterId, serverId, connectionId, row.subscriptions]);
 
-  const act = async (kind: 'unsubscribe' | 'purge', s: Subscription) => {
-    setBusyKey(s.subscriptionKey);
-    try {
-      if (kind === 'unsubscribe') {
-        await api.call('subscriptions.remove', { clusterId, serverId: target.serverId, subscriptionKey: s.subscriptionKey });
-        notify('info', `Unsubscribed ${s.clientId} from ${s.topic}`);
-      } else {
-        const r = await api.call('subscriptions.purge', { clusterId, serverId: target.serverId, subscriptionKey: s.subscriptionKey });
-        notify('info', `Purged ${r.purged} queued message(s) of ${s.topic}`);
-      }
-      await load();
-    } catch (err) {
-      notify('error', `${kind} failed: ${errorInfoOf(err).message}`);
-    } finally {
-      setBusyKey(null);
-    }
-  };
+  const mine = subs.of === `${clusterId}|${serverId}|${connectionId}`;
+  const items = mine ? subs.items : null;
+  const error = mine ? subs.error : null;
+  const busyKey = subs.busyKey;
+  const act = (kind: 'unsubscribe' | 'purge', s: Subscription) => (kind === 'unsubscribe' ? unsubscribe(s) : purge(s));
 
   if (error) return <div className="error-text" role="alert">{error}</div>;
   if (!items) return <div className="muted">Loading subscriptions…</div>;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterProfile, ClusterState, ServerStatus } from '../../../../protocol/console/clusters';
-import { actionBlockedReason, clusterHealth, initialClusters, withClusterState, withProfiles } from '../../../../renderer/src/store/clusters-slice';
-import { describeInvokeError, initialInvoke, withEntry, type InvokeEntry } from '../../../../renderer/src/store/invoke-slice';
-import { settingsFromCore, toggledTimeMode, initialSettings } from '../../../../renderer/src/store/settings-slice';
-import { clampWidth, MIN_COLUMN_WIDTH, toggledColumns, withToast, MAX_TOASTS } from '../../../../renderer/src/store/ui-slice';
-import { testStore } from './fake-deps';
+import { actionBlockedReason, clusterHealth, initialClusters, withClusterState, withProfiles } from '../../../../renderer/src/features/clusters/clusters-slice';
+import { describeInvokeError, initialInvoke, withEntry, type InvokeEntry } from '../../../../renderer/src/features/connections/invoke-slice';
+import { settingsFromCore, toggledTimeMode, initialSettings } from '../../../../renderer/src/features/settings/settings-slice';
+import { clampWidth, MIN_COLUMN_WIDTH, toggledColumns, withToast, MAX_TOASTS } from '../../../../renderer/src/features/app/ui-slice';
+import { testStore } from '../fake-deps';
 
 const profile = (id: string): ClusterProfile => ({ id, name: id, servers: [], builtin: null, createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z' });
 const server = (over: Partial<ServerStatus> = {}): ServerStatus => ({

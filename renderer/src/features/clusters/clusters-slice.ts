@@ -1,5 +1,5 @@
-import type { ClusterProfile, ClusterSave, ClusterState, ServerStatus } from '../../../protocol/console/clusters';
-import type { SliceCreator } from './types';
+import type { ClusterProfile, ClusterSave, ClusterState, ServerStatus } from '../../../../protocol/console/clusters';
+import type { SliceCreator } from '../../store/types';
 
 export interface ClustersState {
   profiles: ClusterProfile[];

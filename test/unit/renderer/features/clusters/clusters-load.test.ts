@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterProfile, ClusterState, ServerStatus } from '../../../../protocol/console/clusters';
-import { clusterHealth } from '../../../../renderer/src/store/clusters-slice';
-import { testStore } from './fake-deps';
+import type { ClusterProfile, ClusterState, ServerStatus } from '../../../../../protocol/console/clusters';
+import { clusterHealth } from '../../../../../renderer/src/features/clusters/clusters-slice';
+import { testStore } from '../../fake-deps';
 
 const profile = (id: string): ClusterProfile => ({ id, name: id, servers: [], builtin: null, createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z' });
 const server = (over: Partial<ServerStatus> = {}): ServerStatus => ({

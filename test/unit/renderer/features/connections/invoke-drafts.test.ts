@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DRAFT, initialInvoke, withCancelled, withDraft, withEntry, type InvokeEntry } from '../../../../renderer/src/store/invoke-slice';
-import { testStore } from './fake-deps';
+import { DEFAULT_DRAFT, initialInvoke, withCancelled, withDraft, withEntry, type InvokeEntry } from '../../../../../renderer/src/features/connections/invoke-slice';
+import { testStore } from '../../fake-deps';
 
 const base = DEFAULT_DRAFT(10_000);
 const entry = (id: number): InvokeEntry => ({ id, clientId: 'a', rowKey: 's/c', connectionId: 'c', text: '{}', timeoutMs: 5000, sentAtMs: 100, status: 'pending' });

@@ -1,6 +1,6 @@
-import type { CallInput, CallName, CallOutput, ConsoleApi } from '../../../../protocol/console/contract';
-import { createConsoleStore } from '../../../../renderer/src/store/create-store';
-import type { StoreDeps } from '../../../../renderer/src/store/types';
+import type { CallInput, CallName, CallOutput, ConsoleApi } from '../../../protocol/console/contract';
+import { createConsoleStore } from '../../../renderer/src/store/create-store';
+import type { StoreDeps } from '../../../renderer/src/store/types';
 
 type Replies = { [M in CallName]?: (input: CallInput<M>) => CallOutput<M> | Promise<CallOutput<M>> };
 

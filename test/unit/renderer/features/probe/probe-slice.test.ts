@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallOutput, ConsoleApi, EventName, EventPayload } from '../../../../protocol/console/contract';
-import type { ProbeLogStats, ProbeSessionView } from '../../../../protocol/console/probe';
-import { createConsoleStore } from '../../../../renderer/src/store/create-store';
-import type { StoreDeps } from '../../../../renderer/src/store/types';
-import { withSessions, withTabClosed, withTabOpen, initialProbe } from '../../../../renderer/src/features/probe/state/probe-slice';
+import type { CallInput, CallName, CallOutput, ConsoleApi, EventName, EventPayload } from '../../../../../protocol/console/contract';
+import type { ProbeLogStats, ProbeSessionView } from '../../../../../protocol/console/probe';
+import { createConsoleStore } from '../../../../../renderer/src/store/create-store';
+import type { StoreDeps } from '../../../../../renderer/src/store/types';
+import { withSessions, withTabClosed, withTabOpen, initialProbe } from '../../../../../renderer/src/features/probe/state/probe-slice';
 
 type Replies = { [M in CallName]?: (input: CallInput<M>) => CallOutput<M> | Promise<CallOutput<M>> };
 

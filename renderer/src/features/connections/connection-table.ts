@@ -1,4 +1,4 @@
-import type { ConnectionRow, ConnectionsDelta } from '../../../protocol/console/clusters';
+import type { ConnectionRow, ConnectionsDelta } from '../../../../protocol/console/clusters';
 
 /**
  * The live connection table of the selected cluster, kept sorted and filtered incrementally.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDeltas, emptyTable, loadRows, makeComparator, setFilter, setSort, sweepClosed, viewRows, CLOSED_ROW_LINGER_MS, type TableState } from '../../../../renderer/src/store/connection-table';
-import { conn } from '../fixtures';
+import { applyDeltas, emptyTable, loadRows, makeComparator, setFilter, setSort, sweepClosed, viewRows, CLOSED_ROW_LINGER_MS, type TableState } from '../../../../../renderer/src/features/connections/connection-table';
+import { conn } from '../../fixtures';
 
 const ids = (t: TableState) => viewRows(t).map((r) => r.c.clientId);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProbeSessionConfigInput } from '../../../../protocol/console/probe';
-import { dottedPathError, fieldOfPath, forcedSecret, formFromView, formToConfig, newForm, paramsOf, type ParamRow } from '../../../../renderer/src/features/probe/connect/form-model';
-import { buildMessage, composerFromTemplate, emptyComposer, formatJson, liveError } from '../../../../renderer/src/features/probe/state/composer-state';
-import { copyText, entryLine, tryJson } from '../../../../renderer/src/features/probe/log/entry-text';
+import { ProbeSessionConfigInput } from '../../../../../protocol/console/probe';
+import { dottedPathError, fieldOfPath, forcedSecret, formFromView, formToConfig, newForm, paramsOf, type ParamRow } from '../../../../../renderer/src/features/probe/connect/form-model';
+import { buildMessage, composerFromTemplate, emptyComposer, formatJson, liveError } from '../../../../../renderer/src/features/probe/state/composer-state';
+import { copyText, entryLine, tryJson } from '../../../../../renderer/src/features/probe/log/entry-text';
 
 const row = (name: string, value: string, secret = false, stored = false): ParamRow => ({ name, value, secret, stored });
 

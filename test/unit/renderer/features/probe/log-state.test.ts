@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeLogRow, ProbeLogStats } from '../../../../protocol/console/probe';
+import type { ProbeLogRow, ProbeLogStats } from '../../../../../protocol/console/probe';
 import {
   applyLogBatch, applyQueryResult, coreOffset, emptyLog, focusEntry, missingPages, select, setFilter, setPaused, toCoreFilter, toggleExpanded,
-} from '../../../../renderer/src/features/probe/state/log-state';
+} from '../../../../../renderer/src/features/probe/state/log-state';
 
 const stats = (firstIndex: number, nextIndex: number, dropped = firstIndex): ProbeLogStats => ({ firstIndex, nextIndex, dropped, spilled: 0, floodPauses: 0, lastRttMs: null });
 const row = (index: number): ProbeLogRow => ({

@@ -1,6 +1,6 @@
-import type { AppInfo } from '../../../protocol/console/clusters';
-import type { LinkStatus } from '../api/transport';
-import type { SliceCreator } from './types';
+import type { AppInfo } from '../../../../protocol/console/clusters';
+import type { LinkStatus } from '../../api/transport';
+import type { SliceCreator } from '../../store/types';
 
 export interface AppState {
   info: AppInfo | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesToBase64, bytesToHex, formatBytes, formatHexDump, parseBase64, parseHex } from '../../../../renderer/src/features/probe/lib/binary';
+import { bytesToBase64, bytesToHex, formatBytes, formatHexDump, parseBase64, parseHex } from '../../../../../renderer/src/features/probe/lib/binary';
 
 const bytesOf = (r: ReturnType<typeof parseHex>) => {
   if (!r.ok) throw new Error(r.error);

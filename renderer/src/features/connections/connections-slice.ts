@@ -1,4 +1,4 @@
-import type { ConnectionsDelta } from '../../../protocol/console/clusters';
+import type { ConnectionsDelta } from '../../../../protocol/console/clusters';
 import {
   CLOSED_ROW_LINGER_MS,
   applyDeltas,
@@ -12,7 +12,9 @@ import {
   type SortSpec,
   type TableState,
 } from './connection-table';
-import type { SliceCreator } from './types';
+import type { SliceCreator } from '../../store/types';
+import type { CallInput } from '../../../../protocol/console/contract';
+import type { DisconnectResult } from '../../../../protocol/admin-connections';
 
 /** One chart sample: live connections per channel at a moment; null when nothing was known to be live (a gap). */
 export interface ChannelSample {
@@ -51,6 +53,8 @@ export interface ConnectionsSlice {
   setSort(sort: SortSpec): void;
   setFilter(filter: FilterSpec): void;
   sampleChannels(): void;
+  /** Asks the server to close one connection; throws the CallError so the dialog can show field errors. */
+  disconnectConnection(input: CallInput<'connections.disconnect'>): Promise<DisconnectResult>;
 }
 
 /** Chart window: one sample a second for two minutes. */
@@ -179,6 +183,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     },
     setSort: (sort) => set((s) => ({ conns: { ...s.conns, table: setSort(s.conns.table, sort) } })),
     setFilter: (filter) => set((s) => ({ conns: { ...s.conns, table: setFilter(s.conns.table, filter) } })),
+    disconnectConnection: (input) => deps.api.call('connections.disconnect', input),
     sampleChannels: () =>
       set((s) => {
         // A sample is a count of what is known to be live; while the backend or every server of the

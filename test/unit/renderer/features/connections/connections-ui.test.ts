@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, toCsv, toJson } from '../../../../renderer/src/features/connections/export';
-import { columnById, groupRuns, visibleColumns } from '../../../../renderer/src/features/connections/columns';
-import type { ChannelSample } from '../../../../renderer/src/store/connections-slice';
-import { chartChannels, linePoints, lineSegments } from '../../../../renderer/src/features/connections/channel-chart';
-import { newerConnectionOf } from '../../../../renderer/src/store/connection-table';
-import { describeInvokeError } from '../../../../renderer/src/store/invoke-slice';
-import { dueIn } from '../../../../renderer/src/lib/time';
-import { clusterProblems } from '../../../../renderer/src/store/clusters-slice';
-import { jsonProblem } from '../../../../renderer/src/features/connections/invoke-panel';
-import { detailText } from '../../../../renderer/src/features/connections/details-drawer';
-import { openPerChannel } from '../../../../renderer/src/features/channels/channels-screen';
-import { emptyTable, loadRows, viewRows, applyDeltas } from '../../../../renderer/src/store/connection-table';
-import { conn } from '../fixtures';
+import { csvField, toCsv, toJson } from '../../../../../renderer/src/features/connections/export';
+import { columnById, groupRuns, visibleColumns } from '../../../../../renderer/src/features/connections/columns';
+import type { ChannelSample } from '../../../../../renderer/src/features/connections/connections-slice';
+import { chartChannels, linePoints, lineSegments } from '../../../../../renderer/src/features/connections/channel-chart';
+import { newerConnectionOf } from '../../../../../renderer/src/features/connections/connection-table';
+import { describeInvokeError } from '../../../../../renderer/src/features/connections/invoke-slice';
+import { dueIn } from '../../../../../renderer/src/lib/time';
+import { clusterProblems } from '../../../../../renderer/src/features/clusters/clusters-slice';
+import { jsonProblem } from '../../../../../renderer/src/features/connections/invoke-panel';
+import { detailText } from '../../../../../renderer/src/features/connections/details-drawer';
+import { openPerChannel } from '../../../../../renderer/src/features/channels/channels-screen';
+import { emptyTable, loadRows, viewRows, applyDeltas } from '../../../../../renderer/src/features/connections/connection-table';
+import { conn } from '../../fixtures';
 
 describe('export', () => {
   it('quotes CSV fields per RFC 4180 and defuses spreadsheet formulas', () => {

@@ -1,6 +1,7 @@
-import { INVOKE_DEFAULT_TIMEOUT_MS, type InvokeResult } from '../../../protocol/admin-connections';
-import type { ErrorInfo } from '../../../protocol/errors';
-import type { SliceCreator } from './types';
+import { ErrorCode } from '../../../../protocol/errors';
+import { INVOKE_DEFAULT_TIMEOUT_MS, type InvokeResult } from '../../../../protocol/admin-connections';
+import type { ErrorInfo } from '../../../../protocol/errors';
+import type { SliceCreator } from '../../store/types';
 
 export interface InvokeEntry {
   id: number;
@@ -84,7 +85,7 @@ export function withCancelled(s: InvokeState, clientId: string, id: number, atMs
 
 /** The console's own link failed (not the server, not the client): see api/web-transport.ts. */
 export const isConsoleLinkError = (e: ErrorInfo): boolean =>
-  e.code === 'SB_ERR_UNAVAILABLE' && typeof e.details === 'object' && e.details !== null && (e.details as { source?: unknown }).source === 'console-link';
+  e.code === ErrorCode.Unavailable && typeof e.details === 'object' && e.details !== null && (e.details as { source?: unknown }).source === 'console-link';
 
 /** Human summary of a failed invoke: timeout / gone / closed get their own words. */
 export function describeInvokeError(e: ErrorInfo): string {
@@ -93,13 +94,13 @@ export function describeInvokeError(e: ErrorInfo): string {
     return `Console backend unreachable${why ? ` (${why})` : ''}: the console lost its own backend before an answer came. Not the client's fault — the invoke may or may not have reached it.`;
   }
   switch (e.code) {
-    case 'SB_ERR_INVOKE_TIMEOUT':
+    case ErrorCode.InvokeTimeout:
       return `Timed out: the client did not answer in time. ${e.message}`;
-    case 'SB_ERR_CONNECTION_NOT_FOUND':
+    case ErrorCode.ConnectionNotFound:
       return `Gone: that connection no longer exists. ${e.message}`;
-    case 'SB_ERR_CONNECTION_CLOSED':
+    case ErrorCode.ConnectionClosed:
       return `Closed: the connection closed while waiting for the answer. ${e.message}`;
-    case 'SB_ERR_CONNECTION_NOT_READY':
+    case ErrorCode.ConnectionNotReady:
       return `Not ready: the client has not logged in yet. ${e.message}`;
     default:
       return `${e.code}: ${e.message}`;

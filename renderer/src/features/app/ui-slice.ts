@@ -1,4 +1,4 @@
-import type { SliceCreator } from './types';
+import type { SliceCreator } from '../../store/types';
 
 export type MainTab = 'connections' | 'channels' | 'probe';
 export type DrawerTab = 'details' | 'subscriptions' | 'invoke';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelCreateSchema, ChannelPatchSchema, SecurityCreateSchema, type Channel, type Security } from '../../../../protocol/admin-config';
-import { ClusterSaveSchema } from '../../../../protocol/console/clusters';
-import { channelInputOf, channelPatchOf, draftOf } from '../../../../renderer/src/features/channels/channel-form';
-import { securityCreateOf, securityPatchOf } from '../../../../renderer/src/features/channels/security-form';
-import { adminRootOf, toClusterSave } from '../../../../renderer/src/features/clusters/cluster-form';
+import { ChannelCreateSchema, ChannelPatchSchema, SecurityCreateSchema, type Channel, type Security } from '../../../../../protocol/admin-config';
+import { ClusterSaveSchema } from '../../../../../protocol/console/clusters';
+import { channelInputOf, channelPatchOf, draftOf } from '../../../../../renderer/src/features/channels/channel-form';
+import { securityCreateOf, securityPatchOf } from '../../../../../renderer/src/features/channels/security-form';
+import { adminRootOf, toClusterSave } from '../../../../../renderer/src/features/clusters/cluster-form';
 
 const channel: Channel = {
   name: 'ops', active: true, address: 'ws://127.0.0.1:0/ops', service: 'echo', security: null, newTokenWaitTime: 5, tokenTtl: 3600,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ClientFrameSchema } from '../../../../protocol/client-frames';
-import { compileTextFilter, regexError } from '../../../../renderer/src/features/probe/lib/filter';
-import { validateCloseInput } from '../../../../renderer/src/features/probe/lib/close';
-import { formatPairs, parsePairs, validateWsUrl } from '../../../../renderer/src/features/probe/lib/ws-url';
-import * as sb from '../../../../renderer/src/features/probe/helpers/switchboard-frames';
-import * as stomp from '../../../../renderer/src/features/probe/helpers/stomp-frames';
+import { ClientFrameSchema } from '../../../../../protocol/client-frames';
+import { compileTextFilter, regexError } from '../../../../../renderer/src/features/probe/lib/filter';
+import { validateCloseInput } from '../../../../../renderer/src/features/probe/lib/close';
+import { formatPairs, parsePairs, validateWsUrl } from '../../../../../renderer/src/features/probe/lib/ws-url';
+import * as sb from '../../../../../renderer/src/features/probe/helpers/switchboard-frames';
+import * as stomp from '../../../../../renderer/src/features/probe/helpers/stomp-frames';
 
 describe('compileTextFilter', () => {
   it('matches substrings case-insensitively by default and case-sensitively on request', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CLOSED_ROW_LINGER_MS } from '../../../../renderer/src/store/connection-table';
-import { applyDeltaBatch, initialConnections, pushSample } from '../../../../renderer/src/store/connections-slice';
-import { conn, delta } from '../fixtures';
-import { testStore } from './fake-deps';
+import { CLOSED_ROW_LINGER_MS } from '../../../../../renderer/src/features/connections/connection-table';
+import { applyDeltaBatch, initialConnections, pushSample } from '../../../../../renderer/src/features/connections/connections-slice';
+import { conn, delta } from '../../fixtures';
+import { testStore } from '../../fake-deps';
 
 describe('connections slice: pure batch update', () => {
   const base = { ...initialConnections(), clusterId: 'k1', seq: 3 };

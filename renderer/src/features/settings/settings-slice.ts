@@ -1,5 +1,5 @@
-import type { Settings, TimeMode } from '../../../protocol/console/clusters';
-import type { SliceCreator } from './types';
+import type { Settings, TimeMode } from '../../../../protocol/console/clusters';
+import type { SliceCreator } from '../../store/types';
 
 export interface SettingsState {
   timeMode: TimeMode;
@@ -13,6 +13,7 @@ export interface SettingsState {
 export interface SettingsSlice {
   settings: SettingsState;
   applySettings(settings: Settings): void;
+  loadSettings(): Promise<void>;
   /** Flips local/UTC everywhere at once, optimistically; the core persists it. */
   setTimeMode(mode: TimeMode): void;
   /** Starts/stops the embedded sandbox server (the core adds/removes its "Local sandbox" cluster). */
@@ -43,6 +44,13 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, deps)
   },
   settings: initialSettings,
   applySettings: (s) => set((st) => ({ settings: settingsFromCore(st.settings, s) })),
+  async loadSettings() {
+    try {
+      get().applySettings(await deps.api.call('settings.get', {}));
+    } catch (err) {
+      get().notify('error', `Could not load settings: ${deps.errorMessage(err)}`);
+    }
+  },
   setTimeMode: (mode) => {
     const before = get().settings.timeMode;
     set((st) => ({ settings: { ...st.settings, timeMode: mode } }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsoleApi } from '../../../../protocol/console/contract';
-import { base64ToBytes, bytesToBase64, readDownload, uploadFile } from '../../../../renderer/src/features/probe/lib/file-transfer';
+import type { ConsoleApi } from '../../../../../protocol/console/contract';
+import { base64ToBytes, bytesToBase64, readDownload, uploadFile } from '../../../../../renderer/src/features/probe/lib/file-transfer';
 
 /** A scripted core holding one file; the real transfers are exercised by the integration and e2e suites. */
 function scripted(file: Uint8Array, opts: { maxChunkBytes?: number; failWriteAt?: number } = {}) {
