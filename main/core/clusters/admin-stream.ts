@@ -4,6 +4,7 @@ import { AdminEventFrameSchema, type AdminEventFrame } from '../../../protocol/a
 import { BACKOFF_DEFAULTS, fullJitterDelay, type BackoffOptions } from '../../../common/backoff';
 import { describeNetError } from './admin-client';
 import { Emitter } from '../../../common/emitter';
+import { Lifecycle } from '../../../common/lifecycle';
 
 export type StreamState = 'disconnected' | 'connecting' | 'connected' | 'closing';
 
@@ -57,7 +58,7 @@ export const EVENT_STREAM_DEFAULTS = { handshakeTimeoutMs: 10_000, pingIntervalM
  * while wanted, except after an auth failure (401/403), which needs a new token, not patience.
  */
 export class AdminStreamClient extends Emitter<StreamEvents> {
-  private _state: StreamState = 'disconnected';
+  private readonly life = new Lifecycle<StreamState>('admin event stream', STREAM_TRANSITIONS, 'disconnected');
   private ws: WebSocket | null = null;
   private wanted = false;
   private attempt = 0;
@@ -76,7 +77,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
   }
 
   get state(): StreamState {
-    return this._state;
+    return this.life.state;
   }
 
   /** Consecutive failed attempts since the last ready frame. */
@@ -86,7 +87,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
 
   start(): void {
     this.wanted = true;
-    if (this._state === 'disconnected' && !this.retryTimer) this.connect();
+    if (this.life.state === 'disconnected' && !this.retryTimer) this.connect();
   }
 
   /**
@@ -96,7 +97,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
    */
   retryNow(): void {
     this.wanted = true;
-    if (this._state !== 'disconnected') return;
+    if (this.life.state !== 'disconnected') return;
     this.clearRetry();
     this.connect();
   }
@@ -104,7 +105,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
   /** Drops the socket (if any) and reconnects after a backoff delay — e.g. after a failed re-sync. */
   restart(reason: string): void {
     if (!this.wanted) return;
-    if (this.ws && (this._state === 'connected' || this._state === 'connecting')) {
+    if (this.ws && (this.life.state === 'connected' || this.life.state === 'connecting')) {
       this.failure = { kind: 'protocol', message: reason };
       this.ws.terminate();
     }
@@ -114,7 +115,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
   async stop(): Promise<void> {
     this.wanted = false;
     this.clearRetry();
-    if (this.ws && (this._state === 'connected' || this._state === 'connecting')) {
+    if (this.ws && (this.life.state === 'connected' || this.life.state === 'connecting')) {
       this.transition('closing');
       const ws = this.ws;
       this.closed ??= new Promise((resolve) => ws.once('close', () => resolve()));
@@ -129,12 +130,11 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
     }
   }
 
-  private transition(to: StreamState): void {
-    const from = this._state;
-    if (!STREAM_TRANSITIONS[from].includes(to)) throw new Error(`event stream: illegal transition ${from} → ${to}`);
-    this._state = to;
-    this.emit('state', { from, to });
+  private transition(to: StreamState, reason = ''): void {
+    const t = this.life.to(to, reason);
+    this.emit('state', { from: t.from, to: t.to });
   }
+
 
   private connect(): void {
     this.transition('connecting');
@@ -156,7 +156,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
       this.failure ??= { kind: 'network', message: describeNetError(err) };
     });
     ws.on('open', () => {
-      if (this._state !== 'connecting') return;
+      if (this.life.state !== 'connecting') return;
       this.transition('connected');
       this.startPing(ws);
     });
@@ -184,7 +184,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
     ws.on('close', (code, reason) => {
       this.stopPing();
       this.ws = null;
-      const wasClosing = this._state === 'closing';
+      const wasClosing = this.life.state === 'closing';
       this.transition('disconnected');
       // A retryNow() that came in while we were closing wants a fresh socket, not silence.
       if (wasClosing) {
@@ -208,7 +208,7 @@ export class AdminStreamClient extends Emitter<StreamEvents> {
     const at = new Date(Date.now() + delayMs).toISOString();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (this.wanted && this._state === 'disconnected') this.connect();
+      if (this.wanted && this.life.state === 'disconnected') this.connect();
     }, delayMs);
     this.emit('retry', { attempt: this.attempt, delayMs, at });
   }

@@ -145,6 +145,10 @@ export function createWebTransport(options: WebTransportOptions): Transport & { 
         }
       }
     };
+    // A failed connect is followed by a close event, which is where the link reacts; the error itself
+    // carries nothing more. Listening for it also keeps Node's `ws` (used by the tests) from throwing
+    // it as an uncaught error and never emitting that close.
+    ws.onerror = () => {};
     ws.onclose = (ev: { code: number; reason: string }) => {
       if (socket !== ws) return;
       socket = null;
