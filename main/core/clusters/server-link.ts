@@ -3,6 +3,7 @@ import type { ConnectionInfo, ConnectionList } from '../../../protocol/admin-con
 import type { ServerInfo } from '../../../protocol/admin-config';
 import type { ServerStatus, ServerStatusKind, TlsOptions } from '../../../protocol/console/clusters';
 import { nowIso } from '../../../protocol/time';
+import { Lifecycle, type TransitionTable } from '../../../common/lifecycle';
 import { AdminClient } from './admin-client';
 import type { ConnectionTable } from './merged-table';
 import { AdminApiError } from '../contract/errors';
@@ -28,6 +29,20 @@ export interface ServerLinkOptions {
 export const SERVER_LINK_DEFAULTS = { pageLimit: 5000, requestTimeoutMs: 10_000 } as const;
 
 /**
+ * Every move a server's status may make. A stream failure before the first sync is `unreachable`,
+ * after it `reconnecting`; a refused token is `auth-failed` from anywhere; Retry now leaves
+ * `auth-failed` or `unreachable` for `connecting`; stop closes from anywhere.
+ */
+const SERVER_LINK_MOVES: TransitionTable<ServerStatusKind> = {
+  closed: ['connecting', 'closed'],
+  connecting: ['connected', 'unreachable', 'reconnecting', 'auth-failed', 'closed'],
+  connected: ['reconnecting', 'auth-failed', 'closed'],
+  reconnecting: ['connected', 'unreachable', 'auth-failed', 'connecting', 'closed'],
+  unreachable: ['connected', 'connecting', 'auth-failed', 'closed'],
+  'auth-failed': ['connecting', 'connected', 'unreachable', 'closed'],
+};
+
+/**
  * One server of an open cluster: its admin client, its events stream and its share of the merged
  * table. On every `ready` frame it re-syncs: events are buffered while all pages of
  * GET /connections are fetched, the server's share of the rows is replaced (it is live from then
@@ -38,10 +53,9 @@ export const SERVER_LINK_DEFAULTS = { pageLimit: 5000, requestTimeoutMs: 10_000 
 export class ServerLink {
   readonly client: AdminClient;
   private readonly stream: AdminStreamClient;
-  private kind: ServerStatusKind = 'closed';
+  private readonly status = new Lifecycle<ServerStatusKind, string | null>('server link', SERVER_LINK_MOVES, 'closed');
   private reason: string | null = null;
   private nextRetryAt: string | null = null;
-  private since = nowIso();
   private info: ServerInfo | null = null;
   private role: 'viewer' | 'operator' | null = null;
   private tokenName: string | null = null;
@@ -57,14 +71,14 @@ export class ServerLink {
     this.stream = new AdminStreamClient({ ...opts.stream, url: this.client.eventsUrl(), connectOptions: () => this.client.wsOptions() });
     this.disposers.push(
       this.stream.on('state', ({ to }) => {
-        if (to === 'connecting' && !this.everConnected && this.kind !== 'unreachable') this.setKind('connecting', null);
+        if (to === 'connecting' && !this.everConnected && !this.status.is('unreachable')) this.setKind('connecting', null);
         if (to === 'connecting') this.nextRetryAt = null;
         this.opts.onChange();
       }),
       this.stream.on('failure', (f) => {
         this.lost();
         if (f.kind === 'auth') this.setKind('auth-failed', f.message);
-        else this.setKind(this.kind === 'connected' ? 'reconnecting' : 'unreachable', f.message);
+        else this.setKind(this.status.is('connected') ? 'reconnecting' : 'unreachable', f.message);
         this.buffer = null;
         this.generation++;
       }),
@@ -102,7 +116,7 @@ export class ServerLink {
     return this.opts.url;
   }
   get connected(): boolean {
-    return this.kind === 'connected';
+    return this.status.is('connected');
   }
 
   start(): void {
@@ -111,7 +125,7 @@ export class ServerLink {
 
   /** Tries again now instead of at nextRetryAt (also after an auth failure). No-op while connected. */
   retryNow(): void {
-    if (this.kind === 'connected') return;
+    if (this.status.is('connected')) return;
     this.nextRetryAt = null;
     this.stream.retryNow();
     this.opts.onChange();
@@ -122,24 +136,25 @@ export class ServerLink {
     await this.stream.stop();
     for (const d of this.disposers.splice(0)) d();
     this.client.close();
-    this.kind = 'closed';
+    this.status.tryTo('closed', null);
+    this.status.dispose();
   }
 
   statusSnapshot(): ServerStatus {
     return {
       serverId: this.opts.serverId,
       url: this.opts.url,
-      status: this.kind,
+      status: this.status.state,
       reason: this.reason,
       nextRetryAt: this.nextRetryAt,
       attempts: this.stream.failedAttempts,
       info: this.info,
       role: this.role,
       tokenName: this.tokenName,
-      rttMs: this.kind === 'connected' ? this.rttMs : null,
+      rttMs: this.status.is('connected') ? this.rttMs : null,
       connections: this.opts.table.countFor(this.opts.serverId),
       insecureTls: this.opts.url.startsWith('https:') && this.opts.tls.allowSelfSigned,
-      since: this.since,
+      since: new Date(this.status.enteredAt).toISOString(),
     };
   }
 
@@ -150,8 +165,8 @@ export class ServerLink {
   }
 
   private setKind(kind: ServerStatusKind, reason: string | null): void {
-    if (kind !== this.kind) this.since = nowIso();
-    this.kind = kind;
+    // Same state, new words (a second refused connect): only the reason changes, `since` does not.
+    if (kind !== this.status.state) this.status.to(kind, reason);
     this.reason = reason;
     this.opts.onChange();
   }
