@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { dial, DialError, DialErrorCode, type DialOptions } from '../common/node/dialer';
+import { fullJitterDelay } from '../common/backoff';
+import { Lifecycle, type TransitionTable } from '../common/lifecycle';
 import { ServerFrameSchema, type MessageFrame, type ServerFrame, type WelcomeFrame } from '../protocol/client-frames';
 import { CloseCode } from '../protocol/close-codes';
 import { ErrorCode, type ErrorInfo } from '../protocol/errors';
@@ -66,7 +68,7 @@ export class ClientRequestError extends Error {
 }
 
 export interface ClientEvents {
-  state: [{ from: ClientState; to: ClientState }];
+  state: [{ from: ClientState; to: ClientState; reason: string }];
   welcome: [WelcomeFrame];
   close: [{ code: number; reason: string }];
   /** Pub/sub deliveries. */
@@ -85,13 +87,21 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** Every legal move of a client connection; `closing` is only ever the application's own close. */
+const CLIENT_MOVES: TransitionTable<ClientState> = {
+  disconnected: ['connecting'],
+  connecting: ['connected', 'closing', 'disconnected'],
+  connected: ['closing', 'disconnected'],
+  closing: ['disconnected'],
+};
+
 /**
  * A Switchboard client: one connection as an explicit state machine
  * (disconnected → connecting → connected → closing), hello on open, request/response,
  * answers to server requests, and reconnects with full-jitter exponential backoff.
  */
 export class SwitchboardClient extends EventEmitter<ClientEvents> {
-  private _state: ClientState = 'disconnected';
+  private readonly life = new Lifecycle<ClientState>('switchboard client', CLIENT_MOVES, 'disconnected');
   private ws: WebSocket | null = null;
   /** The connect attempt in flight; aborting it cancels the connect. */
   private dialing: AbortController | null = null;
@@ -109,10 +119,13 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
 
   constructor(readonly options: SwitchboardClientOptions) {
     super();
+    const r = options.reconnect;
+    // Refused here, where the caller can see it, not at the first reconnect inside a timer.
+    if (r && !(r.initialDelayMs >= 0 && r.maxDelayMs >= r.initialDelayMs)) throw new RangeError('reconnect: need 0 <= initialDelayMs <= maxDelayMs');
   }
 
   get state(): ClientState {
-    return this._state;
+    return this.life.state;
   }
 
   /** The current session's welcome (null while not connected). */
@@ -128,14 +141,14 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
   connect(): Promise<WelcomeFrame> {
     this.userClosed = false;
     const p = new Promise<WelcomeFrame>((resolve, reject) => this.connectWaiters.push({ resolve, reject }));
-    if (this._state === 'disconnected' && !this.reconnectTimer) this.open();
-    else if (this._state === 'connected' && this.welcomeFrame) this.settleConnect(this.welcomeFrame);
+    if (this.life.is('disconnected') && !this.reconnectTimer) this.open();
+    else if (this.life.is('connected') && this.welcomeFrame) this.settleConnect(this.welcomeFrame);
     return p;
   }
 
   /** Sends a request to the channel's service and resolves with the response data. */
   request(data: unknown, opts: { timeoutMs?: number } = {}): Promise<unknown> {
-    if (this._state !== 'connected') return Promise.reject(new ClientRequestError(ErrorCode.ConnectionNotReady, `not connected (state ${this._state})`));
+    if (!this.life.is('connected')) return Promise.reject(new ClientRequestError(ErrorCode.ConnectionNotReady, `not connected (state ${this.life.state})`));
     const id = `c${++this.seq}`;
     const timeoutMs = opts.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
@@ -178,7 +191,7 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
   }
 
   private call(frame: { type: 'subscribe' | 'unsubscribe' | 'publish' } & Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
-    if (this._state !== 'connected') return Promise.reject(new ClientRequestError(ErrorCode.ConnectionNotReady, `not connected (state ${this._state})`));
+    if (!this.life.is('connected')) return Promise.reject(new ClientRequestError(ErrorCode.ConnectionNotReady, `not connected (state ${this.life.state})`));
     const id = `c${++this.seq}`;
     const ms = timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
@@ -206,19 +219,18 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
     for (const w of this.connectWaiters.splice(0)) w.reject(new ClientRequestError(ErrorCode.ConnectionClosed, 'closed before welcome'));
     if (!this.ws && !this.dialing) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
-    if (this._state !== 'closing') {
-      this.setState('closing');
+    if (!this.life.is('closing')) {
+      this.setState('closing', reason);
       if (this.ws) this.ws.close(code, reason);
       else this.dialing?.abort();
     }
     return done;
   }
 
-  private setState(to: ClientState): void {
-    const from = this._state;
-    if (from === to) return;
-    this._state = to;
-    this.emit('state', { from, to });
+  private setState(to: ClientState, reason: string): void {
+    if (this.life.is(to)) return;
+    const { from } = this.life.to(to, reason);
+    this.emit('state', { from, to, reason });
   }
 
   private dialOptions(): DialOptions {
@@ -240,7 +252,7 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
 
   private open(): void {
     this.reconnectTimer = null;
-    this.setState('connecting');
+    this.setState('connecting', this.attempt === 0 ? 'connect' : `reconnect attempt ${this.attempt}`);
     const attempt = new AbortController();
     this.dialing = attempt;
     dial(this.dialOptions(), { signal: attempt.signal }).then(
@@ -283,9 +295,11 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
     this.emit('frame', frame);
     switch (frame.type) {
       case 'welcome':
+        // A welcome that crosses our own close is not a new session.
+        if (!this.life.is('connecting')) return;
         this.welcomeFrame = frame;
         this.attempt = 0;
-        this.setState('connected');
+        this.setState('connected', 'welcome');
         this.emit('welcome', frame);
         this.settleConnect(frame);
         return;
@@ -353,7 +367,7 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
       p.reject(new ClientRequestError(ErrorCode.ConnectionClosed, `connection closed (${code}) before the response`));
     }
     this.pending.clear();
-    this.setState('disconnected');
+    this.setState('disconnected', `closed (${code})${reason ? ` ${reason}` : ''}`);
     this.emit('close', { code, reason });
     for (const w of this.closeWaiters.splice(0)) w();
     const reconnect = this.options.reconnect === undefined ? DEFAULT_RECONNECT : this.options.reconnect;
@@ -364,7 +378,7 @@ export class SwitchboardClient extends EventEmitter<ClientEvents> {
       return;
     }
     // Full jitter: spreads a swarm's reconnects instead of having them all hit the server together.
-    const cap = Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** this.attempt++);
-    this.reconnectTimer = setTimeout(() => this.open(), Math.random() * cap);
+    const delayMs = fullJitterDelay(this.attempt++, { initialDelayMs: reconnect.initialDelayMs, maxDelayMs: reconnect.maxDelayMs });
+    this.reconnectTimer = setTimeout(() => this.open(), delayMs);
   }
 }

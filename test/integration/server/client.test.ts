@@ -17,7 +17,11 @@ describe('client library and demo swarm', () => {
   it('connects through the states, requests, answers invokes and closes', async () => {
     const states: string[] = [];
     const c = new SwitchboardClient({ url, clientId: 'lib-1', clientName: 'Lib', reconnect: false, onRequest: (d) => ({ got: d }) });
-    c.on('state', ({ from, to }: { from: ClientState; to: ClientState }) => states.push(`${from}>${to}`));
+    const reasons: string[] = [];
+    c.on('state', ({ from, to, reason }: { from: ClientState; to: ClientState; reason: string }) => {
+      states.push(`${from}>${to}`);
+      reasons.push(reason);
+    });
     const welcome = await c.connect();
     expect(welcome.clientId).toBe('lib-1');
     expect(await c.request({ a: 1 })).toEqual({ a: 1 });
@@ -27,6 +31,8 @@ describe('client library and demo swarm', () => {
     await c.close(1000, 'bye');
     expect(await closed).toEqual({ code: 1000, reason: 'bye' });
     expect(states).toEqual(['disconnected>connecting', 'connecting>connected', 'connected>closing', 'closing>disconnected']);
+    expect(reasons).toEqual(['connect', 'welcome', 'bye', 'closed (1000) bye']);
+    expect(() => new SwitchboardClient({ url, clientId: 'x', reconnect: { initialDelayMs: 100, maxDelayMs: 10 } })).toThrow(RangeError);
     await expect(c.request(1)).rejects.toMatchObject({ code: ErrorCode.ConnectionNotReady });
   });
 
