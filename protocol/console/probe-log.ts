@@ -102,7 +102,7 @@ export const ProbeLogSummarySchema = z.object({
 });
 export type ProbeLogSummary = z.infer<typeof ProbeLogSummarySchema>;
 
-export const ProbeLogFilterSchema = z.object({
+export const ProbeLogFilterSchema = z.strictObject({
   /** Case-insensitive substring over the entry's text (payload, headers, reason, message). */
   text: z.string().max(1000).optional(),
   /** JavaScript regular expression source (no slashes), case-insensitive; invalid → validation error on `filter.regex`. */

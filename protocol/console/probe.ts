@@ -45,7 +45,7 @@ const HeaderName = z.string().min(1).max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]
  */
 const paramInput = (name: z.ZodString, sensitive: (n: string) => boolean) =>
   z
-    .object({ name, value: z.string().max(8192).optional(), secret: z.boolean().optional() })
+    .strictObject({ name, value: z.string().max(8192).optional(), secret: z.boolean().optional() })
     .superRefine((p, ctx) => {
       if (p.value === undefined && !(p.secret || sensitive(p.name))) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a value is required (only a secret entry may omit it to keep the stored one)' });
     })
@@ -74,21 +74,21 @@ export const ProbeQueryInput = z
     });
   });
 /** In views a secret entry has no value, only whether one is stored. */
-const ParamView = z.object({ name: z.string(), value: z.string().optional(), secret: z.boolean(), hasValue: z.boolean() });
+const ParamView = z.strictObject({ name: z.string(), value: z.string().optional(), secret: z.boolean(), hasValue: z.boolean() });
 export type ProbeParamView = z.infer<typeof ParamView>;
 
 export const ProbeAuthInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }),
-  z.object({ type: z.literal('basic'), username: z.string().max(256), password: z.string().max(1024).optional() }),
-  z.object({ type: z.literal('bearer'), token: z.string().max(16384).optional() }),
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('basic'), username: z.string().max(256), password: z.string().max(1024).optional() }),
+  z.strictObject({ type: z.literal('bearer'), token: z.string().max(16384).optional() }),
   /** An API key sent in a header of its own (default `X-API-Key`). */
-  z.object({ type: z.literal('api-key'), header: HeaderName.default('X-API-Key'), key: z.string().max(16384).optional() }),
+  z.strictObject({ type: z.literal('api-key'), header: HeaderName.default('X-API-Key'), key: z.string().max(16384).optional() }),
 ]);
 export const ProbeAuthView = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }),
-  z.object({ type: z.literal('basic'), username: z.string(), hasPassword: z.boolean() }),
-  z.object({ type: z.literal('bearer'), hasToken: z.boolean() }),
-  z.object({ type: z.literal('api-key'), header: z.string(), hasKey: z.boolean() }),
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('basic'), username: z.string(), hasPassword: z.boolean() }),
+  z.strictObject({ type: z.literal('bearer'), hasToken: z.boolean() }),
+  z.strictObject({ type: z.literal('api-key'), header: z.string(), hasKey: z.boolean() }),
 ]);
 
 /** PEM text or a file path for each of CA / cert; the client key is a secret (PEM text) or a path. */
@@ -102,16 +102,16 @@ const TlsCommon = {
   ignoreCertErrors: z.boolean().default(false),
   servername: z.string().max(253).optional(),
 };
-export const ProbeTlsInput = z.object({ ...TlsCommon, key: z.string().max(262144).optional(), passphrase: z.string().max(1024).optional() });
-export const ProbeTlsView = z.object({ ...TlsCommon, hasKey: z.boolean(), hasPassphrase: z.boolean() });
+export const ProbeTlsInput = z.strictObject({ ...TlsCommon, key: z.string().max(262144).optional(), passphrase: z.string().max(1024).optional() });
+export const ProbeTlsView = z.strictObject({ ...TlsCommon, hasKey: z.boolean(), hasPassphrase: z.boolean() });
 
 const ProxyUrl = z
   .string()
   .refine((s) => URL.canParse(s) && new URL(s).protocol === 'http:', 'proxy must be an http:// URL (HTTP CONNECT)');
-export const ProbeProxyInput = z.object({ url: ProxyUrl, username: z.string().max(256).optional(), password: z.string().max(1024).optional() });
-export const ProbeProxyView = z.object({ url: z.string(), username: z.string().optional(), hasPassword: z.boolean() });
+export const ProbeProxyInput = z.strictObject({ url: ProxyUrl, username: z.string().max(256).optional(), password: z.string().max(1024).optional() });
+export const ProbeProxyView = z.strictObject({ url: z.string(), username: z.string().optional(), hasPassword: z.boolean() });
 
-export const ProbeReconnect = z.object({
+export const ProbeReconnect = z.strictObject({
   enabled: z.boolean().default(false),
   /** Base of the full-jitter backoff: delay = random(0, min(maxDelayMs, initialDelayMs·2^attempt)). */
   initialDelayMs: z.number().int().min(10).max(600_000).default(500),
@@ -120,7 +120,7 @@ export const ProbeReconnect = z.object({
   maxAttempts: z.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const ProbePing = z.object({
+export const ProbePing = z.strictObject({
   /** 0 disables periodic pings. */
   intervalMs: z.number().int().min(0).max(3_600_000).default(0),
   payload: z.string().max(125).default(''),
@@ -143,7 +143,7 @@ const CorrelationPath = z.string().min(1).max(256);
  * sessions saved before presets existed read the same.
  */
 export const ProbeCorrelation = z
-  .object({ enabled: z.boolean().default(true), preset: ProbePairingPreset.optional(), requestPath: CorrelationPath.optional(), replyPath: CorrelationPath.optional() })
+  .strictObject({ enabled: z.boolean().default(true), preset: ProbePairingPreset.optional(), requestPath: CorrelationPath.optional(), replyPath: CorrelationPath.optional() })
   .superRefine((c, ctx) => {
     if (!c.preset || c.preset === 'custom') return;
     const p = PROBE_PAIRING_PRESETS[c.preset];
@@ -159,14 +159,14 @@ export const ProbeCorrelation = z
   });
 
 export const ProbeHelper = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('none') }),
   /** Switchboard protocol: optionally auto-answer server `request` frames with `answer` (JSON text). */
-  z.object({ type: z.literal('switchboard'), autoAnswer: z.boolean().default(false), answer: z.string().max(65536).refine(isJson, 'answer must be valid JSON').default('{"ok":true}') }),
+  z.strictObject({ type: z.literal('switchboard'), autoAnswer: z.boolean().default(false), answer: z.string().max(65536).refine(isJson, 'answer must be valid JSON').default('{"ok":true}') }),
   /** STOMP over WebSocket: incoming frames are parsed into command/headers/body in the log text. */
-  z.object({ type: z.literal('stomp') }),
+  z.strictObject({ type: z.literal('stomp') }),
 ]);
 
-export const ProbeLimits = z.object({
+export const ProbeLimits = z.strictObject({
   /** Incoming message limit; a bigger one closes the socket with 1009. */
   maxMessageBytes: z.number().int().min(1).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   /** Log retention cap; beyond it the oldest entries are dropped and counted. */
@@ -188,7 +188,7 @@ const ConfigCommon = {
   limits: ProbeLimits.default({ maxMessageBytes: 16 * 1024 * 1024, maxEntries: 1_000_000, floodMessagesPerSecond: 50_000 }),
 };
 
-export const ProbeSessionConfigInput = z.object({
+export const ProbeSessionConfigInput = z.strictObject({
   ...ConfigCommon,
   query: ProbeQueryInput.default([]),
   headers: ProbeHeadersInput.default([]),
@@ -199,7 +199,7 @@ export const ProbeSessionConfigInput = z.object({
 export type ProbeSessionConfigInput = z.input<typeof ProbeSessionConfigInput>;
 export type ProbeSessionConfig = z.output<typeof ProbeSessionConfigInput>;
 
-export const ProbeSessionConfigView = z.object({
+export const ProbeSessionConfigView = z.strictObject({
   ...ConfigCommon,
   query: z.array(ParamView),
   headers: z.array(ParamView),
@@ -209,7 +209,7 @@ export const ProbeSessionConfigView = z.object({
 });
 export type ProbeSessionConfigView = z.output<typeof ProbeSessionConfigView>;
 
-export const ProbeSessionView = z.object({
+export const ProbeSessionView = z.strictObject({
   id: ProbeId,
   config: ProbeSessionConfigView,
   state: ProbeSessionState,
@@ -230,11 +230,11 @@ export type ProbeSessionView = z.infer<typeof ProbeSessionView>;
 export const ProbeCloseCode = SendableCloseCodeSchema;
 export const ProbeCloseReason = CloseReasonSchema;
 
-export const ProbeTemplate = z.object({ id: ProbeId, name: z.string().min(1).max(200), message: ProbeMessage, updatedAt: IsoTime });
+export const ProbeTemplate = z.strictObject({ id: ProbeId, name: z.string().min(1).max(200), message: ProbeMessage, updatedAt: IsoTime });
 export type ProbeTemplate = z.infer<typeof ProbeTemplate>;
 
-const SessionRef = z.object({ sessionId: ProbeId });
-const Ok = z.object({ ok: z.literal(true) });
+const SessionRef = z.strictObject({ sessionId: ProbeId });
+const Ok = z.strictObject({ ok: z.literal(true) });
 
 export const ProbeExportFormat = z.enum(['ndjson', 'har']);
 /** Bounds of file transfers through the contract (documented in docs/probe.md). */
@@ -249,7 +249,7 @@ export const PROBE_TRANSFER_LIMITS = {
   idleMs: 5 * 60_000,
 } as const;
 const TransferId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a transfer id');
-const ProbeDownload = z.object({
+const ProbeDownload = z.strictObject({
   transferId: TransferId,
   /** Suggested file name: <session name>-<UTC time>.<ndjson|har>. */
   fileName: z.string(),
@@ -259,35 +259,35 @@ const ProbeDownload = z.object({
 });
 
 export const probeCalls = defineCalls({
-  'probe.listSessions': { input: z.object({}), output: z.object({ sessions: z.array(ProbeSessionView) }) },
+  'probe.listSessions': { input: z.strictObject({}), output: z.strictObject({ sessions: z.array(ProbeSessionView) }) },
   'probe.getSession': { input: SessionRef, output: ProbeSessionView },
   /** Creates (no id) or updates (id) a saved session. Updating an open session applies on next connect. */
-  'probe.saveSession': { input: z.object({ sessionId: ProbeId.optional(), config: ProbeSessionConfigInput }), output: ProbeSessionView },
+  'probe.saveSession': { input: z.strictObject({ sessionId: ProbeId.optional(), config: ProbeSessionConfigInput }), output: ProbeSessionView },
   /** Closes the socket if any, deletes the saved session, its log and its secrets. */
   'probe.deleteSession': { input: SessionRef, output: Ok },
   /** Connects (from idle or closed). Resolves once `connecting` started; watch `probe.state`. */
   'probe.open': { input: SessionRef, output: ProbeSessionView },
   /** Starts the closing handshake (or cancels a pending reconnect). */
-  'probe.close': { input: z.object({ sessionId: ProbeId, code: ProbeCloseCode.default(1000), reason: ProbeCloseReason.default('') }), output: ProbeSessionView },
+  'probe.close': { input: z.strictObject({ sessionId: ProbeId, code: ProbeCloseCode.default(1000), reason: ProbeCloseReason.default('') }), output: ProbeSessionView },
   /** Sends one message; resolves with the index of the logged outgoing entry. */
-  'probe.send': { input: z.object({ sessionId: ProbeId, message: ProbeMessage }), output: z.object({ index: z.number().int().nonnegative() }) },
+  'probe.send': { input: z.strictObject({ sessionId: ProbeId, message: ProbeMessage }), output: z.strictObject({ index: z.number().int().nonnegative() }) },
   /** Builds the wire text of a helper frame without sending it (for the editor preview). */
-  'probe.preview': { input: z.object({ message: ProbeMessage }), output: z.object({ opcode: z.enum(['text', 'binary']), text: z.string(), size: z.number().int() }) },
+  'probe.preview': { input: z.strictObject({ message: ProbeMessage }), output: z.strictObject({ opcode: z.enum(['text', 'binary']), text: z.string(), size: z.number().int() }) },
   /** Re-sends logged frames (text/binary, any direction) by index, in index order. */
-  'probe.resend': { input: z.object({ sessionId: ProbeId, indices: z.array(z.number().int().nonnegative()).min(1).max(10_000) }), output: z.object({ indices: z.array(z.number().int().nonnegative()) }) },
+  'probe.resend': { input: z.strictObject({ sessionId: ProbeId, indices: z.array(z.number().int().nonnegative()).min(1).max(10_000) }), output: z.strictObject({ indices: z.array(z.number().int().nonnegative()) }) },
   /**
    * Pages through the (filtered) log. `offset`/`limit` count matching rows; with `anchorIndex` the page
    * that contains that entry is returned instead (jump to pair), and `offset` says where it starts.
    */
   'probe.queryLog': {
-    input: z.object({
+    input: z.strictObject({
       sessionId: ProbeId,
       filter: ProbeLogFilterSchema.default({}),
       offset: z.number().int().nonnegative().default(0),
       limit: z.number().int().min(1).max(2000).default(200),
       anchorIndex: z.number().int().nonnegative().optional(),
     }),
-    output: z.object({
+    output: z.strictObject({
       rows: z.array(ProbeLogRowSchema),
       offset: z.number().int().nonnegative(),
       /** Number of rows matching the filter. */
@@ -304,17 +304,17 @@ export const probeCalls = defineCalls({
   /** One chunk of a download, base64 (at most maxChunkBytes decoded). */
   'probe.downloadRead': {
     input: z.strictObject({ transferId: TransferId, offset: z.number().int().nonnegative(), length: z.number().int().min(1).max(PROBE_TRANSFER_LIMITS.maxChunkBytes) }),
-    output: z.object({ data: z.string(), bytes: z.number().int().nonnegative() }),
+    output: z.strictObject({ data: z.string(), bytes: z.number().int().nonnegative() }),
   },
   /** Starts an upload of an export file the user picked in the browser; `bytes` is its size. */
   'probe.uploadStart': {
     input: z.strictObject({ fileName: z.string().min(1).max(255), bytes: z.number().int().nonnegative() }),
-    output: z.object({ transferId: TransferId, maxChunkBytes: z.number().int().positive() }),
+    output: z.strictObject({ transferId: TransferId, maxChunkBytes: z.number().int().positive() }),
   },
   /** Appends one chunk (base64) at `offset`; chunks must come in order. */
   'probe.uploadWrite': {
     input: z.strictObject({ transferId: TransferId, offset: z.number().int().nonnegative(), data: z.string().max(Math.ceil(PROBE_TRANSFER_LIMITS.maxChunkBytes / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'malformed base64') }),
-    output: z.object({ received: z.number().int().nonnegative() }),
+    output: z.strictObject({ received: z.number().int().nonnegative() }),
   },
   /** Imports the uploaded file (validated, like a file import) into a new, read-only session. */
   'probe.uploadFinish': { input: z.strictObject({ transferId: TransferId, name: z.string().min(1).max(200).optional() }), output: ProbeSessionView },
@@ -324,26 +324,26 @@ export const probeCalls = defineCalls({
   'probe.exportToFile': {
     input: z.strictObject({ sessionId: ProbeId, format: ProbeExportFormat, includeSecrets: z.boolean().default(false) }),
     output: z.discriminatedUnion('saved', [
-      z.object({ saved: z.literal(false) }),
-      z.object({ saved: z.literal(true), path: z.string(), entries: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+      z.strictObject({ saved: z.literal(false) }),
+      z.strictObject({ saved: z.literal(true), path: z.string(), entries: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
     ]),
   },
   /** Desktop app: picks an export with the native dialog and imports it (null when cancelled). */
-  'probe.importFromFile': { input: z.strictObject({ name: z.string().min(1).max(200).optional() }), output: z.object({ session: ProbeSessionView.nullable() }) },
-  'probe.listTemplates': { input: z.object({}), output: z.object({ templates: z.array(ProbeTemplate) }) },
-  'probe.saveTemplate': { input: z.object({ id: ProbeId.optional(), name: z.string().min(1).max(200), message: ProbeMessage }), output: ProbeTemplate },
-  'probe.deleteTemplate': { input: z.object({ id: ProbeId }), output: Ok },
+  'probe.importFromFile': { input: z.strictObject({ name: z.string().min(1).max(200).optional() }), output: z.strictObject({ session: ProbeSessionView.nullable() }) },
+  'probe.listTemplates': { input: z.strictObject({}), output: z.strictObject({ templates: z.array(ProbeTemplate) }) },
+  'probe.saveTemplate': { input: z.strictObject({ id: ProbeId.optional(), name: z.string().min(1).max(200), message: ProbeMessage }), output: ProbeTemplate },
+  'probe.deleteTemplate': { input: z.strictObject({ id: ProbeId }), output: Ok },
 });
 
 export const probeEvents = defineEvents({
   /** Every state transition of a session (also written to its log). */
-  'probe.state': z.object({ sessionId: ProbeId, from: ProbeSessionState, to: ProbeSessionState, at: IsoTime, reason: z.string().optional(), session: ProbeSessionView }),
+  'probe.state': z.strictObject({ sessionId: ProbeId, from: ProbeSessionState, to: ProbeSessionState, at: IsoTime, reason: z.string().optional(), session: ProbeSessionView }),
   /**
    * Batched log growth, at most one per session every ~50 ms: counters plus summaries of the last
    * appended entries (at most 100; `appended` says how many there were in the batch).
    */
-  'probe.log': z.object({ sessionId: ProbeId, appended: z.number().int().nonnegative(), tail: z.array(ProbeLogSummarySchema), stats: ProbeLogStatsSchema }),
+  'probe.log': z.strictObject({ sessionId: ProbeId, appended: z.number().int().nonnegative(), tail: z.array(ProbeLogSummarySchema), stats: ProbeLogStatsSchema }),
   /** The saved session list changed (created, saved, deleted, imported). */
-  'probe.sessions': z.object({ sessions: z.array(ProbeSessionView) }),
-  'probe.templates': z.object({ templates: z.array(ProbeTemplate) }),
+  'probe.sessions': z.strictObject({ sessions: z.array(ProbeSessionView) }),
+  'probe.templates': z.strictObject({ templates: z.array(ProbeTemplate) }),
 });

@@ -18,8 +18,7 @@ function inputSchemas(): [string, z.ZodType][] {
     if (r.query) out.push([`admin ${r.name} query`, r.query]);
     if (r.body) out.push([`admin ${r.name} body`, r.body]);
   }
-  // The probe's calls are being made strict together with their probe-secrets rework.
-  for (const [name, def] of Object.entries(consoleCalls)) if (!name.startsWith('probe')) out.push([`console call ${name}`, def.input]);
+  for (const [name, def] of Object.entries(consoleCalls)) out.push([`console call ${name}`, def.input]);
   return out;
 }
 
