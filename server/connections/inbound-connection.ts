@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { RawData } from 'ws';
 import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
 import { CloseCode } from '../../protocol/close-codes';
+import { jsonDeeperThan } from '../../common/json-depth';
 import { Lifecycle, type TransitionTable } from '../../common/lifecycle';
 import type { ConnectionInfo, InvokeResult } from '../../protocol/admin-connections';
 import type { ChannelConfig } from '../../protocol/admin-config';
@@ -293,9 +294,12 @@ export class InboundConnection implements RegistryEntry {
     this.lastSeen = Date.now();
     this.host.markDirty(this);
     if (isBinary) return void this.close(CloseCode.InvalidMessage, 'binary frames are not supported; send JSON text');
+    const text = buf.toString('utf8');
+    const maxDepth = this.host.maxJsonDepth;
+    if (jsonDeeperThan(text, maxDepth)) return void this.close(CloseCode.InvalidMessage, `invalid frame: JSON nested deeper than ${maxDepth} levels (maxJsonDepth)`);
     let json: unknown;
     try {
-      json = JSON.parse(buf.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return void this.close(CloseCode.InvalidMessage, 'invalid JSON');
     }
