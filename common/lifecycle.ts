@@ -28,7 +28,8 @@ export class IllegalTransitionError extends Error {
 export class Lifecycle<S extends string, R = string> {
   private current: S;
   private since: number;
-  private readonly emitter = new Emitter<{ transition: Transition<S, R> }>();
+  /** Made on the first onTransition: a server holds one lifecycle per connection and most are never watched. */
+  private emitter: Emitter<{ transition: Transition<S, R> }> | null = null;
 
   constructor(
     readonly name: string,
@@ -64,7 +65,7 @@ export class Lifecycle<S extends string, R = string> {
     this.current = to;
     this.since = this.now();
     const t: Transition<S, R> = { from, to, reason, at: this.since };
-    this.emitter.emit('transition', t);
+    this.emitter?.emit('transition', t);
     return t;
   }
 
@@ -77,10 +78,10 @@ export class Lifecycle<S extends string, R = string> {
 
   /** Returns the disposer. */
   onTransition(listener: (t: Transition<S, R>) => void): () => void {
-    return this.emitter.on('transition', listener);
+    return (this.emitter ??= new Emitter()).on('transition', listener);
   }
 
   dispose(): void {
-    this.emitter.removeAll();
+    this.emitter?.removeAll();
   }
 }

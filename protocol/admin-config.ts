@@ -53,6 +53,18 @@ export const ChannelShape = {
    * `replace` closes the old connection with 4011 and admits the newcomer.
    */
   duplicateLogin: DuplicateLoginPolicy,
+  /**
+   * The connection's send budget (soft bound): bytes the server has handed to the socket that the
+   * client has not read yet. Pub/sub delivery pauses above it and resumes when the socket drains.
+   */
+  maxBufferedBytes: z.number().int().min(1024).max(1024 * 1024 * 1024),
+  /**
+   * Hard bound of the send budget: a frame that cannot wait (response, server request, ping, pong)
+   * that would take the unsent bytes past it closes the connection with 4013. At least maxBufferedBytes.
+   */
+  maxBufferedBytesHard: z.number().int().min(1024).max(4 * 1024 * 1024 * 1024),
+  /** WebSocket pings a client may send per second (each is answered with a pong); more close with 4014. 0: no limit. */
+  maxPingsPerSecond: z.number().int().min(0).max(100_000),
 };
 
 export const CHANNEL_DEFAULTS = {
@@ -67,6 +79,9 @@ export const CHANNEL_DEFAULTS = {
   allowSubscribe: ['*'],
   allowPublish: ['*'],
   duplicateLogin: 'reject',
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxBufferedBytesHard: 16 * 1024 * 1024,
+  maxPingsPerSecond: 10,
 } as const satisfies { [K in keyof typeof ChannelShape]?: z.output<(typeof ChannelShape)[K]> };
 
 /** A channel as created: name, address and whatever else differs from the defaults. */

@@ -31,6 +31,13 @@ export const CloseCode = {
   Replaced: 4011,
   /** Too many failed logins from this address: the hello was refused before its credentials were checked. */
   LoginRateLimited: 4012,
+  /**
+   * The client does not read what the server sends: a frame that cannot wait (a response, a server
+   * request, a ping) would take the connection's unsent bytes past the channel's maxBufferedBytesHard.
+   */
+  SlowConsumer: 4013,
+  /** The client sent more than the channel's maxPingsPerSecond WebSocket pings in one second. */
+  PingFlood: 4014,
   /** Admin live events (/admin/v1/events): the consumer fell behind (send buffer over maxEventBufferBytes); re-sync and reconnect. */
   EventsOverflow: 4029,
   /**

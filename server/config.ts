@@ -5,6 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
 import { AuditRetentionSchema } from './admin/audit';
 import { AdminConfigSchema } from './admin/options';
+import { CHANNEL_LISTENER_DEFAULTS } from './channels/listener-pool';
+import { ListenerLimitsSchema, type ListenerLimits } from './net/connection-guard';
 import { PubSubConfigSchema } from './pubsub/options';
 import { FailureLimitSchema } from './security/login-limiter';
 import { SecretsKeyConfigSchema } from './security/secret-box';
@@ -36,6 +38,8 @@ export const ServerConfigSchema = z.object({
   /** Where switchboard.db lives; relative to the config file's directory. */
   dataDir: z.string().min(1).default('./data'),
   admin: AdminConfigSchema.default(AdminConfigSchema.parse({})),
+  /** Timeouts and connection caps of every channel port (one listener per host:port). */
+  channelListeners: ListenerLimitsSchema.partial().strict().default({}).transform((l): ListenerLimits => ({ ...CHANNEL_LISTENER_DEFAULTS, ...l })),
   /** Peers whose X-Forwarded-For header is believed (exact IP addresses). */
   trustedProxies: z.array(z.string().min(1)).default([]),
   channels: z.array(ChannelCreateSchema).default([]),
@@ -54,6 +58,8 @@ export const ServerConfigSchema = z.object({
   reverseDns: ReverseDnsConfigSchema.default(ReverseDnsConfigSchema.parse({})),
   /** A server-initiated close (disconnect, shutdown) terminates the socket if the peer has not completed the close handshake by then. */
   closeTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** Deepest nesting of objects and arrays in a client frame (the frame object is level 1); deeper closes with 1008. */
+  maxJsonDepth: z.number().int().min(2).max(1000).default(64),
   /** How often login deadlines, session expiry and pings are checked: they fire up to this much late. */
   sessionTickMs: z.number().int().min(10).max(5000).default(250),
   /** connection.updated for counter changes is emitted at most this often per connection. */

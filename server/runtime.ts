@@ -72,7 +72,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const events = new EventBus();
   const store = new SqliteConfigStore(db, config.audit);
   const registry = new Registry<InboundConnection>();
-  const pool = new ListenerPool();
+  const pool = new ListenerPool(config.channelListeners, config.trustedProxies);
   const authCounters = newAuthCounters();
   // Channels and security definitions refer to each other (usedBy / hasSecurity): late-bound.
   let channels: ChannelManager | null = null;
@@ -99,6 +99,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     serverName: config.name,
     nodeId,
     closeTimeoutMs: config.closeTimeoutMs,
+    maxJsonDepth: config.maxJsonDepth,
     statsIntervalMs: config.statsIntervalMs,
     trustedProxies: config.trustedProxies,
     registry,

@@ -62,6 +62,8 @@ async function switchboard(): Promise<Side> {
     logLevel: 'error',
     admin: { enabled: false },
     channels: [{ name: 'bench', address: `ws://${host}:0/bench` }],
+    // Every load connection comes from one address: lift the per-address cap.
+    channelListeners: { maxConnectionsPerIp: 0 },
     pubsub: { topics: [{ name: topic }] },
   });
   return {

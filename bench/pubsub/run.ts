@@ -37,6 +37,8 @@ async function throughput(dir: string): Promise<{ acksPerSec: number; failed: nu
     logLevel: 'error',
     admin: { enabled: false },
     channels: [{ name: 'bench', address: 'ws://127.0.0.1:0/bench' }],
+    // Every load connection comes from one address: lift the per-address cap.
+    channelListeners: { maxConnectionsPerIp: 0 },
     pubsub: { topics: [{ name: 'bench.tp' }] },
   });
   const w = new Worker();

@@ -79,6 +79,8 @@ async function main(): Promise<void> {
       reverseDns: { enabled: false },
       admin: { tokens: [{ name: 'bench', token: 'bench-viewer-token-0001', role: 'viewer' }] },
       channels: [{ name: 'bench', address: `ws://${host}:0/bench`, tokenTtl: 3600, pingInterval: 30 }],
+      // Every load connection comes from one address: lift the per-address cap.
+      channelListeners: { maxConnectionsPerIp: 0 },
     });
     url = server.channelUrl('bench');
     adminUrl = server.adminUrl;

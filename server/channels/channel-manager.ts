@@ -53,9 +53,13 @@ export class ChannelRuntime implements ChannelRef, Route {
     return this.config.name;
   }
 
-  /** maxPayload is fixed per ws server: a new limit applies to connections made after the change. */
+  /**
+   * maxPayload is fixed per ws server: a new limit applies to connections made after the change.
+   * autoPong is off: ws would answer every ping however fast they come, so the session answers them
+   * itself within maxPingsPerSecond and the send budget.
+   */
   private makeWss(): WebSocketServer {
-    return new WebSocketServer({ noServer: true, maxPayload: this.config.maxMessageBytes, perMessageDeflate: false, clientTracking: false, WebSocket: SbSocket });
+    return new WebSocketServer({ noServer: true, maxPayload: this.config.maxMessageBytes, perMessageDeflate: false, clientTracking: false, autoPong: false, WebSocket: SbSocket });
   }
 
   setConfig(next: ChannelConfig): void {
@@ -233,6 +237,9 @@ export class ChannelManager {
   private checkRefs(c: ChannelConfig): void {
     if (c.security !== null && !this.deps.hasSecurity(c.security)) throw new SbError(ErrorCode.Validation, `security: no security definition named "${c.security}"`, { field: 'security' });
     if (!this.deps.hasService(c.service)) throw new SbError(ErrorCode.Validation, `service: no service named "${c.service}" is loaded`, { field: 'service' });
+    if (c.maxBufferedBytesHard < c.maxBufferedBytes) {
+      throw new SbError(ErrorCode.Validation, `maxBufferedBytesHard: must be at least maxBufferedBytes (${c.maxBufferedBytes})`, { field: 'maxBufferedBytesHard' });
+    }
   }
 
   /** Same host:port:path as another channel (by configured port, or by the port it is bound to). */

@@ -2,6 +2,20 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../protocol/errors';
 import { SbError } from '../errors';
+import { ConnectionGuard, type GuardStats, type ListenerLimits } from '../net/connection-guard';
+
+/**
+ * Defaults of `channelListeners`: the header timeout cuts slowloris sockets; the caps bound file
+ * descriptors and memory however many sockets one address opens. An upgraded WebSocket stays
+ * counted until it closes; the timeouts stop applying once the upgrade is complete.
+ */
+export const CHANNEL_LISTENER_DEFAULTS: ListenerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 1000,
+  maxConnections: 100_000,
+  maxConnectionsPerIp: 1000,
+};
 
 /** A parsed channel address. */
 export interface ChannelTarget {
@@ -27,7 +41,12 @@ export class Listener {
   constructor(
     readonly host: string,
     readonly server: Server,
+    private readonly guard: ConnectionGuard,
   ) {}
+
+  stats(): GuardStats {
+    return this.guard.stats();
+  }
 }
 
 /** Shared (not a closure per socket): an upgrade socket that errors before ws takes it over is dropped. */
@@ -35,8 +54,11 @@ function destroyOnError(this: Duplex): void {
   this.destroy();
 }
 
-function rejectUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+/** An upgrade refused with a real status and the error body every Switchboard listener uses. */
+function rejectUpgrade(socket: Duplex, status: 400 | 404, code: string, message: string, field: string): void {
+  const body = JSON.stringify({ error: { code, message, field } });
+  const text = status === 400 ? 'Bad Request' : 'Not Found';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 /**
@@ -47,6 +69,12 @@ export class ListenerPool {
   /** Keyed by `host|boundPort`. */
   private readonly listeners = new Map<string, Listener>();
 
+  constructor(
+    private readonly limits: ListenerLimits = CHANNEL_LISTENER_DEFAULTS,
+    /** Addresses exempt from maxConnectionsPerIp (trusted proxies carry many clients). */
+    private readonly exempt: readonly string[] = [],
+  ) {}
+
   /** Attaches a route; binds a new listener when none serves host:port (port 0: always a new one). */
   async attach(target: ChannelTarget, route: Route): Promise<Listener> {
     const existing = target.port !== 0 ? this.listeners.get(`${target.host}|${target.port}`) : undefined;
@@ -55,26 +83,29 @@ export class ListenerPool {
       existing.routes.set(target.path, route);
       return existing;
     }
-    const server = createServer((_req, res) => {
+    const guard = new ConnectionGuard(this.limits, this.exempt);
+    const server = createServer(guard.serverOptions(), (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('Switchboard channel: connect with a WebSocket client\n');
     });
-    const listener = new Listener(target.host, server);
+    guard.attach(server);
+    const listener = new Listener(target.host, server, guard);
     listener.routes.set(target.path, route);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', destroyOnError);
+      const url = req.url ?? '/';
       let path: string;
       try {
-        path = new URL(req.url ?? '/', 'http://x').pathname;
+        // Only origin-form targets (`/path?query`): `//host:port/…` would parse as another authority.
+        if (!url.startsWith('/') || url.startsWith('//')) throw new Error('not origin-form');
+        path = new URL(url, 'http://x').pathname;
       } catch {
-        return rejectUpgrade(socket, 400, 'Bad Request');
+        return rejectUpgrade(socket, 400, ErrorCode.BadRequest, 'malformed request URL: expected /path', 'url');
       }
       const r = listener.routes.get(path);
-      if (!r) return rejectUpgrade(socket, 404, 'Not Found');
+      if (!r) return rejectUpgrade(socket, 404, ErrorCode.NotFound, `no channel at ${path} on this port`, 'url');
       r.handleUpgrade(req, socket, head);
     });
-    // Keep-alive HTTP is pointless here and idle sockets would delay close().
-    server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         server.off('listening', onListening);

@@ -44,6 +44,12 @@ export class SessionPort implements PubSubSession {
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
   }
+  maxBufferedBytes(): number {
+    return this.session.channel.config.maxBufferedBytes;
+  }
+  whenDrained(resume: () => void): void {
+    this.session.whenDrained(resume);
+  }
 }
 
 /** The context a service gets with each request. */

@@ -23,6 +23,8 @@ export interface ConnectionHost {
   /** This process's node id (ConnectionInfo.node). */
   readonly nodeId: string;
   readonly closeTimeoutMs: number;
+  /** Deepest nesting of objects/arrays a client frame may have. */
+  readonly maxJsonDepth: number;
   readonly registry: Registry<InboundConnection>;
   readonly reverseDns: ReverseDns;
   readonly pubsub: SessionPubSub;

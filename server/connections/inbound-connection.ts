@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 import type { RawData } from 'ws';
 import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
 import { CloseCode } from '../../protocol/close-codes';
+import { jsonDeeperThan } from '../../common/json-depth';
+import { Lifecycle, type TransitionTable } from '../../common/lifecycle';
 import type { ConnectionInfo, InvokeResult } from '../../protocol/admin-connections';
 import type { ChannelConfig } from '../../protocol/admin-config';
 import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
@@ -17,6 +19,15 @@ import { closeCodeOfWsError, WS_DEFAULT_REASONS, type SbSocket } from './sb-sock
 import type { ConnectionHost } from './connection-host';
 
 type State = 'awaiting-login' | 'authenticating' | 'logged-in' | 'closing' | 'closed';
+
+/** Every legal move of a session. A close may start (or the socket drop) in any state before closed. */
+const SESSION_STATES: TransitionTable<State> = {
+  'awaiting-login': ['authenticating', 'closing', 'closed'],
+  authenticating: ['logged-in', 'closing', 'closed'],
+  'logged-in': ['closing', 'closed'],
+  closing: ['closed'],
+  closed: [],
+};
 
 export { clampReason };
 
@@ -49,7 +60,7 @@ export class InboundConnection implements RegistryEntry {
   clientId: string | null = null;
   clientName: string | null = null;
   searchText: string;
-  private state: State = 'awaiting-login';
+  private readonly life = new Lifecycle<State>('inbound connection', SESSION_STATES, 'awaiting-login');
   private loggedInAt: number | null = null;
   private lastSeen = Date.now();
   msgsIn = 0;
@@ -81,6 +92,9 @@ export class InboundConnection implements RegistryEntry {
   private closedResult: CloseResult | null = null;
   private closeWaiters: ((r: CloseResult) => void)[] | null = null;
   private pubsubPort: PubSubSession | null = null;
+  /** Start of the current one-second window of client pings, and the pings in it (maxPingsPerSecond). */
+  private pingWindowAt = 0;
+  private pingsInWindow = 0;
 
   constructor(
     private readonly ws: SbSocket,
@@ -101,15 +115,20 @@ export class InboundConnection implements RegistryEntry {
 
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => this.onPong());
+    ws.on('ping', (data) => this.onPing(data));
     ws.on('error', (err: Error & { code?: string }) => {
       // Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007): ws has already sent its own Close
       // frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
       if (!err.code?.startsWith('WS_ERR_')) return;
       const code = closeCodeOfWsError(err);
       this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
-      this.state = 'closing';
+      this.life.tryTo('closing', this.closeSent.reason);
     });
     ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
+  }
+
+  private get state(): State {
+    return this.life.state;
   }
 
   /** ISO time the WebSocket opened (formatted once: registry pages read it a lot). */
@@ -136,6 +155,7 @@ export class InboundConnection implements RegistryEntry {
     }
     this.awaitingPong = true;
     this.nextPingAt = now + cfg.pingInterval * 1000;
+    if (this.ws.readyState !== this.ws.OPEN || !this.withinSendBudget(2)) return;
     this.ws.ping();
   }
 
@@ -222,6 +242,8 @@ export class InboundConnection implements RegistryEntry {
    */
   sendText(text: string, coalesce = true): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
+    const bytes = Buffer.byteLength(text);
+    if (!this.withinSendBudget(bytes)) return false;
     if (coalesce && !this.corked) {
       // Coalesce every frame sent in this turn of the event loop into one write (one syscall):
       // ws's own cork/uncork per frame nests inside ours.
@@ -231,9 +253,30 @@ export class InboundConnection implements RegistryEntry {
     }
     this.ws.send(text);
     this.msgsOut++;
-    this.bytesOut += Buffer.byteLength(text);
+    this.bytesOut += bytes;
     this.host.markDirty(this);
     return true;
+  }
+
+  /**
+   * The hard bound of the connection's send budget, for every frame the server sends. Pub/sub
+   * delivery pauses at the soft bound (maxBufferedBytes) and never gets here in practice; what
+   * cannot wait — responses, server requests, pings, pongs — closes the connection (4013) rather
+   * than queue without end behind a client that does not read. A frame is always let through onto
+   * an empty socket, so one frame larger than the bound is not a slow consumer.
+   */
+  private withinSendBudget(bytes: number): boolean {
+    const queued = this.ws.bufferedAmount;
+    const hard = this.channel.config.maxBufferedBytesHard;
+    if (queued === 0 || queued + bytes <= hard) return true;
+    void this.close(CloseCode.SlowConsumer, `slow consumer: ${queued} bytes unread, over maxBufferedBytesHard (${hard})`);
+    return false;
+  }
+
+  /** Calls `resume` once the TCP socket has written out everything queued (pub/sub flow control). */
+  whenDrained(resume: () => void): void {
+    if (this.socket.writableLength === 0 && !this.corked) return void setImmediate(resume);
+    this.socket.once('drain', resume);
   }
 
   /** Ends the write coalescing started by send(). */
@@ -251,9 +294,12 @@ export class InboundConnection implements RegistryEntry {
     this.lastSeen = Date.now();
     this.host.markDirty(this);
     if (isBinary) return void this.close(CloseCode.InvalidMessage, 'binary frames are not supported; send JSON text');
+    const text = buf.toString('utf8');
+    const maxDepth = this.host.maxJsonDepth;
+    if (jsonDeeperThan(text, maxDepth)) return void this.close(CloseCode.InvalidMessage, `invalid frame: JSON nested deeper than ${maxDepth} levels (maxJsonDepth)`);
     let json: unknown;
     try {
-      json = JSON.parse(buf.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return void this.close(CloseCode.InvalidMessage, 'invalid JSON');
     }
@@ -300,7 +346,7 @@ export class InboundConnection implements RegistryEntry {
   }
 
   private async login(hello: HelloFrame): Promise<void> {
-    this.state = 'authenticating';
+    this.life.to('authenticating', 'hello received');
     // Credentials are redacted by the logger (by schema), never written out.
     this.host.logger.debug('hello', { connectionId: this.connectionId, channel: this.channel.name, hello });
     const verdict = await this.host.login.authenticate(this, hello);
@@ -312,13 +358,32 @@ export class InboundConnection implements RegistryEntry {
     this.clientName = hello.clientName ?? null;
     this.searchText = `${hello.clientId}\u0000${hello.clientName ?? ''}\u0000${this.remoteAddress}`.toLowerCase();
     this.host.registry.rekey(this, null);
-    this.state = 'logged-in';
+    this.life.to('logged-in', 'welcome');
     this.loggedInAt = this.lastSeen = Date.now();
     this.nextPingAt = this.loggedInAt + this.channel.config.pingInterval * 1000;
     this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
     this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
     this.host.pubsub.attach(this.pubsubPort);
     this.host.emitUpdated(this);
+  }
+
+  /**
+   * Client pings are answered here, not by ws (autoPong is off): ws answers however fast they come,
+   * and a flood then ends in a dropped socket with no Close frame.
+   */
+  private onPing(data: Buffer): void {
+    if (!this.isOpen) return;
+    const max = this.channel.config.maxPingsPerSecond;
+    if (max > 0) {
+      const now = Date.now();
+      if (now - this.pingWindowAt >= 1000) {
+        this.pingWindowAt = now;
+        this.pingsInWindow = 0;
+      }
+      if (++this.pingsInWindow > max) return void this.close(CloseCode.PingFlood, `ping flood: more than ${max} pings in one second (maxPingsPerSecond)`);
+    }
+    if (this.ws.readyState !== this.ws.OPEN || !this.withinSendBudget(data.length + 2)) return;
+    this.ws.pong(data);
   }
 
   private onPong(): void {
@@ -370,9 +435,12 @@ export class InboundConnection implements RegistryEntry {
     if (this.closedResult) return Promise.resolve(this.closedResult);
     const done = new Promise<CloseResult>((resolve) => (this.closeWaiters ??= []).push(resolve));
     if (this.state === 'closing') return done;
-    this.state = 'closing';
     const r = clampReason(reason);
+    this.life.to('closing', r);
     this.closeSent = { code, reason: r };
+    // An answer can no longer arrive (frames after our Close are ignored): fail the waiting invokes
+    // now, not when the peer finishes the handshake or closeTimeoutMs ends it.
+    this.pending?.closeAll(code, r);
     this.ws.close(code, r);
     this.closeTimer = setTimeout(() => {
       this.terminated = true;
@@ -391,7 +459,7 @@ export class InboundConnection implements RegistryEntry {
     const wasServer = this.closeSent !== null;
     const finalCode = this.closeSent?.code ?? code;
     const finalReason = this.closeSent?.reason ?? reason;
-    this.state = 'closed';
+    this.life.to('closed', finalReason);
     this.stopTimers();
     this.pending?.closeAll(finalCode, finalReason);
     this.pending = null;

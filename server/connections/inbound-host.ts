@@ -22,6 +22,7 @@ export interface InboundHostDeps {
   serverName: string;
   nodeId: string;
   closeTimeoutMs: number;
+  maxJsonDepth: number;
   statsIntervalMs: number;
   trustedProxies: readonly string[];
   registry: Registry<InboundConnection>;
@@ -42,6 +43,7 @@ export class InboundHost implements ConnectionHost {
   readonly serverName: string;
   readonly nodeId: string;
   readonly closeTimeoutMs: number;
+  readonly maxJsonDepth: number;
   readonly registry: Registry<InboundConnection>;
   readonly reverseDns: ReverseDns;
   readonly pubsub: SessionPubSub;
@@ -57,6 +59,7 @@ export class InboundHost implements ConnectionHost {
     this.serverName = deps.serverName;
     this.nodeId = deps.nodeId;
     this.closeTimeoutMs = deps.closeTimeoutMs;
+    this.maxJsonDepth = deps.maxJsonDepth;
     this.registry = deps.registry;
     this.reverseDns = deps.reverseDns;
     this.pubsub = deps.pubsub;

@@ -6,15 +6,23 @@ export const WS_DEFAULT_REASONS: Record<number, string> = {
   [CloseCode.MessageTooLarge]: 'message too large',
   1002: 'protocol error',
   1007: 'invalid frame payload',
+  [CloseCode.InvalidMessage]: 'too many message fragments',
 };
 
 /** Maps a ws receiver error to the close code ws sent for it. */
 export function closeCodeOfWsError(err: Error & { code?: string }): number {
+  // ws puts the code it closed with on the error under a private symbol; read it when present.
+  const sym = Object.getOwnPropertySymbols(err).find((k) => k.description === 'status-code');
+  const carried: unknown = sym ? (err as unknown as Record<symbol, unknown>)[sym] : undefined;
+  if (typeof carried === 'number') return carried;
   switch (err.code) {
     case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+    case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
       return CloseCode.MessageTooLarge;
     case 'WS_ERR_INVALID_UTF8':
       return 1007;
+    case 'WS_ERR_TOO_MANY_BUFFERED_PARTS':
+      return CloseCode.InvalidMessage;
     default:
       return 1002;
   }
@@ -22,7 +30,7 @@ export function closeCodeOfWsError(err: Error & { code?: string }): number {
 
 /**
  * The server-side socket class. ws closes by itself on oversized or malformed frames (1009, 1002,
- * 1007) with an empty reason; our rule is that every close carries a code and a reason, so close()
+ * 1007, 1008 for too many fragments) with an empty reason; our rule is that every close carries a code and a reason, so close()
  * fills in a reason for those codes.
  */
 export class SbSocket extends WebSocket {

@@ -3,21 +3,29 @@ import type { PubSubSession } from './session-port';
 import { messageFrameText, type SubState, type TopicState } from './state';
 import type { PubSubStore } from '../store/pubsub-store';
 
+/** Rows of the first backlog read of a session, before their size is known. */
+const FIRST_READ_ROWS = 16;
+
 interface Attached {
   session: PubSubSession;
   pumpScheduled: boolean;
   /** A pump is running (it may await the store); a new request re-runs it once it is done. */
   pumping: boolean;
   pumpAgain: boolean;
-  /** Set while the socket buffers more than maxBufferedBytes; a timer checks again. */
+  /** Set while the socket buffers more than the session's maxBufferedBytes, until it drains. */
+  throttled: boolean;
+  /** The re-check for sessions that cannot report 'drain'. */
   throttleTimer: NodeJS.Timeout | null;
+  /** Mean stored size of the rows read so far (0: none yet), to size backlog reads to the send budget. */
+  rowBytes: number;
   closed: boolean;
 }
 
 /**
  * Pushes queued messages to attached sessions with flow control: per subscription at most
  * `windowPerSubscription` delivered-but-unacked messages, per session nothing while the socket
- * buffers more than `maxBufferedBytes`. Backlogs are read from the store in batches, so memory
+ * buffers more than the session's `maxBufferedBytes` (checked after every message, so a socket
+ * holds at most that plus one message). Backlogs are read from the store in batches, so memory
  * stays bounded whatever the queue depth.
  */
 export class Delivery {
@@ -42,7 +50,7 @@ export class Delivery {
       this.stop(previous);
       this.byConnection.delete(previous.session.connectionId);
     }
-    const a: Attached = { session, pumpScheduled: false, pumping: false, pumpAgain: false, throttleTimer: null, closed: false };
+    const a: Attached = { session, pumpScheduled: false, pumping: false, pumpAgain: false, throttled: false, throttleTimer: null, rowBytes: 0, closed: false };
     this.byConnection.set(session.connectionId, a);
     this.activate(a);
   }
@@ -68,6 +76,7 @@ export class Delivery {
 
   private stop(a: Attached): void {
     a.closed = true;
+    a.throttled = false;
     if (a.throttleTimer) clearTimeout(a.throttleTimer);
     a.throttleTimer = null;
   }
@@ -87,7 +96,7 @@ export class Delivery {
     const window = this.opts.windowPerSubscription;
     for (const s of topic.subs.values()) {
       const a = this.byClient.get(s.clientId);
-      if (!a || a.throttleTimer) continue;
+      if (!a || a.throttled) continue;
       if (s.delivered !== pos - 1 || s.delivered - s.acked >= window) {
         this.schedulePump(a);
         continue;
@@ -98,12 +107,12 @@ export class Delivery {
       const session = a.session;
       if (session.sendText) session.sendText(messageFrameText(topicJson, seq, dataJson, publishedAt));
       else session.send({ type: 'message', topic: topic.name, seq, data, publishedAt });
-      if (session.bufferedAmount() > this.opts.maxBufferedBytes) this.throttle(a);
+      if (session.bufferedAmount() > session.maxBufferedBytes()) this.throttle(a);
     }
   }
 
   private schedulePump(a: Attached): void {
-    if (a.closed || a.throttleTimer) return;
+    if (a.closed || a.throttled) return;
     if (a.pumping) {
       a.pumpAgain = true;
       return;
@@ -129,18 +138,25 @@ export class Delivery {
   }
 
   private throttle(a: Attached): void {
-    if (a.throttleTimer || a.closed) return;
-    a.throttleTimer = setTimeout(() => {
-      a.throttleTimer = null;
-      if (a.closed) return;
-      if (a.session.bufferedAmount() > this.opts.maxBufferedBytes) this.throttle(a);
-      else this.runPump(a);
-    }, this.opts.resumeCheckMs);
+    if (a.throttled || a.closed) return;
+    a.throttled = true;
+    const resume = (): void => this.resume(a);
+    if (a.session.whenDrained) a.session.whenDrained(resume);
+    else a.throttleTimer = setTimeout(resume, this.opts.resumeCheckMs);
+  }
+
+  private resume(a: Attached): void {
+    a.throttleTimer = null;
+    if (a.closed || !a.throttled) return;
+    a.throttled = false;
+    if (a.session.bufferedAmount() > a.session.maxBufferedBytes()) this.throttle(a);
+    else this.schedulePump(a);
   }
 
   private async pump(a: Attached): Promise<void> {
-    const { windowPerSubscription: window, batchSize, maxBufferedBytes } = this.opts;
+    const { windowPerSubscription: window, batchSize } = this.opts;
     const session = a.session;
+    const maxBufferedBytes = session.maxBufferedBytes();
     if (session.bufferedAmount() > maxBufferedBytes) return this.throttle(a);
     for (const s of this.subsOfClient(session.clientId)) {
       const topic = this.topics.get(s.topic);
@@ -148,7 +164,10 @@ export class Delivery {
       if (s.delivered < s.acked) s.delivered = s.acked;
       const topicJson = JSON.stringify(topic.name);
       while (s.delivered < topic.head && s.delivered - s.acked < window) {
-        const limit = Math.min(batchSize, window - (s.delivered - s.acked), topic.head - s.delivered);
+        // A read holds its rows in memory until they are sent: read about one send budget's worth
+        // (a few rows until their size is known), not batchSize rows of whatever size.
+        const fit = a.rowBytes === 0 ? FIRST_READ_ROWS : Math.max(1, Math.floor(maxBufferedBytes / a.rowBytes));
+        const limit = Math.min(batchSize, fit, window - (s.delivered - s.acked), topic.head - s.delivered);
         const read = this.store.readMessages(topic.name, s.delivered, limit);
         const rows = Array.isArray(read) ? read : await read;
         if (a.closed) return;
@@ -157,6 +176,9 @@ export class Delivery {
           s.delivered = topic.head;
           break;
         }
+        let bytes = 0;
+        for (const m of rows) bytes += m.data.length;
+        a.rowBytes = a.rowBytes === 0 ? bytes / rows.length : (a.rowBytes + bytes / rows.length) / 2;
         for (const m of rows) {
           // An asynchronous read may overlap a drop that moved the cursor past these rows.
           if (m.pos <= s.delivered) continue;
@@ -165,8 +187,9 @@ export class Delivery {
           const seq = m.pos - s.base;
           if (session.sendText) session.sendText(messageFrameText(topicJson, seq, m.data, m.publishedAt));
           else session.send({ type: 'message', topic: topic.name, seq, data: JSON.parse(m.data) as unknown, publishedAt: m.publishedAt });
+          // After every message, not every batch: a batch of large messages would pass the budget many times over.
+          if (session.bufferedAmount() > maxBufferedBytes) return this.throttle(a);
         }
-        if (session.bufferedAmount() > maxBufferedBytes) return this.throttle(a);
       }
     }
   }

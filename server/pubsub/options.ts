@@ -3,9 +3,10 @@ import { TopicCreateSchema } from '../../protocol/admin-pubsub';
 
 /**
  * Delivery flow control. Each subscription has at most `windowPerSubscription` messages delivered
- * but not yet acked; a session stops pushing while its socket buffers more than `maxBufferedBytes`
- * and resumes on the next ack or after `resumeCheckMs`. Together they bound memory per session no
- * matter how large the backlog is.
+ * but not yet acked; a session stops pushing while its socket holds more unsent bytes than its
+ * channel's `maxBufferedBytes` (the connection's send budget, checked after every message) and
+ * resumes when the socket drains. Together they bound memory per session no matter how large the
+ * backlog is.
  */
 export const DeliveryOptionsSchema = z
   .object({
@@ -13,9 +14,7 @@ export const DeliveryOptionsSchema = z
     windowPerSubscription: z.number().int().min(1).max(100_000).default(1000),
     /** Max messages read from the store per batch when refilling a window. */
     batchSize: z.number().int().min(1).max(10_000).default(500),
-    /** Stop sending to a session while its socket has more than this many bytes queued. */
-    maxBufferedBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
-    /** How often a session throttled by maxBufferedBytes is checked again. */
+    /** How often a paused session whose socket cannot report 'drain' is checked again. */
     resumeCheckMs: z.number().int().min(1).max(60_000).default(20),
   })
   .strict();

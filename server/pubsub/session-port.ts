@@ -22,4 +22,11 @@ export interface PubSubSession {
   sendText?(json: string): boolean;
   /** Bytes queued in the socket but not yet written (for delivery flow control). */
   bufferedAmount(): number;
+  /** The connection's send budget: delivery pauses while bufferedAmount() is above it. */
+  maxBufferedBytes(): number;
+  /**
+   * Calls `resume` once when the socket has written out everything queued. Without it a paused
+   * session is polled every resumeCheckMs.
+   */
+  whenDrained?(resume: () => void): void;
 }

@@ -78,6 +78,10 @@ describe('PATCH changes only the fields it names (admin API, SQLite)', () => {
       allowSubscribe: patterns(0),
       allowPublish: patterns(0),
       duplicateLogin: fc.constantFrom('reject', 'replace'),
+      // Disjoint ranges: any combination keeps hard ≥ soft (a PATCH that breaks it is a 400, tested elsewhere).
+      maxBufferedBytes: fc.integer({ min: 1024, max: 64 * 1024 * 1024 }),
+      maxBufferedBytesHard: fc.integer({ min: 64 * 1024 * 1024, max: 4 * 1024 * 1024 * 1024 }),
+      maxPingsPerSecond: fc.integer({ min: 0, max: 100_000 }),
     });
     const row = (name: string) => db.prepare('SELECT config, created_at, updated_at FROM channels WHERE name = ?').get(name) as { config: string; created_at: string; updated_at: string };
     await fc.assert(

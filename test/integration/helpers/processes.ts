@@ -67,6 +67,10 @@ export interface ServerProcessOptions {
   name: string;
   tokens: { name: string; token: string; role: 'viewer' | 'operator' }[];
   channels?: string[];
+  /** Fields added to every channel (limits, timings). */
+  channelOptions?: Record<string, unknown>;
+  /** Top-level config fields added to (or replacing) the defaults above. */
+  config?: Record<string, unknown>;
 }
 
 export interface ServerProcess {
@@ -96,7 +100,8 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
     reverseDns: { enabled: false },
     shutdownTimeoutMs: 3000,
     admin: { host: '127.0.0.1', port: adminPort, tokens: opts.tokens },
-    channels: channels.map((c) => ({ name: c, address: `ws://127.0.0.1:${ports.get(c)}/${c}` })),
+    channels: channels.map((c) => ({ name: c, address: `ws://127.0.0.1:${ports.get(c)}/${c}`, ...opts.channelOptions })),
+    ...opts.config,
   }));
   let current = await startProcess(['server/cli.ts', '--config', config], /^ready$/);
   return {

@@ -15,6 +15,9 @@ export interface ChannelDraft {
   pingInterval: string;
   pingsMissedThreshold: string;
   maxMessageBytes: string;
+  maxBufferedBytes: string;
+  maxBufferedBytesHard: string;
+  maxPingsPerSecond: string;
   allowSubscribe: string;
   allowPublish: string;
   duplicateLogin: 'reject' | 'replace';
@@ -25,6 +28,7 @@ export function draftOf(c: Channel | null): ChannelDraft {
     return {
       name: '', active: true, address: 'ws://127.0.0.1:8080/ws', service: 'echo', security: '',
       newTokenWaitTime: '5', tokenTtl: '3600', pingInterval: '30', pingsMissedThreshold: '2', maxMessageBytes: String(1024 * 1024),
+      maxBufferedBytes: String(4 * 1024 * 1024), maxBufferedBytesHard: String(16 * 1024 * 1024), maxPingsPerSecond: '10',
       allowSubscribe: '*', allowPublish: '*', duplicateLogin: 'reject',
     };
   }
@@ -32,6 +36,7 @@ export function draftOf(c: Channel | null): ChannelDraft {
     name: c.name, active: c.active, address: c.address, service: c.service, security: c.security ?? '',
     newTokenWaitTime: String(c.newTokenWaitTime), tokenTtl: String(c.tokenTtl), pingInterval: String(c.pingInterval),
     pingsMissedThreshold: String(c.pingsMissedThreshold), maxMessageBytes: String(c.maxMessageBytes),
+    maxBufferedBytes: String(c.maxBufferedBytes), maxBufferedBytesHard: String(c.maxBufferedBytesHard), maxPingsPerSecond: String(c.maxPingsPerSecond),
     allowSubscribe: c.allowSubscribe.join(', '), allowPublish: c.allowPublish.join(', '), duplicateLogin: c.duplicateLogin,
   };
 }
@@ -49,6 +54,9 @@ export function channelInputOf(d: ChannelDraft) {
     pingInterval: parseNumber(d.pingInterval),
     pingsMissedThreshold: parseNumber(d.pingsMissedThreshold),
     maxMessageBytes: parseNumber(d.maxMessageBytes),
+    maxBufferedBytes: parseNumber(d.maxBufferedBytes),
+    maxBufferedBytesHard: parseNumber(d.maxBufferedBytesHard),
+    maxPingsPerSecond: parseNumber(d.maxPingsPerSecond),
     allowSubscribe: parseList(d.allowSubscribe),
     allowPublish: parseList(d.allowPublish),
     duplicateLogin: d.duplicateLogin,
@@ -138,6 +146,9 @@ export function ChannelForm({ channel, security, onSubmit, onClose }: { channel:
         {num('pingInterval', 'Ping interval (s)', 'Seconds between server pings')}
         {num('pingsMissedThreshold', 'Missed pings', 'Unanswered pings before closing with 4002')}
         {num('maxMessageBytes', 'Max message (bytes)', 'Larger frames close with 1009')}
+        {num('maxBufferedBytes', 'Send budget (bytes)', 'Unread bytes at which pub/sub delivery pauses')}
+        {num('maxBufferedBytesHard', 'Send budget, hard (bytes)', 'Unread bytes past which a response or ping closes with 4013')}
+        {num('maxPingsPerSecond', 'Client pings per second', 'More close with 4014 (0 = no limit)')}
         <Field label="May subscribe to" error={errors.allowSubscribe ?? errors['allowSubscribe.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-sub">
           <input id="ch-sub" className="input mono" value={d.allowSubscribe} onChange={(e) => set({ allowSubscribe: e.target.value })} />
         </Field>

@@ -68,8 +68,9 @@ describe('PubSubEngine edges', () => {
   });
 
   it('pauses delivery while the socket buffers too much and resumes when it drains', async () => {
-    h = makeHarness({ topics: [{ name: 't' }], delivery: { maxBufferedBytes: 1024, resumeCheckMs: 5 } });
+    h = makeHarness({ topics: [{ name: 't' }], delivery: { resumeCheckMs: 5 } });
     const s = new RecordingSession('c1', 'x');
+    s.sendBudget = 1024;
     let buffered = 0;
     s.bufferedAmount = () => buffered;
     h.engine.attach(s);

@@ -78,6 +78,10 @@ export class RecordingSession implements PubSubSession {
   bufferedAmount(): number {
     return 0;
   }
+  maxBufferedBytes(): number {
+    return this.sendBudget;
+  }
+  sendBudget = 4 * 1024 * 1024;
   messages(topic?: string): Extract<ServerFrame, { type: 'message' }>[] {
     return this.frames.filter((f): f is Extract<ServerFrame, { type: 'message' }> => f.type === 'message' && (topic === undefined || f.topic === topic));
   }
