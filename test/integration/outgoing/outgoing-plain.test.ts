@@ -178,7 +178,7 @@ describe('outgoing connections to a plain peer', () => {
     await rejecting.close();
   });
 
-  it('keeps definitions across a restart with secrets sealed in the store; viewers read only', async () => {
+  it('never returns secrets and seals them in the store; a viewer may not send; a PATCH keeps what it does not name', async () => {
     const r = await h.api('POST', '/outgoing', {
       body: { name: 'kept', active: false, address: 'wss://example.invalid/x', security: { type: 'bearer', token: 'very-secret-bearer-token' }, headers: { 'X-Custom': 'custom-header-secret' }, tls: { insecure: true } },
     });
