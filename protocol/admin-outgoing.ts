@@ -31,7 +31,8 @@ export const OutgoingDataFormat = z.enum(['json', 'text', 'binary']);
 export type OutgoingDataFormat = z.infer<typeof OutgoingDataFormat>;
 
 const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name').max(128);
-const HeaderValue = z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), 'header values cannot contain CR, LF or NUL');
+/** Header values are treated as credentials (sealed at rest, redacted in the audit log): they often are. */
+const HeaderValue = secret(z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), 'header values cannot contain CR, LF or NUL'));
 
 /**
  * Credentials. On `plain` peers they go in the upgrade request (Authorization or the API key

@@ -188,6 +188,12 @@ describe('outgoing connections to a plain peer', () => {
     const db = readFileSync(h.dbFile);
     expect(db.includes('very-secret-bearer-token')).toBe(false);
     expect(db.includes('custom-header-secret')).toBe(false);
+    const audit = await h.api('GET', '/audit?action=outgoing.create&limit=1');
+    const entry = JSON.stringify(audit.json);
+    expect(entry).toContain('"action":"outgoing.create"');
+    expect(entry).toContain('[redacted]');
+    expect(entry).not.toContain('very-secret');
+    expect(entry).not.toContain('custom-header-secret');
     const viewer = await h.api('POST', '/outgoing/kept/send', { token: 'integration-viewer-token-x', body: { data: 1 } });
     expect(viewer.status).toBe(403);
     const patched = await h.api('PATCH', '/outgoing/kept', { body: { pingInterval: 5 } });
