@@ -30,6 +30,8 @@ export const HOOK_BACKLOG = 64;
 /** A local close that the peer does not finish by then terminates the socket. */
 export const CLOSE_TIMEOUT_MS = 3000;
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Peer close codes after which retrying cannot help: the credentials were refused. */
 const FATAL_CLOSE_CODES = new Set<number>([CloseCode.AuthFailed, CloseCode.DuplicateLogin, CloseCode.LoginRateLimited]);
 
@@ -71,13 +73,14 @@ export class OutgoingConnection {
   private welcomeTimer: NodeJS.Timeout | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private readonly queue: Encoded[] = [];
-  private readonly pending = new Map<string, Pending>();
+  /** Made on the first invoke (most connections never wait on one). */
+  private pending: Map<string, Pending> | null = null;
   private readonly ring: Ring<OutgoingFrame>;
   private seq = 0;
   private missedPings = 0;
   private pingSentAt = 0;
   private lastInAt = 0;
-  private hookChain: Promise<void> = Promise.resolve();
+  private hookChain: Promise<void> = SETTLED;
   private hookDepth = 0;
   private paused = false;
   private wasOpen = false;
@@ -97,10 +100,13 @@ export class OutgoingConnection {
   constructor(public config: OutgoingConfig, public createdAt: string, public updatedAt: string, private readonly deps: OutgoingConnectionDeps) {
     this.lifecycle = new Lifecycle<OutgoingState>(`outgoing ${config.name}`, OUTGOING_TRANSITIONS, 'idle');
     this.ring = new Ring(config.recentFrames);
-    this.lifecycle.onTransition((t) => {
-      this.reason = t.reason;
-      this.deps.changed(this, true);
-    });
+  }
+
+  /** Every move goes through here: the reason is kept and watchers are told at once. */
+  private move(to: OutgoingState, reason: string): void {
+    this.lifecycle.to(to, reason);
+    this.reason = reason;
+    this.deps.changed(this, true);
   }
 
   get name(): string {
@@ -127,7 +133,7 @@ export class OutgoingConnection {
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       queued: this.queue.length,
-      pending: this.pending.size,
+      pending: this.pending?.size ?? 0,
       protocol: this.protocol,
     };
   }
@@ -182,7 +188,7 @@ export class OutgoingConnection {
       this.abort?.abort();
       this.abort = null;
       this.dropQueue('stopped');
-      this.lifecycle.to('stopped', reason);
+      this.move('stopped', reason);
       return Promise.resolve();
     }
     const done = new Promise<void>((resolve) => {
@@ -264,7 +270,7 @@ export class OutgoingConnection {
 
   private connect(reason: string): void {
     this.nextAttemptAt = null;
-    this.lifecycle.to('connecting', reason);
+    this.move('connecting', reason);
     const gen = ++this.gen;
     const ac = new AbortController();
     this.abort = ac;
@@ -338,7 +344,7 @@ export class OutgoingConnection {
     this.attempts = 0;
     this.wasOpen = true;
     this.connectedSince = new Date().toISOString();
-    this.lifecycle.to('open', this.protocol ? `connected (${this.protocol})` : 'connected');
+    this.move('open', this.protocol ? `connected (${this.protocol})` : 'connected');
     this.startTimers();
     if (this.config.kind === 'switchboard') {
       for (const topic of this.config.topics) {
@@ -389,7 +395,7 @@ export class OutgoingConnection {
   private closeLocal(code: number, reason: string, why: string): void {
     const ws = this.ws;
     if (!ws) return;
-    this.lifecycle.to('closing', why);
+    this.move('closing', why);
     this.localReason = { code, reason };
     ws.close(code, clampReason(reason));
     this.closeTimer = setTimeout(() => ws.terminate(), CLOSE_TIMEOUT_MS);
@@ -412,7 +418,7 @@ export class OutgoingConnection {
     const what = `${initiator === 'local' ? 'closed' : initiator === 'peer' ? 'peer closed' : 'connection lost'} ${shown.code}${shown.reason ? ` ${shown.reason}` : ''}`;
     if (this.after === 'stop') {
       this.dropQueue('stopped');
-      this.lifecycle.to('stopped', what);
+      this.move('stopped', what);
     } else if (this.after === 'reconnect') {
       this.after = 'retry';
       this.connect('reconnect requested');
@@ -431,12 +437,12 @@ export class OutgoingConnection {
           : r.maxAttempts > 0 && this.attempts >= r.maxAttempts ? `not retrying: ${this.attempts} attempts failed (maxAttempts)` : null;
     if (giveUp) {
       this.dropQueue(giveUp);
-      this.lifecycle.to('stopped', `${why}; ${giveUp}`);
+      this.move('stopped', `${why}; ${giveUp}`);
       return;
     }
     const delay = fullJitterDelay(this.attempts - 1, { initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs }, this.deps.random);
     this.nextAttemptAt = new Date(Date.now() + delay).toISOString();
-    this.lifecycle.to('backoff', `${why}; retry ${this.attempts} in ${delay} ms`);
+    this.move('backoff', `${why}; retry ${this.attempts} in ${delay} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.connect(`retry ${this.attempts}`);
@@ -458,7 +464,7 @@ export class OutgoingConnection {
     const { data, parseError } = decode(this.config.dataFormat, raw, isBinary);
     if (parseError) this.deps.logger.debug('outgoing frame is not JSON; passed on as text', { outgoing: this.name, error: parseError });
     const corr = this.config.correlation;
-    if (corr && parseError === null && this.pending.size > 0) {
+    if (corr && parseError === null && this.pending !== null && this.pending.size > 0) {
       const key = getPath(data, corr.replyPath);
       if (key !== undefined && this.answer(JSON.stringify(key), true, data, undefined)) return;
     }
@@ -517,25 +523,26 @@ export class OutgoingConnection {
       return Promise.reject(err);
     }
     if (!this.isOpen()) return Promise.reject(new SbError(ErrorCode.OutgoingNotConnected, `outgoing connection "${this.name}" is ${this.lifecycle.state}, not open`, { details: { state: this.lifecycle.state } }));
-    if (this.pending.size >= this.config.maxPendingInvokes) {
+    const pending = (this.pending ??= new Map());
+    if (pending.size >= this.config.maxPendingInvokes) {
       return Promise.reject(new SbError(ErrorCode.OutgoingBusy, `outgoing connection "${this.name}" already waits on maxPendingInvokes (${this.config.maxPendingInvokes}) replies`, { details: { maxPendingInvokes: this.config.maxPendingInvokes } }));
     }
-    if (this.pending.has(key)) return Promise.reject(new SbError(ErrorCode.Conflict, `an invoke with correlation key ${key} is already waiting`, { field: 'data' }));
+    if (pending.has(key)) return Promise.reject(new SbError(ErrorCode.Conflict, `an invoke with correlation key ${key} is already waiting`, { field: 'data' }));
     return new Promise<OutgoingInvokeResult>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(key);
+        pending.delete(key);
         this.deps.changed(this, false);
         reject(new SbError(ErrorCode.InvokeTimeout, `outgoing connection "${this.name}": no reply within ${timeoutMs} ms`, { details: { timeoutMs } }));
       }, timeoutMs);
-      this.pending.set(key, { resolve, reject, timer, sentAt: new Date().toISOString(), t0: performance.now() });
+      pending.set(key, { resolve, reject, timer, sentAt: new Date().toISOString(), t0: performance.now() });
       this.write(enc);
     });
   }
 
   private answer(key: string, ok: boolean, data: unknown, error: ErrorInfo | undefined): boolean {
-    const p = this.pending.get(key);
+    const p = this.pending?.get(key);
     if (!p) return false;
-    this.pending.delete(key);
+    this.pending!.delete(key);
     clearTimeout(p.timer);
     p.resolve({
       name: this.name,
@@ -550,11 +557,12 @@ export class OutgoingConnection {
   }
 
   private failPending(code: ErrorCode, message: string): void {
+    if (!this.pending) return;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new SbError(code, message));
     }
-    this.pending.clear();
+    this.pending = null;
   }
 
   /**

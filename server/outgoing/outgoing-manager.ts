@@ -1,5 +1,5 @@
 import {
-  OutgoingCreateSchema, OutgoingPatchSchema, outgoingConfigProblem, OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS,
+  OutgoingCreateSchema, OutgoingPatchSchema, outgoingConfigProblem, OUTGOING_DEFAULTS, OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS,
   type Outgoing, type OutgoingConfig, type OutgoingCreate, type OutgoingFrame, type OutgoingInvokeResult, type OutgoingPatch, type OutgoingSendResult,
 } from '../../protocol/admin-outgoing';
 import { ErrorCode } from '../../protocol/errors';
@@ -10,7 +10,7 @@ import type { ServiceHandler } from '../services/services';
 import { parseInput } from '../validate';
 import { DIAL_FIELDS } from './dial-config';
 import { createHookRunner, type OutgoingHandle } from './hooks';
-import { OutgoingConnection } from './outgoing-connection';
+import { OutgoingConnection, type OutgoingConnectionDeps } from './outgoing-connection';
 import type { OutgoingStore } from './outgoing-store';
 
 export interface OutgoingManagerDeps {
@@ -24,6 +24,28 @@ export interface OutgoingManagerDeps {
   random?: () => number;
 }
 
+/**
+ * Nested values equal to the defaults are replaced by one shared frozen copy: with thousands of
+ * connections the per-definition copies of `{}`, `[]` and the reconnect policy add up, and a
+ * definition is never mutated (a change replaces it).
+ */
+const SHARED = {
+  autoReconnect: Object.freeze({ ...OUTGOING_DEFAULTS.autoReconnect }),
+  security: Object.freeze({ type: 'none' as const }),
+  headers: Object.freeze({}),
+  subprotocols: Object.freeze([]) as unknown as string[],
+  topics: Object.freeze([]) as unknown as string[],
+};
+function compact(c: OutgoingConfig): OutgoingConfig {
+  const out = { ...c };
+  if (JSON.stringify(c.autoReconnect) === JSON.stringify(SHARED.autoReconnect)) out.autoReconnect = SHARED.autoReconnect;
+  if (c.security.type === 'none') out.security = SHARED.security;
+  if (Object.keys(c.headers).length === 0) out.headers = SHARED.headers;
+  if (c.subprotocols.length === 0) out.subprotocols = SHARED.subprotocols;
+  if (c.topics.length === 0) out.topics = SHARED.topics;
+  return out;
+}
+
 const notFound = (name: string): SbError => new SbError(ErrorCode.OutgoingNotFound, `no outgoing connection named "${name}"`, { field: 'name' });
 
 /**
@@ -35,11 +57,23 @@ export class OutgoingManager {
   private readonly dirty = new Set<OutgoingConnection>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statsTimer: NodeJS.Timeout;
-  private readonly hooks;
+  private readonly connDeps: OutgoingConnectionDeps;
   private closed = false;
 
   constructor(private readonly d: OutgoingManagerDeps) {
-    this.hooks = createHookRunner(d.services, d.logger, (name) => this.handle(name));
+    // One deps object for every connection (not a closure each).
+    this.connDeps = {
+      logger: d.logger,
+      hooks: createHookRunner(d.services, d.logger, (name) => this.handle(name)),
+      random: d.random,
+      changed: (conn, now) => {
+        if (this.closed && conn.state !== 'stopped') return;
+        if (now) {
+          this.dirty.delete(conn);
+          if (this.conns.get(conn.name) === conn) this.emit(conn);
+        } else this.dirty.add(conn);
+      },
+    };
     this.statsTimer = setInterval(() => this.flushStats(), d.statsIntervalMs);
     this.statsTimer.unref();
   }
@@ -95,7 +129,7 @@ export class OutgoingManager {
       const patch = parseInput(OutgoingPatchSchema, patchInput);
       const conn = this.require(name);
       const prev = conn.config;
-      const next: OutgoingConfig = { ...prev, ...patch, name };
+      const next: OutgoingConfig = compact({ ...prev, ...patch, name });
       this.check(next);
       const now = new Date().toISOString();
       this.d.store.put({ config: next, createdAt: conn.createdAt, updatedAt: now });
@@ -196,18 +230,7 @@ export class OutgoingManager {
   }
 
   private build(config: OutgoingConfig, createdAt: string, updatedAt: string): OutgoingConnection {
-    return new OutgoingConnection(config, createdAt, updatedAt, {
-      logger: this.d.logger,
-      hooks: this.hooks,
-      random: this.d.random,
-      changed: (conn, now) => {
-        if (this.closed && conn.state !== 'stopped') return;
-        if (now) {
-          this.dirty.delete(conn);
-          if (this.conns.get(conn.name) === conn) this.emit(conn);
-        } else this.dirty.add(conn);
-      },
-    });
+    return new OutgoingConnection(compact(config), createdAt, updatedAt, this.connDeps);
   }
 
   private flushStats(): void {
