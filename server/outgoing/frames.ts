@@ -54,14 +54,19 @@ export function decode(format: OutgoingDataFormat, raw: Buffer, isBinary: boolea
 const PREVIEW_CHARS = 1024;
 const PREVIEW_BYTES = 768;
 
-export function frameRecord(dir: 'in' | 'out', payload: string | Buffer, binary: boolean, bytes: number): OutgoingFrame {
-  const at = new Date().toISOString();
+/** A ring entry: the time stays a number until someone reads the ring (a Date per frame is costly). */
+export type FrameRecord = Omit<OutgoingFrame, 'at'> & { atMs: number };
+
+export const publicFrame = ({ atMs, ...f }: FrameRecord): OutgoingFrame => ({ ...f, at: new Date(atMs).toISOString() });
+
+export function frameRecord(dir: 'in' | 'out', payload: string | Buffer, binary: boolean, bytes: number): FrameRecord {
+  const at = Date.now();
   if (binary) {
     const b = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    return { dir, at, size: bytes, binary, preview: b.subarray(0, PREVIEW_BYTES).toString('base64'), truncated: b.length > PREVIEW_BYTES };
+    return { dir, atMs: at, size: bytes, binary, preview: b.subarray(0, PREVIEW_BYTES).toString('base64'), truncated: b.length > PREVIEW_BYTES };
   }
   const text = typeof payload === 'string' ? payload : payload.toString('utf8', 0, Math.min(payload.length, PREVIEW_CHARS * 4));
-  return { dir, at, size: bytes, binary, preview: text.slice(0, PREVIEW_CHARS), truncated: text.length > PREVIEW_CHARS || bytes > PREVIEW_CHARS * 4 };
+  return { dir, atMs: at, size: bytes, binary, preview: text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) : text, truncated: text.length > PREVIEW_CHARS || bytes > PREVIEW_CHARS * 4 };
 }
 
 /** A fixed-size ring: the newest `capacity` items, oldest first. */

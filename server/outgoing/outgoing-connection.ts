@@ -9,7 +9,8 @@ import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
 import { SbError, toErrorInfo } from '../errors';
 import type { Logger } from '../logger';
 import { dialOptionsOf, helloFrame } from './dial-config';
-import { decode, encode, frameRecord, getPath, Ring, withPath, type Encoded } from './frames';
+import { PendingReplies } from './pending-replies';
+import { decode, encode, frameRecord, getPath, publicFrame, Ring, withPath, type Encoded, type FrameRecord } from './frames';
 import type { HookRunner } from './hooks';
 
 /**
@@ -34,14 +35,6 @@ const SETTLED: Promise<void> = Promise.resolve();
 
 /** Peer close codes after which retrying cannot help: the credentials were refused. */
 const FATAL_CLOSE_CODES = new Set<number>([CloseCode.AuthFailed, CloseCode.DuplicateLogin, CloseCode.LoginRateLimited]);
-
-interface Pending {
-  resolve(r: OutgoingInvokeResult): void;
-  reject(e: SbError): void;
-  timer: NodeJS.Timeout;
-  sentAt: string;
-  t0: number;
-}
 
 export interface OutgoingConnectionDeps {
   logger: Logger;
@@ -73,9 +66,8 @@ export class OutgoingConnection {
   private welcomeTimer: NodeJS.Timeout | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private readonly queue: Encoded[] = [];
-  /** Made on the first invoke (most connections never wait on one). */
-  private pending: Map<string, Pending> | null = null;
-  private readonly ring: Ring<OutgoingFrame>;
+  private readonly pending: PendingReplies;
+  private readonly ring: Ring<FrameRecord>;
   private seq = 0;
   private missedPings = 0;
   private pingSentAt = 0;
@@ -100,6 +92,7 @@ export class OutgoingConnection {
   constructor(public config: OutgoingConfig, public createdAt: string, public updatedAt: string, private readonly deps: OutgoingConnectionDeps) {
     this.lifecycle = new Lifecycle<OutgoingState>(`outgoing ${config.name}`, OUTGOING_TRANSITIONS, 'idle');
     this.ring = new Ring(config.recentFrames);
+    this.pending = new PendingReplies(config.name, () => this.deps.changed(this, false));
   }
 
   /** Every move goes through here: the reason is kept and watchers are told at once. */
@@ -133,13 +126,13 @@ export class OutgoingConnection {
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       queued: this.queue.length,
-      pending: this.pending?.size ?? 0,
+      pending: this.pending.size,
       protocol: this.protocol,
     };
   }
 
   frames(): OutgoingFrame[] {
-    return this.ring.toArray();
+    return this.ring.toArray().map(publicFrame);
   }
 
   /** A definition change that needs no new socket (hooks, bounds, pings, reconnect policy). */
@@ -409,7 +402,7 @@ export class OutgoingConnection {
     this.clearSocketTimers();
     const shown = local && code === 1006 ? { code, reason: local.reason } : { code, reason };
     this.lastClose = { ...shown, initiator, at: new Date().toISOString() };
-    this.failPending(ErrorCode.OutgoingClosed, `outgoing connection "${this.name}" closed (${code}) before the reply`);
+    this.pending.failAll(ErrorCode.OutgoingClosed, `outgoing connection "${this.name}" closed (${code}) before the reply`);
     if (this.paused) this.paused = false;
     if (this.wasOpen) {
       this.wasOpen = false;
@@ -464,9 +457,9 @@ export class OutgoingConnection {
     const { data, parseError } = decode(this.config.dataFormat, raw, isBinary);
     if (parseError) this.deps.logger.debug('outgoing frame is not JSON; passed on as text', { outgoing: this.name, error: parseError });
     const corr = this.config.correlation;
-    if (corr && parseError === null && this.pending !== null && this.pending.size > 0) {
+    if (corr && parseError === null && this.pending.size > 0) {
       const key = getPath(data, corr.replyPath);
-      if (key !== undefined && this.answer(JSON.stringify(key), true, data, undefined)) return;
+      if (key !== undefined && this.pending.answer(JSON.stringify(key), true, data, undefined)) return;
     }
     this.runHook('onMessage', { type: 'message', data });
   }
@@ -485,7 +478,7 @@ export class OutgoingConnection {
         if (this.lifecycle.state === 'connecting') this.opened();
         return;
       case 'response':
-        this.answer(String(frame.inReplyTo), frame.ok, frame.data, frame.error);
+        this.pending.answer(String(frame.inReplyTo), frame.ok, frame.data, frame.error);
         return;
       case 'request': {
         const id = frame.id;
@@ -507,7 +500,7 @@ export class OutgoingConnection {
       }
       case 'error':
         this.lastError = { code: frame.error.code, message: frame.error.message, at: new Date().toISOString() };
-        if (frame.inReplyTo !== undefined) this.answer(String(frame.inReplyTo), false, undefined, frame.error);
+        if (frame.inReplyTo !== undefined) this.pending.answer(String(frame.inReplyTo), false, undefined, frame.error);
         return;
       default: {
         const never: never = frame;
@@ -523,46 +516,7 @@ export class OutgoingConnection {
       return Promise.reject(err);
     }
     if (!this.isOpen()) return Promise.reject(new SbError(ErrorCode.OutgoingNotConnected, `outgoing connection "${this.name}" is ${this.lifecycle.state}, not open`, { details: { state: this.lifecycle.state } }));
-    const pending = (this.pending ??= new Map());
-    if (pending.size >= this.config.maxPendingInvokes) {
-      return Promise.reject(new SbError(ErrorCode.OutgoingBusy, `outgoing connection "${this.name}" already waits on maxPendingInvokes (${this.config.maxPendingInvokes}) replies`, { details: { maxPendingInvokes: this.config.maxPendingInvokes } }));
-    }
-    if (pending.has(key)) return Promise.reject(new SbError(ErrorCode.Conflict, `an invoke with correlation key ${key} is already waiting`, { field: 'data' }));
-    return new Promise<OutgoingInvokeResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(key);
-        this.deps.changed(this, false);
-        reject(new SbError(ErrorCode.InvokeTimeout, `outgoing connection "${this.name}": no reply within ${timeoutMs} ms`, { details: { timeoutMs } }));
-      }, timeoutMs);
-      pending.set(key, { resolve, reject, timer, sentAt: new Date().toISOString(), t0: performance.now() });
-      this.write(enc);
-    });
-  }
-
-  private answer(key: string, ok: boolean, data: unknown, error: ErrorInfo | undefined): boolean {
-    const p = this.pending?.get(key);
-    if (!p) return false;
-    this.pending!.delete(key);
-    clearTimeout(p.timer);
-    p.resolve({
-      name: this.name,
-      ok,
-      ...(data !== undefined ? { data: Buffer.isBuffer(data) ? data.toString('base64') : data } : {}),
-      ...(error !== undefined ? { error } : {}),
-      latencyMs: Math.round((performance.now() - p.t0) * 1000) / 1000,
-      sentAt: p.sentAt,
-      respondedAt: new Date().toISOString(),
-    });
-    return true;
-  }
-
-  private failPending(code: ErrorCode, message: string): void {
-    if (!this.pending) return;
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new SbError(code, message));
-    }
-    this.pending = null;
+    return this.pending.start(key, timeoutMs, this.config.maxPendingInvokes, () => this.write(enc));
   }
 
   /**
