@@ -1,8 +1,10 @@
 /** A tiny typed emitter: every `on` returns its disposer; listener errors never reach the emitter. */
 export class Emitter<Events extends Record<string, unknown>> {
-  private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+  /** Made on the first `on`: many emitters (one per connection) never get a listener. */
+  private listeners: Map<keyof Events, Set<(payload: never) => void>> | null = null;
 
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
+    this.listeners ??= new Map();
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener as (payload: never) => void);
@@ -12,7 +14,7 @@ export class Emitter<Events extends Record<string, unknown>> {
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const set = this.listeners.get(event);
+    const set = this.listeners?.get(event);
     if (!set) return;
     for (const l of [...set]) {
       try {
@@ -26,6 +28,6 @@ export class Emitter<Events extends Record<string, unknown>> {
   }
 
   removeAll(): void {
-    this.listeners.clear();
+    this.listeners?.clear();
   }
 }

@@ -3,6 +3,7 @@ import { IsoTime } from './time';
 import { ConnectionInfoSchema } from './admin-connections';
 import { ChannelSchema, ServerInfoSchema } from './admin-config';
 import { SubscriptionDeletedReason, SubscriptionSchema, TopicSchema } from './admin-pubsub';
+import { OutgoingSchema } from './admin-outgoing';
 
 /**
  * GET /admin/v1/events (WebSocket). After the upgrade the server sends one `ready` frame, then
@@ -38,6 +39,8 @@ export const AdminEventSchema = z.discriminatedUnion('type', [
     /** unsubscribed by the client, removed by an administrator, its topic deleted, or expired (subscriptionTtlSeconds). */
     reason: SubscriptionDeletedReason,
   }),
+  /** An outgoing connection moved (state, reason) or its counters changed (at most every statsIntervalMs); null: deleted. */
+  z.object({ ...base, type: z.literal('outgoing.updated'), name: z.string(), outgoing: OutgoingSchema.nullable() }),
 ]);
 export type AdminEvent = z.infer<typeof AdminEventSchema>;
 export type AdminEventType = AdminEvent['type'];

@@ -25,6 +25,19 @@ export const ErrorCode = {
   ConnectionClosed: 'SB_ERR_CONNECTION_CLOSED',
   ConnectionNotReady: 'SB_ERR_CONNECTION_NOT_READY',
   InvokeTimeout: 'SB_ERR_INVOKE_TIMEOUT',
+  /** No outgoing connection of that name. */
+  OutgoingNotFound: 'SB_ERR_OUTGOING_NOT_FOUND',
+  OutgoingExists: 'SB_ERR_OUTGOING_EXISTS',
+  /** The outgoing connection is not open (invoke), or stopped/inactive (send). */
+  OutgoingNotConnected: 'SB_ERR_OUTGOING_NOT_CONNECTED',
+  /** The outgoing connection's send queue (sendQueueMax) is full while it is not open. */
+  OutgoingQueueFull: 'SB_ERR_OUTGOING_QUEUE_FULL',
+  /** The outgoing connection already waits on maxPendingInvokes replies. */
+  OutgoingBusy: 'SB_ERR_OUTGOING_BUSY',
+  /** Invoke on a plain outgoing connection without a correlation, or whose request cannot carry its key. */
+  OutgoingNoCorrelation: 'SB_ERR_OUTGOING_NO_CORRELATION',
+  /** The outgoing connection closed while an invoke waited for its reply. */
+  OutgoingClosed: 'SB_ERR_OUTGOING_CLOSED',
   TopicNotFound: 'SB_ERR_TOPIC_NOT_FOUND',
   TopicExists: 'SB_ERR_TOPIC_EXISTS',
   TopicFull: 'SB_ERR_TOPIC_FULL',

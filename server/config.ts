@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
+import { OutgoingCreateSchema } from '../protocol/admin-outgoing';
 import { AuditRetentionSchema } from './admin/audit';
 import { AdminConfigSchema } from './admin/options';
 import { CHANNEL_LISTENER_DEFAULTS } from './channels/listener-pool';
@@ -45,6 +46,8 @@ export const ServerConfigSchema = z.object({
   channels: z.array(ChannelCreateSchema).default([]),
   security: z.array(SecurityCreateSchema).default([]),
   services: z.array(ServiceDefinitionSchema).default([]),
+  /** Outgoing WebSocket connections; seed the store on the first start that has them, like channels. */
+  outgoing: z.array(OutgoingCreateSchema).default([]),
   /**
    * The key that seals stored JWT HS256 secrets (AES-256-GCM): `{ file }` or `{ env }`, plus
    * `previous` keys during a rotation. Without it: `<dataDir>/secrets.key`, created 0600.

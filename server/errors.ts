@@ -32,6 +32,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.Internal]: 500,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.InvokeTimeout]: 504,
+  [ErrorCode.OutgoingNotFound]: 404,
+  [ErrorCode.OutgoingExists]: 409,
+  [ErrorCode.OutgoingNotConnected]: 409,
+  [ErrorCode.OutgoingQueueFull]: 503,
+  [ErrorCode.OutgoingBusy]: 503,
+  [ErrorCode.OutgoingNoCorrelation]: 400,
+  [ErrorCode.OutgoingClosed]: 409,
   [ErrorCode.Timeout]: 504,
 };
 

@@ -23,6 +23,9 @@ import { loadServices } from './services/services';
 import { SqliteConfigStore } from './store/config-store';
 import { openDatabase, scrubbing, type Db } from './store/sqlite/db';
 import { MetaStore } from './store/sqlite/meta-store';
+import { OutgoingManager } from './outgoing/outgoing-manager';
+import { SqliteOutgoingStore } from './outgoing/outgoing-store';
+import { seedOutgoing } from './outgoing/seed-outgoing';
 import { SqlitePubSubStore } from './store/sqlite/pubsub-sqlite-store';
 
 export interface RunningServer extends ServerControl {
@@ -109,7 +112,10 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     logger,
     services,
     login,
+    outgoing: () => (name) => outgoing.handle(name),
   });
+  const outgoingStore = new SqliteOutgoingStore(db, box);
+  const outgoing = new OutgoingManager({ store: outgoingStore, events, logger: logger.child('outgoing'), nodeId, services, statsIntervalMs: config.statsIntervalMs });
   channels = new ChannelManager({
     pool,
     store,
@@ -121,12 +127,13 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     onConnection: (rt, ws, req) => host.accept(rt, ws, req),
   });
   const channelMgr = channels;
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters });
+  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= (async () => {
     host.stop();
+    await outgoing.closeAll('server shutting down');
     await channelMgr.closeAll('server shutting down');
     if (admin) await admin.close().catch((err: unknown) => logger.error('admin close failed', { err: String(err) }));
     pubsub.close();
@@ -149,13 +156,16 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     security: control.security,
     connections: control.connections,
     pubsub: control.pubsub,
+    outgoing: control.outgoing,
     channelUrl: (name) => channelMgr.url(name),
     close,
   };
 
   try {
     await seedStore({ meta: new MetaStore(db), store, security, config, hasService: (name) => services.has(name) });
+    seedOutgoing({ meta: new MetaStore(db), store: outgoingStore, defs: config.outgoing, hasService: (name) => services.has(name) });
     await channelMgr.start();
+    outgoing.start();
     if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
   } catch (err) {
     await close();

@@ -1,6 +1,7 @@
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import type { ServerFrame } from '../../protocol/client-frames';
 import type { Logger } from '../logger';
+import type { OutgoingHandle } from '../outgoing/hooks';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { ServiceContext } from '../services/services';
 import type { SbSocket } from './sb-socket';
@@ -70,5 +71,8 @@ export class ServiceCtx implements ServiceContext {
   }
   publish(topic: string, data: unknown): Promise<PublishResult> {
     return this.session.publishFromService(topic, data);
+  }
+  outgoing(name: string): OutgoingHandle {
+    return this.session.outgoing(name);
   }
 }

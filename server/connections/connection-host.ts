@@ -7,6 +7,7 @@ import type { Registry } from './registry';
 import type { ReverseDns } from './reverse-dns';
 import type { InboundConnection } from './inbound-connection';
 import type { LoginGate } from './login-gate';
+import type { OutgoingHandle } from '../outgoing/hooks';
 
 /** The part of pub/sub a session talks to (PubSubEngine implements it). */
 export interface SessionPubSub {
@@ -34,6 +35,8 @@ export interface ConnectionHost {
   readonly login: LoginGate;
   service(name: string): ServiceHandler | undefined;
   serviceLogger(name: string): Logger;
+  /** ServiceContext.outgoing: an outgoing connection by name. */
+  outgoing(name: string): OutgoingHandle;
   subscriptionCount(clientId: string): number;
   /** Immediate connection.updated (login, fqdn resolved). */
   emitUpdated(session: InboundConnection): void;

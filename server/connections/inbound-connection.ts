@@ -12,6 +12,7 @@ import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
 import { SbError } from '../errors';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { PublishResult } from '../../protocol/admin-pubsub';
+import type { OutgoingHandle } from '../outgoing/hooks';
 import { clampReason, ServiceCtx, SessionPort, uncork } from './connection-adapters';
 import { PendingInvokes } from './pending-invokes';
 import type { RegistryEntry } from './registry';
@@ -408,6 +409,10 @@ export class InboundConnection implements RegistryEntry {
       const message = `service "${name}" failed: ${err instanceof Error ? err.message : String(err)}`;
       this.send({ type: 'response', inReplyTo: id, ok: false, error: { code: ErrorCode.ServiceFailed, message } });
     }
+  }
+
+  outgoing(name: string): OutgoingHandle {
+    return this.host.outgoing(name);
   }
 
   publishFromService(topic: string, data: unknown): Promise<PublishResult> {

@@ -2,6 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode } from '../../protocol/close-codes';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
+import { ErrorCode } from '../../protocol/errors';
+import { SbError } from '../errors';
+import type { OutgoingHandle, OutgoingLookup } from '../outgoing/hooks';
 import type { ServiceHandler } from '../services/services';
 import type { ConnectionHost, SessionPubSub } from './connection-host';
 import { InboundConnection, type ChannelRef } from './inbound-connection';
@@ -32,6 +35,8 @@ export interface InboundHostDeps {
   logger: Logger;
   services: ReadonlyMap<string, ServiceHandler>;
   login: LoginGate;
+  /** Outgoing connections by name (late-bound: they are built after the host). */
+  outgoing?: () => OutgoingLookup | undefined;
 }
 
 /**
@@ -93,6 +98,12 @@ export class InboundHost implements ConnectionHost {
 
   isTrustedProxy(address: string): boolean {
     return this.trusted.has(address);
+  }
+
+  outgoing(name: string): OutgoingHandle {
+    const lookup = this.deps.outgoing?.();
+    if (!lookup) throw new SbError(ErrorCode.OutgoingNotFound, `no outgoing connection named "${name}"`);
+    return lookup(name);
   }
 
   service(name: string): ServiceHandler | undefined {

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../../protocol/admin-audit';
 import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
+import type { Outgoing, OutgoingCreate, OutgoingFrame, OutgoingInvokeResult, OutgoingPatch, OutgoingSendResult } from '../../protocol/admin-outgoing';
 import type { EventBus } from '../event-bus';
 import type { AuditInput } from '../store/config-store';
 
@@ -21,6 +22,8 @@ export interface ServerControl {
   security: SecurityControl;
   connections: ConnectionControl;
   pubsub: PubSubControl;
+  /** Outgoing WebSocket connections; absent where this mode keeps none (the admin API answers 503). */
+  outgoing?: OutgoingControl;
 }
 
 export interface AuditLog {
@@ -67,4 +70,18 @@ export interface PubSubControl {
   listConnectionSubscriptions(connectionId: string): Promise<Subscription[]>;
   removeSubscription(subscriptionKey: string): Promise<void>;
   purgeSubscription(subscriptionKey: string): Promise<{ purged: number }>;
+}
+
+export interface OutgoingControl {
+  list(): Promise<Outgoing[]>;
+  get(name: string): Promise<Outgoing | undefined>;
+  create(input: OutgoingCreate): Promise<Outgoing>;
+  update(name: string, patch: OutgoingPatch): Promise<Outgoing>;
+  remove(name: string): Promise<void>;
+  send(name: string, data: unknown): Promise<OutgoingSendResult>;
+  invoke(name: string, data: unknown, timeoutMs: number): Promise<OutgoingInvokeResult>;
+  reconnect(name: string): Promise<Outgoing>;
+  stop(name: string, code: number, reason: string): Promise<Outgoing>;
+  start(name: string): Promise<Outgoing>;
+  frames(name: string): Promise<OutgoingFrame[]>;
 }

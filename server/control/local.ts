@@ -12,7 +12,9 @@ import type { SecurityManager } from '../security/security-manager';
 import { BUILTIN_SERVICES, type ServiceHandler } from '../services/services';
 import type { ConfigStore } from '../store/config-store';
 import { parseInput } from '../validate';
-import type { AuditLog, ConnectionControl, ConnectionSelector, PubSubControl, ServerControl } from './control';
+import type { OutgoingManager } from '../outgoing/outgoing-manager';
+import { outgoingControl } from '../outgoing/outgoing-control';
+import type { AuditLog, ConnectionControl, ConnectionSelector, OutgoingControl, PubSubControl, ServerControl } from './control';
 
 export interface LocalControlDeps {
   name: string;
@@ -28,6 +30,7 @@ export interface LocalControlDeps {
   services: ReadonlyMap<string, ServiceHandler>;
   /** Failed-login and admin-authentication counters (live object). */
   authCounters: AuthCounters;
+  outgoing?: OutgoingManager;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -39,9 +42,11 @@ const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `conn
 export class LocalControl implements ServerControl {
   readonly events: EventBus;
   readonly audit: AuditLog;
+  readonly outgoing: OutgoingControl | undefined;
 
   constructor(private readonly d: LocalControlDeps) {
     this.events = d.events;
+    this.outgoing = d.outgoing ? outgoingControl(d.outgoing) : undefined;
     this.audit = {
       append: (entry) => d.store.appendAudit(entry),
       list: async (q) => d.store.listAudit(q),

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import type { Logger } from '../logger';
+import type { OutgoingHandle } from '../outgoing/hooks';
 
 /** What a service sees of the calling connection. */
 export interface ServiceContext {
@@ -14,6 +15,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** Publishes to a pub/sub topic on behalf of this connection. */
   publish(topic: string, data: unknown): Promise<PublishResult>;
+  /** An outgoing connection by name (send, invoke, publish, subscribe); throws SB_ERR_OUTGOING_NOT_FOUND. */
+  outgoing(name: string): OutgoingHandle;
 }
 
 /**

@@ -4,6 +4,7 @@ import { ErrorCode } from '../../../protocol/errors';
 import { nowIso } from '../../../protocol/time';
 import { AdminClient } from './admin-client';
 import { createAdminOps, type WithServer } from './admin-ops';
+import { createOutgoingOps } from './outgoing-ops';
 import { OpenCluster, type OpenClusterOptions, type ClusterServer } from './open-cluster';
 import { ConsoleError, rerootError } from '../contract/errors';
 import type { Emit, Handlers } from '../contract/handler-types';
@@ -99,6 +100,7 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       ...opts.session,
       ...(opts.watches ? { isWatched: (id: string) => opts.watches!.isWatched(id) } : {}),
       onConfigChanged: (c) => opts.emit('config.changed', c),
+      onOutgoing: (c) => opts.emit('outgoing.changed', c),
     });
     sessions.set(clusterId, session);
     session.start();
@@ -248,6 +250,7 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       return s.state();
     },
     ...createAdminOps(withServer),
+    ...createOutgoingOps(withServer, (clusterId) => openSession(clusterId).connectedServers()),
     async 'settings.get'() {
       return settings.get();
     },

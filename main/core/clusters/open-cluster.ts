@@ -1,4 +1,5 @@
 import type { ClusterState, ConfigChanged, ConnectionsDelta, TlsOptions } from '../../../protocol/console/clusters';
+import type { OutgoingChanged } from '../../../protocol/console/outgoing';
 import { ErrorCode } from '../../../protocol/errors';
 import { createConnectionTable, type ConnectionTable } from './merged-table';
 import { ConsoleError } from '../contract/errors';
@@ -24,6 +25,8 @@ export interface OpenClusterOptions {
   isWatched?: (clusterId: string) => boolean;
   /** Receives channel/security/topic change notices of every server (config.changed). */
   onConfigChanged?: (change: ConfigChanged) => void;
+  /** Receives outgoing connection changes of every server (outgoing.changed). */
+  onOutgoing?: (change: OutgoingChanged) => void;
 }
 
 /** An open cluster: one ServerLink per server feeding one merged connection table. */
@@ -54,6 +57,7 @@ export class OpenCluster {
         serverId: s.id, url: s.url, tls: s.tls, token: s.token, table: this.table,
         onChange: () => this.scheduleStatus(),
         onConfigChanged: (c) => opts.onConfigChanged?.({ clusterId, serverId: s.id, ...c }),
+        onOutgoing: (c) => opts.onOutgoing?.({ clusterId, serverId: s.id, ...c }),
         ...(opts.stream ? { stream: opts.stream } : {}),
         ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
         ...(opts.pageLimit !== undefined ? { pageLimit: opts.pageLimit } : {}),
@@ -82,6 +86,11 @@ export class OpenCluster {
     const l = all.find((x) => x.connected) ?? all[0];
     if (!l) throw ConsoleError.of(ErrorCode.Unavailable, 'this cluster has no servers');
     return l;
+  }
+
+  /** The connected servers, each with its admin client. */
+  connectedServers(): { serverId: string; client: ServerLink['client'] }[] {
+    return [...this.links.values()].filter((l) => l.connected).map((l) => ({ serverId: l.id, client: l.client }));
   }
 
   /** Every server that is not connected tries again now. */

@@ -1,6 +1,7 @@
 import type { AdminEvent } from '../../../protocol/admin-events';
 import type { ConnectionInfo, ConnectionList } from '../../../protocol/admin-connections';
 import type { ServerInfo } from '../../../protocol/admin-config';
+import type { Outgoing } from '../../../protocol/admin-outgoing';
 import type { ServerStatus, ServerStatusKind, TlsOptions } from '../../../protocol/console/clusters';
 import { nowIso } from '../../../protocol/time';
 import { Lifecycle, type TransitionTable } from '../../../common/lifecycle';
@@ -19,6 +20,8 @@ export interface ServerLinkOptions {
   onChange: () => void;
   /** A channel, security definition or topic changed on this server (from the events stream). */
   onConfigChanged?: (change: { kind: 'channel' | 'security' | 'topic'; name: string; at: string }) => void;
+  /** An outgoing connection of this server changed (null: deleted). */
+  onOutgoing?: (change: { name: string; outgoing: Outgoing | null }) => void;
   /** Rows per page of the initial GET /connections. Default 5000 (the API's maximum). */
   pageLimit?: number;
   /** Admin HTTP timeout. Default 10 000 ms. */
@@ -231,6 +234,9 @@ export class ServerLink {
       case 'subscription.created':
       case 'subscription.deleted':
         // Subscriptions are fetched on demand by the drawer; nothing to merge here.
+        return;
+      case 'outgoing.updated':
+        this.opts.onOutgoing?.({ name: e.name, outgoing: e.outgoing });
         return;
       default: {
         const never: never = e;

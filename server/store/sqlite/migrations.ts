@@ -97,4 +97,17 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    name: 'outgoing WebSocket connections (definitions; secrets sealed inside the JSON)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE outgoing_connections (
+          name TEXT PRIMARY KEY,
+          config TEXT NOT NULL,            -- JSON OutgoingConfig; passwords, tokens, keys and header values sealed
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
