@@ -1,0 +1,102 @@
+import { test, expect, type Page } from '@playwright/test';
+import { mkdir } from 'node:fs/promises';
+import { OPERATOR_TOKEN, RETURNING_CLIENT, startConsoleEnv, type ConsoleEnv } from './helpers/console-env';
+import { addCluster, shot } from './helpers/console-page';
+
+/**
+ * Risky actions ask first and say what will happen: unsubscribing (durable data lost), deactivating
+ * a channel (closes its connections with 1001), deleting one. One confirmation dialog for all of
+ * them: focus starts on Cancel and stays inside, Escape cancels and nothing happens.
+ */
+let env: ConsoleEnv;
+
+test.beforeAll(async () => {
+  await mkdir('test-results/screenshots', { recursive: true });
+  env = await startConsoleEnv({ clients: 4 });
+});
+test.afterAll(async () => {
+  await env?.close();
+});
+
+const row = (page: Page, clientId: string) => page.locator(`[data-testid="connections-table"] .tr.row[data-client-id="${clientId}"]`);
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${env.adminUrl}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: res.status === 204 ? null : await res.json() };
+}
+
+/** Tab a few times round the dialog: focus never leaves it. */
+async function expectFocusTrapped(page: Page, testId: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press(i % 2 === 0 ? 'Tab' : 'Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate((id) => !!document.activeElement?.closest(`[data-testid="${id}"]`), testId)).toBe(true);
+  }
+}
+
+test('risky actions: unsubscribe, deactivate and delete ask first; Escape cancels; confirming does it', async ({ page }) => {
+  await page.goto(env.host.url);
+  await addCluster(page, 'Safety', env.adminUrl, OPERATOR_TOKEN);
+  await expect(page.getByTestId('count-total')).toHaveText('5');
+
+  // Unsubscribe: says durable data is lost; Escape leaves the subscription in place.
+  await row(page, RETURNING_CLIENT).click();
+  await page.getByTestId('drawer-tab-subscriptions').click();
+  const sub = page.getByTestId('subscription').filter({ hasText: 'news' });
+  await sub.getByTestId('unsubscribe').click();
+  const dialog = page.getByTestId('confirm-dialog');
+  await expect(dialog).toContainText(`Unsubscribe ${RETURNING_CLIENT} from news?`);
+  await expect(dialog.getByTestId('confirm-text')).toContainText('are lost');
+  await expect(dialog.getByTestId('confirm-cancel')).toBeFocused();
+  await expectFocusTrapped(page, 'confirm-dialog');
+  await shot(page, 'confirm-unsubscribe');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  // Escape closed the dialog only, not the drawer underneath.
+  await expect(page.getByTestId('drawer')).toBeVisible();
+  const held = async () => ((await admin('GET', '/topics/news/subscriptions')).json as { items: { clientId: string }[] }).items.some((s) => s.clientId === RETURNING_CLIENT);
+  expect(await held()).toBe(true);
+  await sub.getByTestId('unsubscribe').click();
+  await dialog.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('subscription')).toHaveCount(0);
+  expect(await held()).toBe(false);
+
+  // Deactivate: names the connections it closes and the code; Cancel changes nothing.
+  await page.getByTestId('tab-channels').click();
+  const ops = page.getByTestId('channel').filter({ hasText: 'ops' });
+  await ops.getByTestId('toggle-channel').click();
+  await expect(dialog.getByTestId('confirm-text')).toContainText('closes its 1 connection with 1001');
+  await shot(page, 'confirm-deactivate');
+  await dialog.getByTestId('confirm-cancel').click();
+  await expect(dialog).toHaveCount(0);
+  expect(((await admin('GET', '/channels/ops')).json as { active: boolean }).active).toBe(true);
+
+  const returning = env.returning.clients[0]!;
+  const closed = new Promise<number>((resolve) => returning.once('close', (e: { code: number }) => resolve(e.code)));
+  await ops.getByTestId('toggle-channel').click();
+  await dialog.getByTestId('confirm-ok').click();
+  expect(await closed).toBe(1001);
+  await expect(ops).toContainText('inactive');
+  expect(((await admin('GET', '/channels/ops')).json as { active: boolean }).active).toBe(false);
+  // Activating is harmless: no question.
+  await ops.getByTestId('toggle-channel').click();
+  await expect(ops).toContainText('listening');
+  await expect(dialog).toHaveCount(0);
+
+  // Delete: cannot be undone, so it asks; confirmed, the channel is gone on the server.
+  expect((await admin('POST', '/channels', { name: 'scratch', address: 'ws://127.0.0.1:0/scratch' })).status).toBe(201);
+  const scratch = page.getByTestId('channel').filter({ hasText: 'scratch' });
+  await expect(scratch).toBeVisible();
+  await scratch.getByTestId('delete-channel').click();
+  await expect(dialog.getByTestId('confirm-text')).toContainText('cannot be undone');
+  await page.keyboard.press('Escape');
+  expect((await admin('GET', '/channels/scratch')).status).toBe(200);
+  await scratch.getByTestId('delete-channel').click();
+  await dialog.getByTestId('confirm-ok').click();
+  await expect(scratch).toHaveCount(0);
+  expect((await admin('GET', '/channels/scratch')).status).toBe(404);
+});
