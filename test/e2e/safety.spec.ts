@@ -100,3 +100,56 @@ test('risky actions: unsubscribe, deactivate and delete ask first; Escape cancel
   await expect(scratch).toHaveCount(0);
   expect((await admin('GET', '/channels/scratch')).status).toBe(404);
 });
+
+test('bulk: tick rows and disconnect them with one confirmation and per-row results; every connection of a client ID; of a channel', async ({ page }) => {
+  await page.goto(env.host.url);
+  await addCluster(page, 'Bulk', env.adminUrl, OPERATOR_TOKEN);
+  const client = (id: string) => {
+    const c = env.swarm.clients.find((x) => x.options.clientId === id)!;
+    // Keep them from coming back, so "closed" is unambiguous.
+    c.options.reconnect = false;
+    return new Promise<number>((resolve) => c.once('close', (e: { code: number }) => resolve(e.code)));
+  };
+  await expect(row(page, 'demo-0004')).toBeVisible();
+
+  // Two ticked rows: one question, then one answer per row.
+  const closes = [client('demo-0001'), client('demo-0002')];
+  await row(page, 'demo-0001').getByTestId('row-check').check();
+  await row(page, 'demo-0002').getByTestId('row-check').check();
+  await expect(page.getByTestId('bulk-count')).toHaveText('2');
+  await page.getByTestId('bulk-disconnect').click();
+  const dialog = page.getByTestId('bulk-dialog');
+  await expect(dialog.getByTestId('confirm-text')).toContainText('Closes 2 connections with 4005');
+  await expect(dialog.getByTestId('confirm-text')).toContainText('demo-0001, demo-0002');
+  await shot(page, 'bulk-confirm');
+  await dialog.getByTestId('confirm-ok').click();
+  await expect(dialog.getByTestId('bulk-result')).toHaveCount(2);
+  await expect(dialog.locator('[data-testid="bulk-result"][data-ok="true"]')).toHaveCount(2);
+  await expect(dialog.getByTestId('bulk-results')).toContainText('closed 4005');
+  expect(await Promise.all(closes)).toEqual([4005, 4005]);
+  await shot(page, 'bulk-results');
+  await dialog.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('bulk-bar')).toHaveCount(0);
+
+  // Every connection of one client ID, from its drawer: one request.
+  const third = client('demo-0003');
+  await row(page, 'demo-0003').click();
+  await page.getByTestId('disconnect-client').click();
+  const ask = page.getByTestId('confirm-dialog');
+  await expect(ask.getByTestId('confirm-text')).toContainText('1 open now on 1 server');
+  await ask.getByTestId('confirm-ok').click();
+  expect(await third).toBe(4005);
+  const listed = async (q: string) => ((await admin('GET', `/connections?${q}`)).json as { items: unknown[] }).items.length;
+  await expect.poll(() => listed('clientId=demo-0003')).toBe(0);
+
+  // Every connection of a channel, from the channels screen: one request.
+  const fourth = client('demo-0004');
+  await page.getByTestId('tab-channels').click();
+  const demo = page.getByTestId('channel').filter({ hasText: 'ws://127.0.0.1:0/demo' });
+  await expect(demo.getByTestId('channel-connections')).toHaveText('1');
+  await demo.getByTestId('disconnect-channel').click();
+  await expect(ask.getByTestId('confirm-text')).toContainText('Closes all 1 connection of channel demo');
+  await ask.getByTestId('confirm-ok').click();
+  expect(await fourth).toBe(4005);
+  await expect(demo.getByTestId('channel-connections')).toHaveText('0');
+});

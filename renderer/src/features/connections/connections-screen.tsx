@@ -6,6 +6,7 @@ import { ALL_COLUMN_IDS, COLUMNS, visibleColumns } from './columns';
 import { ConnectionsTable } from './connections-table';
 import { DetailsDrawer } from './details-drawer';
 import { DisconnectDialog } from './disconnect-dialog';
+import { BulkBar } from './bulk-disconnect';
 import { download, toCsv, toJson } from './export';
 import { ServerProblems } from '../clusters/server-problems';
 import { clusterProblems } from '../clusters/clusters-slice';
@@ -151,6 +152,7 @@ export function ConnectionsScreen() {
           JSON
         </button>
       </div>
+      <BulkBar />
       <div className="table-wrap">
         <ConnectionsTable />
         {drawerOpen ? <DetailsDrawer /> : null}
