@@ -153,3 +153,46 @@ test('bulk: tick rows and disconnect them with one confirmation and per-row resu
   expect(await fourth).toBe(4005);
   await expect(demo.getByTestId('channel-connections')).toHaveText('0');
 });
+
+test('editing one field of a secured, deactivated channel changes that field only', async ({ page }) => {
+  expect((await admin('POST', '/security', { name: 'vault-keys', type: 'apikey', key: 'vault-key-0123456789', clientIds: ['vault-*'] })).status).toBe(201);
+  const created = await admin('POST', '/channels', {
+    name: 'vault',
+    active: false,
+    address: 'ws://127.0.0.1:0/vault',
+    service: 'echo',
+    security: 'vault-keys',
+    newTokenWaitTime: 7,
+    tokenTtl: 900,
+    pingInterval: 15,
+    pingsMissedThreshold: 3,
+    maxMessageBytes: 65536,
+    allowSubscribe: ['news'],
+    allowPublish: [],
+    duplicateLogin: 'replace',
+  });
+  expect(created.status).toBe(201);
+  const before = (await admin('GET', '/channels/vault')).json as Record<string, unknown>;
+
+  await page.goto(env.host.url);
+  await addCluster(page, 'Edit', env.adminUrl, OPERATOR_TOKEN);
+  await page.getByTestId('tab-channels').click();
+  const vault = page.getByTestId('channel').filter({ hasText: 'ws://127.0.0.1:0/vault' });
+  await expect(vault).toContainText('inactive');
+  await vault.getByTestId('edit-channel').click();
+  await page.getByTestId('ch-pingInterval').fill('20');
+  await page.getByTestId('save-channel').click();
+  await expect(page.getByTestId('channel-form')).toHaveCount(0);
+
+  const after = (await admin('GET', '/channels/vault')).json as Record<string, unknown>;
+  expect(after.pingInterval).toBe(20);
+  // Everything else as it was: still inactive, still secured, every limit and list untouched.
+  const rest = (c: Record<string, unknown>) => {
+    const { pingInterval: _p, updatedAt: _u, ...others } = c;
+    return others;
+  };
+  expect(rest(after)).toEqual(rest(before));
+  expect(after.active).toBe(false);
+  expect(after.security).toBe('vault-keys');
+  await expect(vault).toContainText('inactive');
+});
