@@ -23,8 +23,8 @@ function TimeToggle() {
   const setMode = useStore((s) => s.setTimeMode);
   return (
     <div className="toggle" role="group" aria-label="Time zone" title="Show every time in local time or UTC (also: click any time)">
-      <button aria-pressed={mode === 'local'} onClick={() => setMode('local')} data-testid="time-local">
-        Local
+      <button aria-pressed={mode === 'local'} onClick={() => setMode('local')} data-testid="time-local" title={`Times in this machine's zone, ${LOCAL_ZONE}`}>
+        Local ({LOCAL_ZONE})
       </button>
       <button aria-pressed={mode === 'utc'} onClick={() => setMode('utc')} data-testid="time-utc">
         UTC
@@ -32,6 +32,9 @@ function TimeToggle() {
     </div>
   );
 }
+
+/** The zone local times are shown in, named so nobody has to guess ("Local (Asia/Kathmandu)"). */
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'system zone';
 
 /** The headline of a failed link, as the operator should read it (the command set as code). */
 export function linkFailureText(link: LinkStatus): string {

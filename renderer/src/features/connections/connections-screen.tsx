@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { FILTER_FIELDS, viewRows, type FilterField } from './connection-table';
+import { FILTER_FIELDS, STATE_FILTERS, viewRows, type FilterField, type StateFilter } from './connection-table';
 import { useStore, store } from '../../store';
 import { ChannelChart } from './channel-chart';
 import { ALL_COLUMN_IDS, COLUMNS, visibleColumns } from './columns';
@@ -15,9 +15,12 @@ const FIELD_LABELS: Record<FilterField, string> = {
   any: 'Any field',
   clientId: 'Client ID',
   clientName: 'Client name',
-  remoteAddress: 'Remote IP',
+  remoteAddress: 'Remote IP:port',
+  server: 'Server name or PID',
   channel: 'Channel',
 };
+
+const STATE_LABELS: Record<StateFilter, string> = { all: 'All states', live: 'Live', stale: 'Stale', closing: 'Closing' };
 
 /** Typing is applied after this pause, so a 100k-row refilter does not run per keystroke. */
 const FILTER_DEBOUNCE_MS = 120;
@@ -32,11 +35,18 @@ function FilterBox() {
   }, []);
   const apply = (next: string, field: FilterField) => {
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => setFilter({ field, text: next }), FILTER_DEBOUNCE_MS);
+    timer.current = setTimeout(() => setFilter({ ...store.getState().conns.table.filter, field, text: next }), FILTER_DEBOUNCE_MS);
   };
   return (
     <>
-      <select className="input" value={filter.field} onChange={(e) => setFilter({ field: e.target.value as FilterField, text })} aria-label="Filter field" data-testid="filter-field">
+      <select className="input" value={filter.state ?? 'all'} onChange={(e) => setFilter({ ...filter, state: e.target.value as StateFilter })} aria-label="State" data-testid="filter-state">
+        {STATE_FILTERS.map((f) => (
+          <option key={f} value={f}>
+            {STATE_LABELS[f]}
+          </option>
+        ))}
+      </select>
+      <select className="input" value={filter.field} onChange={(e) => setFilter({ ...filter, field: e.target.value as FilterField, text })} aria-label="Filter field" data-testid="filter-field">
         {FILTER_FIELDS.map((f) => (
           <option key={f} value={f}>
             {FIELD_LABELS[f]}
@@ -95,7 +105,7 @@ export function ConnectionsScreen() {
   const inView = useStore((s) => s.conns.table.liveInView);
   const stale = useStore((s) => s.conns.table.stale);
   const staleInView = useStore((s) => s.conns.table.staleInView);
-  const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '');
+  const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '' || (s.conns.table.filter.state ?? 'all') !== 'all');
   const clusterId = useStore((s) => s.conns.clusterId);
   const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
   // Backend away: every row is last-known, none is known to be live.
@@ -112,7 +122,8 @@ export function ConnectionsScreen() {
     <>
       <ServerProblems clusterId={clusterId} />
       <div className="toolbar">
-        <FilterBox />
+        {/* Keyed by cluster: each cluster keeps its own filter, and the box shows that one. */}
+        <FilterBox key={clusterId} />
         <span className="counts" data-testid="counts" title="Live connections: open, and reported by a live server. Stale rows (dimmed) are what was last seen of a server that is not live.">
           {linkDown || noneLive ? (
             <>

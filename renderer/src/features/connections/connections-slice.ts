@@ -147,6 +147,8 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     if (state !== get().conns) set({ conns: state });
     if (batch.some((d) => d.removals.length > 0)) scheduleSweep();
   };
+  /** The last filter of each cluster shown before (this session only). */
+  const filters = new Map<string, FilterSpec>();
   const scheduleFlush = () => {
     if (frameScheduled) return;
     frameScheduled = true;
@@ -166,7 +168,11 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
       if (previous !== null && previous !== clusterId) deps.api.call('connections.unwatch', { clusterId: previous }).catch(() => {});
       buffer = [];
       const { sort, filter } = get().conns.table;
-      set({ conns: { ...initialConnections(), clusterId, table: emptyTable(sort, filter), loading: clusterId !== null } });
+      // Filters belong to a cluster: the one typed for A is not applied to B by accident, and A's
+      // comes back when A is shown again. The sort is a view preference and carries over.
+      if (previous !== null) filters.set(previous, filter);
+      const next = (clusterId !== null ? filters.get(clusterId) : undefined) ?? { field: 'any' as const, text: '' };
+      set({ conns: { ...initialConnections(), clusterId, table: emptyTable(sort, next), loading: clusterId !== null } });
     },
     async resyncConnections() {
       const clusterId = get().conns.clusterId;

@@ -67,6 +67,7 @@ const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, se
               key={col.id}
               className="td time"
               role="gridcell"
+              data-col={col.id}
               data-time={iso ?? ''}
               onMouseEnter={(e) => (e.currentTarget.title = timeTitle(iso, Date.now()))}
               onClick={(e) => {
