@@ -172,10 +172,12 @@ export function TimeText({ iso, className, clock }: { iso: string | null | undef
 export function Toasts() {
   const toasts = useStore((s) => s.ui.toasts);
   const dismiss = useStore((s) => s.dismissToast);
+  // Toasts step aside for the details drawer, and sit under dialogs (see .toasts in styles.css).
+  const drawerOpen = useStore((s) => s.ui.tab === 'connections' && s.ui.selectedRowKey !== null);
   return (
-    <div className="toasts" aria-live="polite">
+    <div className={`toasts ${drawerOpen ? 'beside-drawer' : ''}`} aria-live="polite" data-testid="toasts">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+        <div key={t.id} className={`toast ${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
           <span style={{ flex: 1 }}>{t.text}</span>
           <button className="btn link" onClick={() => dismiss(t.id)} aria-label="Dismiss">
             ×

@@ -96,7 +96,9 @@ export function ChannelsScreen() {
                   <th>Security</th>
                   <th className="num">Conn.</th>
                   <th>Updated</th>
-                  <th />
+                  <th className="row-actions">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -118,7 +120,7 @@ export function ChannelsScreen() {
                       <td>
                         <TimeText iso={c.updatedAt} />
                       </td>
-                      <td>
+                      <td className="row-actions">
                         <div className="row-line actions">
                           <ActionButton className="small" blocked={blocked} onClick={() => setEditChannel(c)} testId="edit-channel">
                             Edit
@@ -207,7 +209,9 @@ export function ChannelsScreen() {
                   <th>Type</th>
                   <th>Details</th>
                   <th>Used by</th>
-                  <th />
+                  <th className="row-actions">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -220,7 +224,7 @@ export function ChannelsScreen() {
                       {s.hasSecret ? ' · secret stored' : ' · no secret'}
                     </td>
                     <td className="mono">{s.usedBy.join(', ') || <span className="muted">—</span>}</td>
-                    <td>
+                    <td className="row-actions">
                       <div className="row-line actions">
                         <ActionButton className="small" blocked={blocked} onClick={() => setEditSecurity(s)}>
                           Edit

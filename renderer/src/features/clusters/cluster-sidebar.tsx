@@ -99,7 +99,7 @@ export function ClusterSidebar() {
   });
 
   return (
-    <aside className="sidebar" aria-label="Clusters">
+    <aside className="sidebar" id="cluster-sidebar" aria-label="Clusters">
       <div className="side-head">
         <span>Clusters</span>
         <button className="btn small" onClick={() => setEditing('new')} data-testid="add-cluster">
@@ -115,7 +115,19 @@ export function ClusterSidebar() {
         const selected = p.id === selectedId;
         return (
           <div key={p.id} className={`cluster ${selected ? 'selected' : ''}`} data-testid="cluster" data-name={p.name}>
-            <div className="cluster-title" onClick={() => void select(p.id)} role="button" aria-pressed={selected}>
+            <div
+              className="cluster-title"
+              onClick={() => void select(p.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  void select(p.id);
+                }
+              }}
+              role="button"
+              tabIndex={0}
+              aria-pressed={selected}
+            >
               <span className={`dot ${health}`} title={linkDown ? 'unknown: the console backend is unreachable' : health} />
               <span style={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{p.name}</span>
               {p.builtin === 'sandbox' ? <span className="badge">sandbox</span> : null}

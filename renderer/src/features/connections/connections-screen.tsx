@@ -73,13 +73,34 @@ function ColumnChooser() {
   const [open, setOpen] = useState(false);
   const visible = useStore((s) => s.ui.columns);
   const toggle = useStore((s) => s.toggleColumn);
+  const wrap = useRef<HTMLSpanElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  // Escape or a click elsewhere closes it; Escape gives the focus back to the button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onDown = (e: MouseEvent) => {
+      if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    window.addEventListener('mousedown', onDown);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('mousedown', onDown);
+    };
+  }, [open]);
   return (
-    <span style={{ position: 'relative' }}>
-      <button className="btn" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="column-chooser">
+    <span style={{ position: 'relative' }} ref={wrap}>
+      <button ref={button} className="btn" onClick={() => setOpen((o) => !o)} aria-expanded={open} aria-haspopup="true" data-testid="column-chooser">
         Columns ▾
       </button>
       {open ? (
-        <div className="popover" style={{ top: 26, right: 0 }} onMouseLeave={() => setOpen(false)}>
+        <div className="popover" style={{ top: 26, right: 0 }} data-testid="column-popover" role="group" aria-label="Visible columns">
           {COLUMNS.map((c) => (
             <label key={c.id}>
               <input type="checkbox" checked={visible.includes(c.id)} onChange={() => toggle(c.id, ALL_COLUMN_IDS)} />
@@ -96,8 +117,14 @@ function exportTable(kind: 'csv' | 'json') {
   const s = store.getState();
   const rows = viewRows(s.conns.table);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  if (kind === 'csv') download(`connections-${stamp}.csv`, 'text/csv', toCsv(rows, visibleColumns(s.ui.columns)));
-  else download(`connections-${stamp}.json`, 'application/json', toJson(rows));
+  const name = `connections-${stamp}.${kind}`;
+  try {
+    if (kind === 'csv') download(name, 'text/csv', toCsv(rows, visibleColumns(s.ui.columns)));
+    else download(name, 'application/json', toJson(rows));
+    s.notify('info', `Exported ${rows.length.toLocaleString()} row${rows.length === 1 ? '' : 's'} as ${kind.toUpperCase()}: ${name}`);
+  } catch (err) {
+    s.notify('error', `Export failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export function ConnectionsScreen() {

@@ -119,7 +119,19 @@ function HeaderCell({ col, sortDir, width, onSort, onResize }: { col: ColumnDef;
     target.addEventListener('pointerup', up);
   };
   return (
-    <div className={`th ${col.kind === 'num' ? 'num' : ''}`} role="columnheader" aria-sort={sortDir === null ? 'none' : sortDir === 'asc' ? 'ascending' : 'descending'} onClick={onSort} title={`Sort by ${col.label}`} data-col={col.id}>
+    <div
+      className={`th ${col.kind === 'num' ? 'num' : ''}`}
+      role="columnheader"
+      aria-sort={sortDir === null ? 'none' : sortDir === 'asc' ? 'ascending' : 'descending'} onClick={onSort} title={`Sort by ${col.label}`} data-col={col.id}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          onSort();
+        }
+      }}
+    >
       {col.label}
       {sortDir ? <span className="arrow">{sortDir === 'asc' ? '▲' : '▼'}</span> : null}
       <span className={`resizer ${active ? 'active' : ''}`} onPointerDown={startResize} onClick={(e) => e.stopPropagation()} aria-hidden />
