@@ -128,8 +128,8 @@ export function SecurityForm({ security, onSubmit, onClose }: { security: Securi
         <Field label="Name" error={errors.name} htmlFor="sec-name">
           <input id="sec-name" className={`input mono ${errors.name ? 'invalid' : ''}`} value={d.name} disabled={editing} onChange={(e) => set({ name: e.target.value })} data-testid="sec-name" />
         </Field>
-        <Field label="Type" error={errors.type}>
-          <select className="input" value={d.type} disabled={editing} onChange={(e) => set({ type: e.target.value as Kind })} data-testid="sec-type">
+        <Field label="Type" error={errors.type} htmlFor="sec-type">
+          <select id="sec-type" className="input" value={d.type} disabled={editing} onChange={(e) => set({ type: e.target.value as Kind })} data-testid="sec-type">
             <option value="basic">Basic (username + password)</option>
             <option value="apikey">API key</option>
             <option value="jwt">JWT</option>
