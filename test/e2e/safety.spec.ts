@@ -196,3 +196,35 @@ test('editing one field of a secured, deactivated channel changes that field onl
   expect(after.security).toBe('vault-keys');
   await expect(vault).toContainText('inactive');
 });
+
+test('messages: validation in the form’s own words, labels with the option names, and a readable import error', async ({ page }) => {
+  await page.goto(env.host.url);
+  await addCluster(page, 'Words', env.adminUrl, OPERATOR_TOKEN);
+  await page.getByTestId('tab-channels').click();
+  await page.getByTestId('channel').filter({ hasText: 'ws://127.0.0.1:0/ops' }).getByTestId('edit-channel').click();
+  const form = page.getByTestId('channel-form');
+  await expect(form.getByText('Login wait (newTokenWaitTime)', { exact: true })).toBeVisible();
+  await expect(form.getByText('Max message size (maxMessageBytes)', { exact: true })).toBeVisible();
+  await page.getByTestId('ch-pingInterval').fill('0');
+  await page.getByTestId('ch-tokenTtl').fill('soon');
+  await page.getByTestId('ch-maxMessageBytes').fill('10');
+  await page.getByTestId('save-channel').click();
+  await expect(form.locator('.field', { has: page.locator('#ch-pingInterval') }).getByRole('alert')).toHaveText('Ping interval must be at least 1 second');
+  await expect(form.locator('.field', { has: page.locator('#ch-tokenTtl') }).getByRole('alert')).toHaveText('Session TTL must be a number');
+  await expect(form.locator('.field', { has: page.locator('#ch-maxMessageBytes') }).getByRole('alert')).toHaveText('Max message size must be at least 64 bytes');
+  await shot(page, 'form-messages');
+  await page.keyboard.press('Escape');
+  await expect(form).toHaveCount(0);
+
+  // A probe import of a broken file says which line and what is wrong with it, in words.
+  await page.getByTestId('tab-probe').click();
+  const bad = [
+    JSON.stringify({ probeExport: 1, name: 'x', url: 'ws://127.0.0.1:1/' }),
+    JSON.stringify({ index: 0, at: '2026-11-22T10:00:00.000Z', direction: 'sideways', kind: 'info', message: 'x' }),
+  ].join('\n');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a file…' }).click()]);
+  await chooser.setFiles({ name: 'broken.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(bad) });
+  await expect(page.getByTestId('toast').filter({ hasText: 'Import failed' })).toContainText('line 2: direction must be one of');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Import failed' })).not.toContainText(/Invalid input|Too small|expected one of/);
+  await shot(page, 'import-error');
+});
