@@ -84,6 +84,15 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: '+ New' }).click();
     await check(page, 'probe connect form', found);
 
+    // Incidents: a cluster whose every server refuses the token; a page with a wrong access token.
+    await page.getByTestId('tab-connections').click();
+    await addCluster(page, `Refused ${scheme}`, env.adminUrl, 'not-the-right-token-at-all');
+    await expect(page.getByTestId('server-status')).toHaveAttribute('data-status', 'auth-failed');
+    await check(page, 'every server failed', found);
+    await page.goto(env.host.url.replace(/#token=.*/, '#token=wrong-token'));
+    await expect(page.getByTestId('access-problem')).toBeVisible();
+    await check(page, 'access token rejected', found);
+
     expect(found, found.join('\n')).toEqual([]);
   });
 }
