@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // lives in test/e2e/electron and skips itself, with the reason, where no Electron binary exists.
 export default defineConfig({
   testDir: 'test/e2e',
+  // The accessibility sweep (every screen, light and dark) takes about a minute: it runs with
+  // `npm run test:a11y` (part of `npm test`), not with every e2e run.
+  testIgnore: process.env.SB_A11Y ? [] : ['**/axe.spec.ts'],
   timeout: 60_000,
   fullyParallel: false,
   workers: 1,

@@ -1,5 +1,5 @@
-import { lazy, Suspense } from 'react';
-import { Toasts } from './components/ui';
+import { lazy, Suspense, useEffect } from 'react';
+import { Modal, Toasts } from './components/ui';
 import { ClusterSidebar } from './features/clusters/cluster-sidebar';
 import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
@@ -25,8 +25,8 @@ function TimeToggle() {
   const setMode = useStore((s) => s.setTimeMode);
   return (
     <div className="toggle" role="group" aria-label="Time zone" title="Show every time in local time or UTC (also: click any time)">
-      <button aria-pressed={mode === 'local'} onClick={() => setMode('local')} data-testid="time-local">
-        Local
+      <button aria-pressed={mode === 'local'} onClick={() => setMode('local')} data-testid="time-local" title={`Times in this machine's zone, ${LOCAL_ZONE}`}>
+        Local ({LOCAL_ZONE})
       </button>
       <button aria-pressed={mode === 'utc'} onClick={() => setMode('utc')} data-testid="time-utc">
         UTC
@@ -34,6 +34,9 @@ function TimeToggle() {
     </div>
   );
 }
+
+/** The zone local times are shown in, named so nobody has to guess ("Local (Asia/Kathmandu)"). */
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'system zone';
 
 /** The headline of a failed link, as the operator should read it (the command set as code). */
 export function linkFailureText(link: LinkStatus): string {
@@ -117,12 +120,71 @@ function AccessProblem() {
   );
 }
 
+const SHORTCUTS: [string, string][] = [
+  ['/', 'Focus the connections filter'],
+  ['?', 'Show this list'],
+  ['↑ ↓  PgUp PgDn  Home End', 'Move the selected row (table focused); its details open'],
+  ['Enter or Space', 'Sort by the focused column header; press the focused button'],
+  ['Esc', 'Close the dialog, the open menu, or the details drawer'],
+  ['Tab / Shift+Tab', 'Next / previous control (dialogs keep focus inside)'],
+  ['Ctrl+Enter', 'Send (invoke panel, probe composer)'],
+];
+
+function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={onClose} testId="shortcuts" footer={<button className="btn" onClick={onClose}>Close</button>}>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([keys, what]) => (
+            <tr key={keys}>
+              <th scope="row">
+                <kbd>{keys}</kbd>
+              </th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Modal>
+  );
+}
+
+/** True when a key press belongs to what the user is typing into. */
+const typingIn = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
+
+/** `/` focuses the filter and `?` lists the shortcuts, unless the key is typed into a field or a dialog is open. */
+function useGlobalShortcuts(): void {
+  const showShortcuts = useStore((s) => s.showShortcuts);
+  const setTab = useStore((s) => s.setTab);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target) || document.querySelector('[role="dialog"]')) return;
+      if (e.key === '?') {
+        e.preventDefault();
+        showShortcuts(true);
+      } else if (e.key === '/') {
+        e.preventDefault();
+        if (!document.querySelector('[data-testid="filter"]')) setTab('connections');
+        // After a tab switch the box renders on the next frame.
+        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus());
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [showShortcuts, setTab]);
+}
+
 export function App() {
   const tab = useStore((s) => s.ui.tab);
   const setTab = useStore((s) => s.setTab);
   const info = useStore((s) => s.app.info);
   // Refused before it ever got in: no sidebar of empty clusters pretending to be a fresh install.
   const locked = useStore((s) => s.app.link.state === 'failed' && !s.clusters.loaded);
+  const collapsed = useStore((s) => s.ui.sidebarCollapsed);
+  const toggleSidebar = useStore((s) => s.toggleSidebar);
+  useGlobalShortcuts();
+  const shortcutsOpen = useStore((s) => s.ui.shortcutsOpen);
+  const showShortcuts = useStore((s) => s.showShortcuts);
   if (locked) {
     return (
       <div className="app">
@@ -140,6 +202,11 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
+        {tab !== 'probe' ? (
+          <button className="btn small icon" onClick={toggleSidebar} aria-expanded={!collapsed} aria-controls="cluster-sidebar" aria-label={collapsed ? 'Show clusters' : 'Hide clusters'} title={collapsed ? 'Show clusters' : 'Hide clusters'} data-testid="sidebar-toggle">
+            ☰
+          </button>
+        ) : null}
         <span className="brand">Switchboard</span>
         <nav className="tabs" role="tablist">
           {TABS.map((t) => (
@@ -154,10 +221,13 @@ export function App() {
             v{info.version}
           </span>
         ) : null}
+        <button className="btn small" onClick={() => showShortcuts(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-button">
+          ?
+        </button>
         <TimeToggle />
       </header>
-      <div className={`body ${tab === 'probe' ? 'full' : ''}`}>
-        {tab !== 'probe' ? <ClusterSidebar /> : null}
+      <div className={`body ${tab === 'probe' || collapsed ? 'full' : ''}`}>
+        {tab !== 'probe' && !collapsed ? <ClusterSidebar /> : null}
         <main className="main">
           <LinkBanner />
           {tab === 'connections' ? <ConnectionsScreen /> : null}
@@ -171,6 +241,7 @@ export function App() {
         </main>
       </div>
       <Toasts />
+      {shortcutsOpen ? <ShortcutsDialog onClose={() => showShortcuts(false)} /> : null}
     </div>
   );
 }

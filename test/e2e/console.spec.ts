@@ -167,6 +167,7 @@ test('operator: clients, filter, UTC, subscriptions, invoke, timeout, disconnect
   await row(page, RETURNING_CLIENT).click();
   await page.getByTestId('drawer-tab-subscriptions').click();
   await page.getByTestId('subscription').filter({ hasText: 'news' }).getByTestId('unsubscribe').click();
+  await page.getByTestId('confirm-dialog').getByTestId('confirm-ok').click();
   await expect(page.getByTestId('subscription')).toHaveCount(0);
   const subs = await fetch(`${env.adminUrl}/admin/v1/topics/news/subscriptions`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
   expect(((await subs.json()) as { items: { clientId: string }[] }).items.some((x) => x.clientId === RETURNING_CLIENT)).toBe(false);

@@ -68,7 +68,17 @@ test('sandbox: connected cluster, toggle on, probe the sandbox channel with hell
 
   // Turning the sandbox off: the toggle follows at once, the cluster leaves, the probe stops offering it.
   await page.getByTestId('tab-connections').click();
-  await toggle.uncheck();
+  // Stopping ends every demo client: it asks first, and Escape keeps it running.
+  await toggle.click();
+  const ask = page.getByTestId('sandbox-confirm');
+  await expect(ask).toContainText(/\d+ client connections? are closed/);
+  await expect(ask.getByTestId('confirm-cancel')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(toggle).toBeChecked();
+  await toggle.click();
+  await shot(page, 'sandbox-stop-confirm');
+  await ask.getByTestId('confirm-ok').click();
   await expect(page.locator('[data-testid="cluster"][data-name="Local sandbox"]')).toHaveCount(0);
   await expect(viewer).toHaveCount(0);
   await expect(toggle).toBeEnabled();

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../../protocol/errors';
 import { ConsoleError } from '../contract/errors';
 import { PROBE_FILE_MODE } from './persist';
 import type { ProbeSession } from './session';
+import { humanIssue, pathWords } from '../../../common/human-issue';
 
 /** Writes `session`'s log to `path` in `format` (mode 0600). */
 export function writeExport(session: ProbeSession, path: string, format: 'ndjson' | 'har', opts: ExportOptions = {}): Promise<{ entries: number; bytes: number }> {
@@ -134,7 +135,7 @@ function parseEntry(raw: unknown, where: string, field: string): ProbeLogEntry {
   const r = ProbeLogEntrySchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw bad(field, `${where}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'invalid entry'}`);
+    throw bad(field, `${where}: ${issue ? humanIssue(issue, { label: pathWords(issue.path, 'the entry') }) : 'invalid entry'}`);
   }
   return r.data;
 }
@@ -170,7 +171,10 @@ export async function readExport(path: string, visit: (e: ProbeLogEntry) => void
       throw bad(field, `not valid JSON (${(err as Error).message})`);
     }
     const har = HarSchema.safeParse(json);
-    if (!har.success) throw bad(field, `not a HAR export: ${har.error.issues[0]?.path.join('.')}: ${har.error.issues[0]?.message}`);
+    if (!har.success) {
+      const issue = har.error.issues[0];
+      throw bad(field, `not a HAR export: ${issue ? humanIssue(issue, { label: pathWords(issue.path, 'the file') }) : 'invalid'}`);
+    }
     const first = har.data.log.entries[0]!;
     if (first._probeEntries) {
       first._probeEntries.forEach((raw, i) => visit(parseEntry(raw, `_probeEntries[${i}]`, field)));

@@ -1,14 +1,20 @@
 import type { z } from 'zod';
 import type { ErrorInfo } from '../../../protocol/errors';
+import { humanIssue, type FieldWords } from '../../../common/human-issue';
 
 /** Field path → first message, from a zod failure (client-side validation with the protocol schemas). */
 export type FieldErrors = Record<string, string>;
 
-export function zodFieldErrors(error: z.ZodError): FieldErrors {
+/**
+ * `words` names the form's fields as their labels do (by path, or by the path's first part for
+ * list items), so messages read "Ping interval must be at least 1 second".
+ */
+export function zodFieldErrors(error: z.ZodError, words: Readonly<Record<string, FieldWords>> = {}): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.') || '_';
-    out[path] ??= friendlyMessage(issue);
+    const w = words[path] ?? words[String(issue.path[0] ?? '')];
+    out[path] ??= w ? humanIssue(issue, w) : friendlyMessage(issue);
   }
   return out;
 }

@@ -102,7 +102,7 @@ describe('probe service: log window, export/import, persistence, Switchboard hel
     const before = (await hx.h['probe.listSessions']({})).sessions.length;
     const err = await hx.upload(lines.join('\n'), 'bad.ndjson').catch((e: unknown) => e);
     expect((err as ConsoleError).info).toMatchObject({ code: 'SB_ERR_VALIDATION', field: 'file' });
-    expect((err as ConsoleError).info.message).toContain('line 3: at');
+    expect((err as ConsoleError).info.message).toContain('line 3: at: expected UTC ISO-8601 time');
     expect((await hx.h['probe.listSessions']({})).sessions.length).toBe(before);
     // Every transfer's temporary file is gone once it finished or failed.
     expect(readdirSync(join(hx.dataDir, 'probe', 'transfers'))).toEqual([]);

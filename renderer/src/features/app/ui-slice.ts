@@ -20,6 +20,10 @@ export interface UiState {
   columns: string[];
   widths: Record<string, number>;
   toasts: Toast[];
+  /** The clusters sidebar is folded away (small windows). */
+  sidebarCollapsed: boolean;
+  /** The keyboard shortcut list is open. */
+  shortcutsOpen: boolean;
 }
 
 export interface UiSlice {
@@ -32,12 +36,15 @@ export interface UiSlice {
   setColumnWidth(id: string, width: number): void;
   notify(kind: Toast['kind'], text: string): void;
   dismissToast(id: number): void;
+  toggleSidebar(): void;
+  showShortcuts(open: boolean): void;
 }
 
 /** How long a toast stays up. */
 export const TOAST_MS = 6000;
 export const MIN_COLUMN_WIDTH = 48;
-export const MAX_TOASTS = 4;
+/** Toasts shown at once; an older one gives way to a new one. */
+export const MAX_TOASTS = 3;
 
 /** Column ids the table shows until the user picks (see features/connections/columns.tsx). */
 export const DEFAULT_COLUMNS = [
@@ -53,6 +60,8 @@ export const initialUi = (): UiState => ({
   columns: DEFAULT_COLUMNS,
   widths: {},
   toasts: [],
+  sidebarCollapsed: false,
+  shortcutsOpen: false,
 });
 
 // ---- pure updates (unit tested)
@@ -87,6 +96,8 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => {
       set((s) => ({ ui: { ...s.ui, toasts: withToast(s.ui.toasts, { id, kind, text }) } }));
       setTimeout(() => get().dismissToast(id), TOAST_MS);
     },
+    toggleSidebar: () => set((s) => ({ ui: { ...s.ui, sidebarCollapsed: !s.ui.sidebarCollapsed } })),
+    showShortcuts: (open) => set((s) => ({ ui: { ...s.ui, shortcutsOpen: open } })),
     dismissToast: (id) => set((s) => ({ ui: { ...s.ui, toasts: s.ui.toasts.filter((t) => t.id !== id) } })),
   };
 };

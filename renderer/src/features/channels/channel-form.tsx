@@ -3,6 +3,7 @@ import { ChannelCreateSchema, ChannelPatchSchema, type Channel, type Security } 
 import { Field, Modal } from '../../components/ui';
 import { parseList, parseNumber } from '../../lib/form-errors';
 import { useSaveForm } from './use-save-form';
+import type { FieldWords } from '../../../../common/human-issue';
 
 export interface ChannelDraft {
   name: string;
@@ -75,6 +76,34 @@ export function channelPatchOf(before: Channel, d: ChannelDraft): Record<string,
   return patch;
 }
 
+/**
+ * Each field as the form labels it: the words, and the documented option name where it differs
+ * (docs/configuration.md), plus the unit its number is in — for labels and for error messages.
+ */
+export const CHANNEL_WORDS: Record<string, FieldWords & { option?: string }> = {
+  name: { label: 'Name' },
+  active: { label: 'Active' },
+  address: { label: 'Address' },
+  service: { label: 'Service' },
+  security: { label: 'Security' },
+  newTokenWaitTime: { label: 'Login wait', option: 'newTokenWaitTime', unit: 'second' },
+  tokenTtl: { label: 'Session TTL', option: 'tokenTtl', unit: 'second' },
+  pingInterval: { label: 'Ping interval', unit: 'second' },
+  pingsMissedThreshold: { label: 'Missed pings', option: 'pingsMissedThreshold' },
+  maxMessageBytes: { label: 'Max message size', option: 'maxMessageBytes', unit: 'byte' },
+  maxBufferedBytes: { label: 'Send budget', option: 'maxBufferedBytes', unit: 'byte' },
+  maxBufferedBytesHard: { label: 'Send budget, hard', option: 'maxBufferedBytesHard', unit: 'byte' },
+  maxPingsPerSecond: { label: 'Client pings per second', option: 'maxPingsPerSecond' },
+  allowSubscribe: { label: 'May subscribe to', option: 'allowSubscribe' },
+  allowPublish: { label: 'May publish to', option: 'allowPublish' },
+  duplicateLogin: { label: 'Client ID already logged in', option: 'duplicateLogin' },
+};
+/** "Login wait (newTokenWaitTime)": the words, and the option name where it differs. */
+export const labelOf = (key: string): string => {
+  const w = CHANNEL_WORDS[key];
+  return w ? (w.option ? `${w.label} (${w.option})` : w.label) : key;
+};
+
 type Submit = (input: { create: ReturnType<typeof channelInputOf> } | { name: string; patch: Record<string, unknown> }) => Promise<void>;
 
 export function ChannelForm({ channel, security, onSubmit, onClose }: { channel: Channel | null; security: Security[]; onSubmit: Submit; onClose: () => void }) {
@@ -90,10 +119,11 @@ export function ChannelForm({ channel, security, onSubmit, onClose }: { channel:
     onSubmit,
     onClose,
     errorRoots: ['channel', 'patch'],
+    words: CHANNEL_WORDS,
   });
 
-  const num = (key: keyof ChannelDraft, label: string, hint: string) => (
-    <Field label={label} error={errors[key]} hint={hint} htmlFor={`ch-${key}`}>
+  const num = (key: keyof ChannelDraft, hint: string) => (
+    <Field label={labelOf(key)} error={errors[key]} hint={hint} htmlFor={`ch-${key}`}>
       <input id={`ch-${key}`} className={`input num ${errors[key] ? 'invalid' : ''}`} style={{ width: 140 }} value={String(d[key])} onChange={(e) => set({ [key]: e.target.value })} data-testid={`ch-${key}`} />
     </Field>
   );
@@ -141,21 +171,21 @@ export function ChannelForm({ channel, security, onSubmit, onClose }: { channel:
             ))}
           </select>
         </Field>
-        {num('newTokenWaitTime', 'Login wait (s)', 'Time to send a valid hello after opening')}
-        {num('tokenTtl', 'Session TTL (s)', 'Silence after which the session expires (4008)')}
-        {num('pingInterval', 'Ping interval (s)', 'Seconds between server pings')}
-        {num('pingsMissedThreshold', 'Missed pings', 'Unanswered pings before closing with 4002')}
-        {num('maxMessageBytes', 'Max message (bytes)', 'Larger frames close with 1009')}
-        {num('maxBufferedBytes', 'Send budget (bytes)', 'Unread bytes at which pub/sub delivery pauses')}
-        {num('maxBufferedBytesHard', 'Send budget, hard (bytes)', 'Unread bytes past which a response or ping closes with 4013')}
-        {num('maxPingsPerSecond', 'Client pings per second', 'More close with 4014 (0 = no limit)')}
-        <Field label="May subscribe to" error={errors.allowSubscribe ?? errors['allowSubscribe.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-sub">
+        {num('newTokenWaitTime', 'Seconds to send a valid hello after opening')}
+        {num('tokenTtl', 'Seconds of silence after which the session expires (4008)')}
+        {num('pingInterval', 'Seconds between server pings')}
+        {num('pingsMissedThreshold', 'Unanswered pings before closing with 4002')}
+        {num('maxMessageBytes', 'Bytes; larger frames close with 1009')}
+        {num('maxBufferedBytes', 'Unread bytes at which pub/sub delivery pauses')}
+        {num('maxBufferedBytesHard', 'Unread bytes past which a response or ping closes with 4013')}
+        {num('maxPingsPerSecond', 'More close with 4014 (0 = no limit)')}
+        <Field label={labelOf('allowSubscribe')} error={errors.allowSubscribe ?? errors['allowSubscribe.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-sub">
           <input id="ch-sub" className="input mono" value={d.allowSubscribe} onChange={(e) => set({ allowSubscribe: e.target.value })} />
         </Field>
-        <Field label="May publish to" error={errors.allowPublish ?? errors['allowPublish.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-pub">
+        <Field label={labelOf('allowPublish')} error={errors.allowPublish ?? errors['allowPublish.0']} hint="Topic patterns, comma separated (* = all)" htmlFor="ch-pub">
           <input id="ch-pub" className="input mono" value={d.allowPublish} onChange={(e) => set({ allowPublish: e.target.value })} />
         </Field>
-        <Field label="Client ID already logged in" error={errors.duplicateLogin} hint="A second login of a connected client ID" htmlFor="ch-duplicate">
+        <Field label={labelOf('duplicateLogin')} error={errors.duplicateLogin} hint="A second login of a connected client ID" htmlFor="ch-duplicate">
           <select id="ch-duplicate" className="input" value={d.duplicateLogin} onChange={(e) => set({ duplicateLogin: e.target.value as ChannelDraft['duplicateLogin'] })} data-testid="ch-duplicateLogin">
             <option value="reject">Reject the newcomer (4010)</option>
             <option value="replace">Replace the old connection (4011)</option>

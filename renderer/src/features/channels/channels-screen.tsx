@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Channel, ChannelCreate, SecurityCreate, Security } from '../../../../protocol/admin-config';
-import { ActionButton, Modal, TimeText } from '../../components/ui';
+import { ActionButton, ConfirmDialog, TimeText } from '../../components/ui';
 import { actionBlockedReason } from '../clusters/clusters-slice';
 import { useStore } from '../../store';
 import type { TableState } from '../connections/connection-table';
@@ -18,7 +18,9 @@ export function openPerChannel(table: TableState, serverId: string): Record<stri
   return out;
 }
 
-type Confirm = { title: string; text: string; run: () => Promise<void> } | null;
+type Confirm = { title: string; text: ReactNode; label: string; run: () => Promise<unknown> } | null;
+
+const conns = (n: number) => `${n} connection${n === 1 ? '' : 's'}`;
 
 export function ChannelsScreen() {
   const clusterId = useStore((s) => s.clusters.selectedId);
@@ -31,6 +33,7 @@ export function ChannelsScreen() {
   const setChannelActive = useStore((s) => s.setChannelActive);
   const deleteChannel = useStore((s) => s.deleteChannel);
   const deleteSecurity = useStore((s) => s.deleteSecurity);
+  const disconnectChannel = useStore((s) => s.disconnectChannel);
   const connected = (state?.servers ?? []).filter((s) => s.status === 'connected');
   // Which server's configuration to show is a view choice; the data itself lives in the store.
   const [serverId, setServerId] = useState<string | undefined>(undefined);
@@ -93,56 +96,99 @@ export function ChannelsScreen() {
                   <th>Security</th>
                   <th className="num">Conn.</th>
                   <th>Updated</th>
-                  <th />
+                  <th className="row-actions">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
-                {(channels ?? []).map((c) => (
-                  <tr key={c.name} data-testid="channel" data-name={c.name}>
-                    <td>
-                      <div className="mono">{c.name}</div>
-                      <span className={`badge ${c.active ? (c.listening ? 'ok' : 'warn') : ''}`}>{c.active ? (c.listening ? 'listening' : 'not listening') : 'inactive'}</span>
-                    </td>
-                    <td className="mono" title={c.boundPort !== null ? `bound port ${c.boundPort}` : undefined}>
-                      {c.address}
-                      {c.boundPort !== null && !c.address.includes(`:${c.boundPort}/`) ? <div className="muted">port {c.boundPort}</div> : null}
-                    </td>
-                    <td className="mono">{c.service}</td>
-                    <td className="mono">{c.security ?? <span className="muted">none</span>}</td>
-                    <td className="num">{livePerChannel ? (livePerChannel[c.name] ?? 0) : c.connections}</td>
-                    <td>
-                      <TimeText iso={c.updatedAt} />
-                    </td>
-                    <td>
-                      <div className="row-line actions">
-                        <ActionButton className="small" blocked={blocked} onClick={() => setEditChannel(c)} testId="edit-channel">
-                          Edit
-                        </ActionButton>
-                        <ActionButton
-                          className="small"
-                          blocked={blocked}
-                          onClick={() => void setChannelActive(c.name, !c.active)}
-                          testId="toggle-channel"
-                        >
-                          {c.active ? 'Deactivate' : 'Activate'}
-                        </ActionButton>
-                        <ActionButton
-                          className="small danger"
-                          blocked={blocked}
-                          onClick={() =>
-                            setConfirm({
-                              title: `Delete channel ${c.name}?`,
-                              text: `Its ${c.connections} connection(s) are closed with 1001 and the address stops listening.`,
-                              run: () => deleteChannel(c.name),
-                            })
-                          }
-                        >
-                          Delete
-                        </ActionButton>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
+                {(channels ?? []).map((c) => {
+                  const open = livePerChannel ? (livePerChannel[c.name] ?? 0) : c.connections;
+                  return (
+                    <tr key={c.name} data-testid="channel" data-name={c.name}>
+                      <td>
+                        <div className="mono">{c.name}</div>
+                        <span className={`badge ${c.active ? (c.listening ? 'ok' : 'warn') : ''}`}>{c.active ? (c.listening ? 'listening' : 'not listening') : 'inactive'}</span>
+                      </td>
+                      <td className="mono" title={c.boundPort !== null ? `bound port ${c.boundPort}` : undefined}>
+                        {c.address}
+                        {c.boundPort !== null && !c.address.includes(`:${c.boundPort}/`) ? <div className="muted">port {c.boundPort}</div> : null}
+                      </td>
+                      <td className="mono">{c.service}</td>
+                      <td className="mono">{c.security ?? <span className="muted">none</span>}</td>
+                      <td className="num" data-testid="channel-connections">{open}</td>
+                      <td>
+                        <TimeText iso={c.updatedAt} />
+                      </td>
+                      <td className="row-actions">
+                        <div className="row-line actions">
+                          <ActionButton className="small" blocked={blocked} onClick={() => setEditChannel(c)} testId="edit-channel">
+                            Edit
+                          </ActionButton>
+                          <ActionButton
+                            className="small"
+                            blocked={blocked}
+                            onClick={() =>
+                              c.active
+                                ? setConfirm({
+                                    title: `Deactivate channel ${c.name}?`,
+                                    text: (
+                                      <>
+                                        Deactivating closes its <b>{conns(open)}</b> with 1001 (going away) and stops listening on {c.address}. Clients cannot connect until it is activated again.
+                                      </>
+                                    ),
+                                    label: 'Deactivate',
+                                    run: () => setChannelActive(c.name, false),
+                                  })
+                                : void setChannelActive(c.name, true)
+                            }
+                            testId="toggle-channel"
+                          >
+                            {c.active ? 'Deactivate…' : 'Activate'}
+                          </ActionButton>
+                          <ActionButton
+                            className="small"
+                            blocked={blocked ?? (open === 0 ? 'No open connections on this channel' : null)}
+                            onClick={() =>
+                              setConfirm({
+                                title: `Disconnect every connection of ${c.name}?`,
+                                text: (
+                                  <>
+                                    Closes all <b>{conns(open)}</b> of channel {c.name} on this server with 4005 (closed by administrator), in one request. The channel stays active: clients may reconnect.
+                                  </>
+                                ),
+                                label: 'Disconnect all',
+                                run: () => disconnectChannel(c.name),
+                              })
+                            }
+                            testId="disconnect-channel"
+                          >
+                            Disconnect all…
+                          </ActionButton>
+                          <ActionButton
+                            className="small danger"
+                            blocked={blocked}
+                            onClick={() =>
+                              setConfirm({
+                                title: `Delete channel ${c.name}?`,
+                                text: (
+                                  <>
+                                    Its <b>{conns(open)}</b> are closed with 1001 (going away), the address stops listening and the channel definition is deleted. This cannot be undone.
+                                  </>
+                                ),
+                                label: 'Delete',
+                                run: () => deleteChannel(c.name),
+                              })
+                            }
+                            testId="delete-channel"
+                          >
+                            Delete…
+                          </ActionButton>
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
@@ -163,7 +209,9 @@ export function ChannelsScreen() {
                   <th>Type</th>
                   <th>Details</th>
                   <th>Used by</th>
-                  <th />
+                  <th className="row-actions">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -176,7 +224,7 @@ export function ChannelsScreen() {
                       {s.hasSecret ? ' · secret stored' : ' · no secret'}
                     </td>
                     <td className="mono">{s.usedBy.join(', ') || <span className="muted">—</span>}</td>
-                    <td>
+                    <td className="row-actions">
                       <div className="row-line actions">
                         <ActionButton className="small" blocked={blocked} onClick={() => setEditSecurity(s)}>
                           Edit
@@ -185,10 +233,10 @@ export function ChannelsScreen() {
                           className="small danger"
                           blocked={blocked ?? (s.usedBy.length > 0 ? `In use by ${s.usedBy.join(', ')}` : null)}
                           onClick={() =>
-                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'This cannot be undone.', run: () => deleteSecurity(s.name) })
+                            setConfirm({ title: `Delete security definition ${s.name}?`, text: 'The definition and its stored secret are deleted. This cannot be undone.', label: 'Delete', run: () => deleteSecurity(s.name) })
                           }
                         >
-                          Delete
+                          Delete…
                         </ActionButton>
                       </div>
                     </td>
@@ -215,29 +263,9 @@ export function ChannelsScreen() {
         />
       ) : null}
       {confirm ? (
-        <Modal
-          title={confirm.title}
-          onClose={() => setConfirm(null)}
-          footer={
-            <>
-              <button className="btn" onClick={() => setConfirm(null)}>
-                Cancel
-              </button>
-              <button
-                className="btn danger solid"
-                onClick={() => {
-                  const c = confirm;
-                  setConfirm(null);
-                  void c.run();
-                }}
-              >
-                Delete
-              </button>
-            </>
-          }
-        >
-          <p style={{ margin: 0 }}>{confirm.text}</p>
-        </Modal>
+        <ConfirmDialog title={confirm.title} confirmLabel={confirm.label} onConfirm={confirm.run} onClose={() => setConfirm(null)}>
+          {confirm.text}
+        </ConfirmDialog>
       ) : null}
     </>
   );

@@ -29,6 +29,8 @@ export interface ConfigSlice {
   setChannelActive(name: string, active: boolean): Promise<void>;
   deleteChannel(name: string): Promise<void>;
   deleteSecurity(name: string): Promise<void>;
+  /** Closes every connection of one channel of the shown server, in one admin request. */
+  disconnectChannel(name: string): Promise<void>;
 }
 
 export const REFETCH_DEBOUNCE_MS = 100;
@@ -96,6 +98,15 @@ export const createConfigSlice: SliceCreator<ConfigSlice> = (set, get, deps) => 
     },
     setChannelActive: (name, active) => act(`${active ? 'Activated' : 'Deactivated'} ${name}`, () => deps.api.call('channels.update', { ...target(), name, patch: { active } })),
     deleteChannel: (name) => act(`Deleted ${name}`, () => deps.api.call('channels.delete', { ...target(), name })),
+    async disconnectChannel(name) {
+      try {
+        const r = await deps.api.call('connections.disconnectMany', { ...target(), selector: { channel: name } });
+        const failed = r.items.filter((i) => !i.ok).length;
+        get().notify(failed > 0 ? 'error' : 'info', `Channel ${name}: closed ${r.items.length - failed} of ${r.matched} connection(s) with ${r.code}${failed > 0 ? `; ${failed} failed` : ''}`);
+      } catch (err) {
+        get().notify('error', `Disconnecting channel ${name} failed: ${deps.errorMessage(err)}`);
+      }
+    },
     deleteSecurity: (name) => act(`Deleted ${name}`, () => deps.api.call('security.delete', { ...target(), name })),
   };
 };

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { SecurityCreateSchema, SecurityPatchSchema, type Security } from '../../../../protocol/admin-config';
 import { Field, Modal } from '../../components/ui';
 import { useSaveForm } from './use-save-form';
+import type { FieldWords } from '../../../../common/human-issue';
 
 type Kind = 'basic' | 'apikey' | 'jwt';
 interface Draft {
@@ -79,6 +80,13 @@ export function securityPatchOf(before: Security, d: Draft): Record<string, unkn
 
 type Submit = (input: { create: Record<string, unknown> } | { name: string; patch: Record<string, unknown> }) => Promise<void>;
 
+/** The fields as the form labels them, for messages in its words. */
+const SECURITY_WORDS: Record<string, FieldWords> = {
+  name: { label: 'Name' }, type: { label: 'Type' }, username: { label: 'Username' }, password: { label: 'Password' }, key: { label: 'API key' },
+  algorithm: { label: 'Algorithm' }, secret: { label: 'Secret' }, publicKey: { label: 'Public key' }, issuer: { label: 'Issuer' },
+  audience: { label: 'Audience' }, clientIdClaim: { label: 'Client ID claim' }, clientIds: { label: 'Allowed client IDs' },
+};
+
 export function SecurityForm({ security, onSubmit, onClose }: { security: Security | null; onSubmit: Submit; onClose: () => void }) {
   const [d, setD] = useState<Draft>(() => blank(security));
   const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
@@ -94,6 +102,7 @@ export function SecurityForm({ security, onSubmit, onClose }: { security: Securi
     onSubmit,
     onClose,
     errorRoots: ['security', 'patch'],
+    words: SECURITY_WORDS,
   });
 
   const text = (key: keyof Draft, label: string, opts: { secret?: boolean; hint?: string; area?: boolean } = {}) => (
@@ -128,8 +137,8 @@ export function SecurityForm({ security, onSubmit, onClose }: { security: Securi
         <Field label="Name" error={errors.name} htmlFor="sec-name">
           <input id="sec-name" className={`input mono ${errors.name ? 'invalid' : ''}`} value={d.name} disabled={editing} onChange={(e) => set({ name: e.target.value })} data-testid="sec-name" />
         </Field>
-        <Field label="Type" error={errors.type}>
-          <select className="input" value={d.type} disabled={editing} onChange={(e) => set({ type: e.target.value as Kind })} data-testid="sec-type">
+        <Field label="Type" error={errors.type} htmlFor="sec-type">
+          <select id="sec-type" className="input" value={d.type} disabled={editing} onChange={(e) => set({ type: e.target.value as Kind })} data-testid="sec-type">
             <option value="basic">Basic (username + password)</option>
             <option value="apikey">API key</option>
             <option value="jwt">JWT</option>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { errorInfoOf } from '../../api';
 import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
+import type { FieldWords } from '../../../../common/human-issue';
 
 export type SavePayload<C> = { create: C } | { name: string; patch: Record<string, unknown> };
 
@@ -16,6 +17,8 @@ interface SaveFormOptions<C> {
   onClose(): void;
   /** Input roots the core prefixes server field errors with (e.g. ['channel', 'patch']). */
   errorRoots: string[];
+  /** How the form labels its fields, for messages in its own words. */
+  words?: Readonly<Record<string, FieldWords>>;
 }
 
 /**
@@ -33,12 +36,12 @@ export function useSaveForm<C>(opts: SaveFormOptions<C>) {
       // Nothing changed: nothing to send (a patch must name at least one field).
       if (Object.keys(patch).length === 0) return opts.onClose();
       const parsed = opts.patchSchema.safeParse(patch);
-      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error, opts.words));
       payload = { name: opts.existingName, patch };
     } else {
       const input = opts.buildCreate();
       const parsed = opts.createSchema.safeParse(input);
-      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+      if (!parsed.success) return setErrors(zodFieldErrors(parsed.error, opts.words));
       payload = { create: input };
     }
     setErrors({});

@@ -3,6 +3,7 @@ import { ClusterSaveSchema, type ClusterProfile, type ClusterSave } from '../../
 import { Field, Modal } from '../../components/ui';
 import { errorInfoOf } from '../../api';
 import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '../../lib/form-errors';
+import type { FieldWords } from '../../../../common/human-issue';
 import { useStore } from '../../store';
 
 interface ServerDraft {
@@ -40,6 +41,18 @@ export function toClusterSave(id: string | undefined, name: string, servers: Ser
   };
 }
 
+/** The fields as the form labels them (per server row), for messages in its words. */
+function clusterWords(n: number): Record<string, FieldWords> {
+  const out: Record<string, FieldWords> = { name: { label: 'Name' }, servers: { label: 'Servers' } };
+  for (let i = 0; i < n; i++) {
+    const which = n > 1 ? ` of server ${i + 1}` : '';
+    out[`servers.${i}.url`] = { label: `Admin URL${which}` };
+    out[`servers.${i}.token`] = { label: `Admin token${which}` };
+    out[`servers.${i}.tls.caFile`] = { label: `Extra CA file${which}` };
+  }
+  return out;
+}
+
 export function ClusterForm({ profile, onClose }: { profile: ClusterProfile | null; onClose: () => void }) {
   const save = useStore((s) => s.saveCluster);
   const [name, setName] = useState(profile?.name ?? '');
@@ -57,7 +70,7 @@ export function ClusterForm({ profile, onClose }: { profile: ClusterProfile | nu
     const input = toClusterSave(profile?.id, name, servers);
     const parsed = ClusterSaveSchema.safeParse(input);
     if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
+      setErrors(zodFieldErrors(parsed.error, clusterWords(servers.length)));
       return;
     }
     setErrors({});

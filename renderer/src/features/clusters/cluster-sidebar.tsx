@@ -3,7 +3,7 @@ import type { ClusterProfile, ServerStatus } from '../../../../protocol/console/
 import { clusterHealth } from './clusters-slice';
 import { useStore } from '../../store';
 import { ClusterForm } from './cluster-form';
-import { Modal } from '../../components/ui';
+import { ConfirmDialog, Modal } from '../../components/ui';
 import { useNow } from '../../lib/use-now';
 import { nextStep } from './server-problems';
 
@@ -90,9 +90,16 @@ export function ClusterSidebar() {
   const now = useNow(1000);
   const [editing, setEditing] = useState<ClusterProfile | 'new' | null>(null);
   const [removing, setRemoving] = useState<ClusterProfile | null>(null);
+  const [stoppingSandbox, setStoppingSandbox] = useState(false);
+  // What stopping would end: the sandbox server's live connection count, while it is connected.
+  const sandboxClients = useStore((s) => {
+    const p = s.clusters.profiles.find((x) => x.builtin === 'sandbox');
+    const server = p ? s.clusters.states[p.id]?.servers[0] : undefined;
+    return server?.status === 'connected' ? server.connections : null;
+  });
 
   return (
-    <aside className="sidebar" aria-label="Clusters">
+    <aside className="sidebar" id="cluster-sidebar" aria-label="Clusters">
       <div className="side-head">
         <span>Clusters</span>
         <button className="btn small" onClick={() => setEditing('new')} data-testid="add-cluster">
@@ -108,7 +115,19 @@ export function ClusterSidebar() {
         const selected = p.id === selectedId;
         return (
           <div key={p.id} className={`cluster ${selected ? 'selected' : ''}`} data-testid="cluster" data-name={p.name}>
-            <div className="cluster-title" onClick={() => void select(p.id)} role="button" aria-pressed={selected}>
+            <div
+              className="cluster-title"
+              onClick={() => void select(p.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  void select(p.id);
+                }
+              }}
+              role="button"
+              tabIndex={0}
+              aria-pressed={selected}
+            >
               <span className={`dot ${health}`} title={linkDown ? 'unknown: the console backend is unreachable' : health} />
               <span style={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{p.name}</span>
               {p.builtin === 'sandbox' ? <span className="badge">sandbox</span> : null}
@@ -133,22 +152,29 @@ export function ClusterSidebar() {
       })}
       <div style={{ flex: 1 }} />
       <label
-        className="side-foot"
+        className="side-foot sandbox-switch"
         title={sandboxUnavailable ? `Unavailable: ${sandboxUnavailable}` : 'A local Switchboard server with demo clients, started by the console, appears as the “Local sandbox” cluster (and, read-only, as “Local sandbox (viewer)”)'}
       >
         {/* The setting is a preference; when this console cannot run a sandbox it shows off, not the preference. */}
         <input
           type="checkbox"
+          role="switch"
           checked={sandbox && !sandboxUnavailable}
           disabled={!settingsLoaded || sandboxPending || sandboxUnavailable !== null}
-          onChange={(e) => void setSandbox(e.target.checked)}
+          // Turning it on is harmless; turning it off ends every demo client, so it asks first.
+          onChange={(e) => (e.target.checked ? void setSandbox(true) : setStoppingSandbox(true))}
           data-testid="sandbox-toggle"
         />
         <span>
-          Run local sandbox server
+          Local sandbox: <b>{sandbox && !sandboxUnavailable ? 'on' : 'off'}</b>
           {sandboxUnavailable ? ' (unavailable)' : sandboxPending ? ` (${sandbox ? 'starting' : 'stopping'}…)` : ''}
         </span>
       </label>
+      {stoppingSandbox ? (
+        <ConfirmDialog title="Stop the local sandbox?" confirmLabel="Stop sandbox" onConfirm={() => setSandbox(false)} onClose={() => setStoppingSandbox(false)} testId="sandbox-confirm">
+          The sandbox server stops and its <b>{sandboxClients !== null ? `${sandboxClients} client connection${sandboxClients === 1 ? '' : 's'}` : 'demo clients'}</b> are closed; the “Local sandbox” clusters leave the sidebar. Turn it on again to start a fresh one.
+        </ConfirmDialog>
+      ) : null}
       {editing !== null ? <ClusterForm profile={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {removing ? (
         <Modal

@@ -34,11 +34,16 @@ export interface SortSpec {
   dir: 'asc' | 'desc';
 }
 
-export const FILTER_FIELDS = ['any', 'clientId', 'clientName', 'remoteAddress', 'channel'] as const;
+export const FILTER_FIELDS = ['any', 'clientId', 'clientName', 'remoteAddress', 'server', 'channel'] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
+/** Which rows by condition: live, stale (last known of a server that is not live), closing (closed or closing, leaving). */
+export const STATE_FILTERS = ['all', 'live', 'stale', 'closing'] as const;
+export type StateFilter = (typeof STATE_FILTERS)[number];
 export interface FilterSpec {
   field: FilterField;
   text: string;
+  /** Absent: every row. */
+  state?: StateFilter;
 }
 
 export interface TableState {
@@ -96,15 +101,21 @@ export function matchesFilter(c: ConnectionRow, filter: FilterSpec): boolean {
   const text = filter.text.trim().toLowerCase();
   if (!text) return true;
   const has = (v: string | null) => v !== null && v.toLowerCase().includes(text);
+  // The Remote column shows ip:port, so "10.0.0.7:5123" (or a part of it) must match what is shown.
+  const remote = () => has(`${c.remoteAddress}:${c.remotePort}`) || has(c.forwardedFor);
+  // A PID is an identifier: 471 must not find 4711.
+  const server = () => has(c.serverName) || String(c.pid) === text;
   switch (filter.field) {
     case 'any':
-      return has(c.clientId) || has(c.clientName) || has(c.remoteAddress) || has(c.channel) || has(c.connectionId);
+      return has(c.clientId) || has(c.clientName) || remote() || has(c.channel) || has(c.connectionId) || server();
     case 'clientId':
       return has(c.clientId);
     case 'clientName':
       return has(c.clientName);
     case 'remoteAddress':
-      return has(c.remoteAddress) || has(c.forwardedFor);
+      return remote();
+    case 'server':
+      return server();
     case 'channel':
       return has(c.channel);
     default: {
@@ -112,6 +123,18 @@ export function matchesFilter(c: ConnectionRow, filter: FilterSpec): boolean {
       return never;
     }
   }
+}
+
+function matchesState(r: Pick<Row, 'c' | 'closed'>, state: StateFilter | undefined): boolean {
+  if (state === undefined || state === 'all') return true;
+  const cond = conditionOf(r);
+  if (state === 'closing') return cond === 'closed' || r.c.state === 'closing';
+  return cond === state && r.c.state !== 'closing';
+}
+
+/** The text filter and the state filter together. */
+export function matchesRow(r: Pick<Row, 'c' | 'closed'>, filter: FilterSpec): boolean {
+  return matchesState(r, filter.state) && matchesFilter(r.c, filter);
 }
 
 /** Index of the first view entry not less than `row`. */
@@ -138,7 +161,7 @@ function rebuildView(t: TableState): TableState {
   let liveInView = 0;
   let staleInView = 0;
   for (const r of t.rows.values()) {
-    if (!matchesFilter(r.c, t.filter)) continue;
+    if (!matchesRow(r, t.filter)) continue;
     vals.push(sortValue(r.c, key));
     keys.push(r.key);
     const cond = conditionOf(r);
@@ -170,7 +193,7 @@ export function setSort(t: TableState, sort: SortSpec): TableState {
  * sort order, so typing into the filter box costs one O(n) pass instead of a re-sort.
  */
 export function isNarrowing(from: FilterSpec, to: FilterSpec): boolean {
-  return from.field === to.field && to.text.trim().toLowerCase().includes(from.text.trim().toLowerCase());
+  return from.field === to.field && (from.state ?? 'all') === (to.state ?? 'all') && to.text.trim().toLowerCase().includes(from.text.trim().toLowerCase());
 }
 
 export function setFilter(t: TableState, filter: FilterSpec): TableState {
@@ -180,7 +203,7 @@ export function setFilter(t: TableState, filter: FilterSpec): TableState {
   let staleInView = 0;
   for (const k of t.view) {
     const r = t.rows.get(k);
-    if (!r || !matchesFilter(r.c, filter)) continue;
+    if (!r || !matchesRow(r, filter)) continue;
     view.push(k);
     const cond = conditionOf(r);
     if (cond === 'live') liveInView++;
@@ -269,8 +292,8 @@ function applyIncremental(t: TableState, deltas: readonly TableDelta[], nowMs: n
       const old = rows.get(key);
       if (old?.closed) continue; // a late update for a closed connection must not revive it
       const next: Row = { key, c, closed: null };
-      const oldIn = old ? matchesFilter(old.c, t.filter) : false;
-      const newIn = matchesFilter(c, t.filter);
+      const oldIn = old ? matchesRow(old, t.filter) : false;
+      const newIn = matchesRow(next, t.filter);
       const moved = !old || oldIn !== newIn || cmp(old, next) !== 0;
       if (old && oldIn && moved) removeFromView(old);
       rows.set(key, next);
@@ -281,9 +304,15 @@ function applyIncremental(t: TableState, deltas: readonly TableDelta[], nowMs: n
     for (const r of d.removals) {
       const old = rows.get(r.rowKey);
       if (!old || old.closed) continue;
-      count(old, matchesFilter(old.c, t.filter), -1);
-      // Same sort position (the sort key is untouched), so only the map entry changes.
-      rows.set(r.rowKey, { ...old, closed: { code: r.code, reason: r.reason, atMs: nowMs } });
+      const oldIn = matchesRow(old, t.filter);
+      count(old, oldIn, -1);
+      // Same sort position (the sort key is untouched), so only the map entry changes — unless the
+      // state filter now takes it out of the view (or, for "closing", into it).
+      const closedRow: Row = { ...old, closed: { code: r.code, reason: r.reason, atMs: nowMs } };
+      const newIn = matchesRow(closedRow, t.filter);
+      if (oldIn && !newIn) removeFromView(old);
+      rows.set(r.rowKey, closedRow);
+      if (!oldIn && newIn) insertIntoView(closedRow);
       (closing ??= t.closing.slice()).push({ key: r.rowKey, atMs: nowMs });
     }
   }

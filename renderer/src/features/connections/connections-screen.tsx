@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { FILTER_FIELDS, viewRows, type FilterField } from './connection-table';
+import { FILTER_FIELDS, STATE_FILTERS, viewRows, type FilterField, type StateFilter } from './connection-table';
 import { useStore, store } from '../../store';
 import { ChannelChart } from './channel-chart';
 import { ALL_COLUMN_IDS, COLUMNS, visibleColumns } from './columns';
 import { ConnectionsTable } from './connections-table';
 import { DetailsDrawer } from './details-drawer';
 import { DisconnectDialog } from './disconnect-dialog';
+import { BulkBar } from './bulk-disconnect';
 import { download, toCsv, toJson } from './export';
 import { ServerProblems } from '../clusters/server-problems';
 import { clusterProblems } from '../clusters/clusters-slice';
@@ -14,9 +15,12 @@ const FIELD_LABELS: Record<FilterField, string> = {
   any: 'Any field',
   clientId: 'Client ID',
   clientName: 'Client name',
-  remoteAddress: 'Remote IP',
+  remoteAddress: 'Remote IP:port',
+  server: 'Server name or PID',
   channel: 'Channel',
 };
+
+const STATE_LABELS: Record<StateFilter, string> = { all: 'All states', live: 'Live', stale: 'Stale', closing: 'Closing' };
 
 /** Typing is applied after this pause, so a 100k-row refilter does not run per keystroke. */
 const FILTER_DEBOUNCE_MS = 120;
@@ -31,11 +35,18 @@ function FilterBox() {
   }, []);
   const apply = (next: string, field: FilterField) => {
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => setFilter({ field, text: next }), FILTER_DEBOUNCE_MS);
+    timer.current = setTimeout(() => setFilter({ ...store.getState().conns.table.filter, field, text: next }), FILTER_DEBOUNCE_MS);
   };
   return (
     <>
-      <select className="input" value={filter.field} onChange={(e) => setFilter({ field: e.target.value as FilterField, text })} aria-label="Filter field" data-testid="filter-field">
+      <select className="input" value={filter.state ?? 'all'} onChange={(e) => setFilter({ ...filter, state: e.target.value as StateFilter })} aria-label="State" data-testid="filter-state">
+        {STATE_FILTERS.map((f) => (
+          <option key={f} value={f}>
+            {STATE_LABELS[f]}
+          </option>
+        ))}
+      </select>
+      <select className="input" value={filter.field} onChange={(e) => setFilter({ ...filter, field: e.target.value as FilterField, text })} aria-label="Filter field" data-testid="filter-field">
         {FILTER_FIELDS.map((f) => (
           <option key={f} value={f}>
             {FIELD_LABELS[f]}
@@ -62,13 +73,34 @@ function ColumnChooser() {
   const [open, setOpen] = useState(false);
   const visible = useStore((s) => s.ui.columns);
   const toggle = useStore((s) => s.toggleColumn);
+  const wrap = useRef<HTMLSpanElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  // Escape or a click elsewhere closes it; Escape gives the focus back to the button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onDown = (e: MouseEvent) => {
+      if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    window.addEventListener('mousedown', onDown);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('mousedown', onDown);
+    };
+  }, [open]);
   return (
-    <span style={{ position: 'relative' }}>
-      <button className="btn" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="column-chooser">
+    <span style={{ position: 'relative' }} ref={wrap}>
+      <button ref={button} className="btn" onClick={() => setOpen((o) => !o)} aria-expanded={open} aria-haspopup="true" data-testid="column-chooser">
         Columns ▾
       </button>
       {open ? (
-        <div className="popover" style={{ top: 26, right: 0 }} onMouseLeave={() => setOpen(false)}>
+        <div className="popover" style={{ top: 26, right: 0 }} data-testid="column-popover" role="group" aria-label="Visible columns">
           {COLUMNS.map((c) => (
             <label key={c.id}>
               <input type="checkbox" checked={visible.includes(c.id)} onChange={() => toggle(c.id, ALL_COLUMN_IDS)} />
@@ -85,8 +117,14 @@ function exportTable(kind: 'csv' | 'json') {
   const s = store.getState();
   const rows = viewRows(s.conns.table);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  if (kind === 'csv') download(`connections-${stamp}.csv`, 'text/csv', toCsv(rows, visibleColumns(s.ui.columns)));
-  else download(`connections-${stamp}.json`, 'application/json', toJson(rows));
+  const name = `connections-${stamp}.${kind}`;
+  try {
+    if (kind === 'csv') download(name, 'text/csv', toCsv(rows, visibleColumns(s.ui.columns)));
+    else download(name, 'application/json', toJson(rows));
+    s.notify('info', `Exported ${rows.length.toLocaleString()} row${rows.length === 1 ? '' : 's'} as ${kind.toUpperCase()}: ${name}`);
+  } catch (err) {
+    s.notify('error', `Export failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export function ConnectionsScreen() {
@@ -94,7 +132,7 @@ export function ConnectionsScreen() {
   const inView = useStore((s) => s.conns.table.liveInView);
   const stale = useStore((s) => s.conns.table.stale);
   const staleInView = useStore((s) => s.conns.table.staleInView);
-  const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '');
+  const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '' || (s.conns.table.filter.state ?? 'all') !== 'all');
   const clusterId = useStore((s) => s.conns.clusterId);
   const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
   // Backend away: every row is last-known, none is known to be live.
@@ -111,7 +149,8 @@ export function ConnectionsScreen() {
     <>
       <ServerProblems clusterId={clusterId} />
       <div className="toolbar">
-        <FilterBox />
+        {/* Keyed by cluster: each cluster keeps its own filter, and the box shows that one. */}
+        <FilterBox key={clusterId} />
         <span className="counts" data-testid="counts" title="Live connections: open, and reported by a live server. Stale rows (dimmed) are what was last seen of a server that is not live.">
           {linkDown || noneLive ? (
             <>
@@ -151,6 +190,7 @@ export function ConnectionsScreen() {
           JSON
         </button>
       </div>
+      <BulkBar />
       <div className="table-wrap">
         <ConnectionsTable />
         {drawerOpen ? <DetailsDrawer /> : null}

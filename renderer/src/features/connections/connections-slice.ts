@@ -15,6 +15,7 @@ import {
 import type { SliceCreator } from '../../store/types';
 import type { CallInput } from '../../../../protocol/console/contract';
 import type { DisconnectResult } from '../../../../protocol/admin-connections';
+import { failedAll, groupByServer, resultsOf, type BulkRowResult } from './bulk';
 
 /** One chart sample: live connections per channel at a moment; null when nothing was known to be live (a gap). */
 export interface ChannelSample {
@@ -35,6 +36,8 @@ export interface ConnectionsState {
    * their data, close code and reason (at most DEPARTED_LIMIT, newest kept).
    */
   departed: Record<string, Row>;
+  /** Row keys ticked for a bulk action (cleared with the cluster). */
+  checked: ReadonlySet<string>;
 }
 
 export interface ConnectionsSlice {
@@ -55,6 +58,13 @@ export interface ConnectionsSlice {
   sampleChannels(): void;
   /** Asks the server to close one connection; throws the CallError so the dialog can show field errors. */
   disconnectConnection(input: CallInput<'connections.disconnect'>): Promise<DisconnectResult>;
+  /** Ticks or unticks one row; with `keys`, sets the whole selection (empty clears). */
+  toggleChecked(key: string): void;
+  setChecked(keys: readonly string[]): void;
+  /** Closes the given rows: one disconnectMany request per server, an answer per row. */
+  disconnectRows(keys: readonly string[]): Promise<BulkRowResult[]>;
+  /** Closes every connection of a client ID: one request per server that has one. */
+  disconnectClient(clientId: string): Promise<void>;
 }
 
 /** Chart window: one sample a second for two minutes. */
@@ -62,7 +72,7 @@ export const CHART_SAMPLE_MS = 1000;
 export const CHART_MAX_SAMPLES = 120;
 export const DEPARTED_LIMIT = 20;
 
-export const initialConnections = (): ConnectionsState => ({ clusterId: null, seq: -1, table: emptyTable(), samples: [], loading: false, departed: {} });
+export const initialConnections = (): ConnectionsState => ({ clusterId: null, seq: -1, table: emptyTable(), samples: [], loading: false, departed: {}, checked: new Set() });
 
 // ---- pure updates (unit tested)
 
@@ -137,6 +147,8 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     if (state !== get().conns) set({ conns: state });
     if (batch.some((d) => d.removals.length > 0)) scheduleSweep();
   };
+  /** The last filter of each cluster shown before (this session only). */
+  const filters = new Map<string, FilterSpec>();
   const scheduleFlush = () => {
     if (frameScheduled) return;
     frameScheduled = true;
@@ -156,7 +168,11 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
       if (previous !== null && previous !== clusterId) deps.api.call('connections.unwatch', { clusterId: previous }).catch(() => {});
       buffer = [];
       const { sort, filter } = get().conns.table;
-      set({ conns: { ...initialConnections(), clusterId, table: emptyTable(sort, filter), loading: clusterId !== null } });
+      // Filters belong to a cluster: the one typed for A is not applied to B by accident, and A's
+      // comes back when A is shown again. The sort is a view preference and carries over.
+      if (previous !== null) filters.set(previous, filter);
+      const next = (clusterId !== null ? filters.get(clusterId) : undefined) ?? { field: 'any' as const, text: '' };
+      set({ conns: { ...initialConnections(), clusterId, table: emptyTable(sort, next), loading: clusterId !== null } });
     },
     async resyncConnections() {
       const clusterId = get().conns.clusterId;
@@ -184,6 +200,56 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get,
     setSort: (sort) => set((s) => ({ conns: { ...s.conns, table: setSort(s.conns.table, sort) } })),
     setFilter: (filter) => set((s) => ({ conns: { ...s.conns, table: setFilter(s.conns.table, filter) } })),
     disconnectConnection: (input) => deps.api.call('connections.disconnect', input),
+    toggleChecked: (key) =>
+      set((s) => {
+        const checked = new Set(s.conns.checked);
+        if (!checked.delete(key)) checked.add(key);
+        return { conns: { ...s.conns, checked } };
+      }),
+    setChecked: (keys) => set((s) => ({ conns: { ...s.conns, checked: new Set(keys) } })),
+    async disconnectRows(keys) {
+      const { clusterId, table } = get().conns;
+      if (clusterId === null) return [];
+      const rows = keys.map((k) => table.rows.get(k)).filter((r): r is Row => r !== undefined);
+      const groups = [...groupByServer(rows)];
+      const answers = await Promise.all(
+        groups.map(async ([serverId, list]) => {
+          try {
+            const r = await deps.api.call('connections.disconnectMany', { clusterId, serverId, selector: { connectionIds: list.map((x) => x.c.connectionId) } });
+            return resultsOf(list, r);
+          } catch (err) {
+            return failedAll(list, deps.errorMessage(err));
+          }
+        }),
+      );
+      const results = answers.flat();
+      // Rows closed leave on their close events; the failed ones stay ticked for another try.
+      set((s) => ({ conns: { ...s.conns, checked: new Set(results.filter((x) => !x.ok).map((x) => x.key)) } }));
+      return results;
+    },
+    async disconnectClient(clientId) {
+      const { clusterId, table } = get().conns;
+      if (clusterId === null) return;
+      const servers = [...groupByServer([...table.rows.values()].filter((r) => r.c.clientId === clientId)).keys()];
+      let closed = 0;
+      let failed = 0;
+      const errors: string[] = [];
+      await Promise.all(
+        servers.map(async (serverId) => {
+          try {
+            const r = await deps.api.call('connections.disconnectMany', { clusterId, serverId, selector: { clientId } });
+            for (const i of r.items) {
+              if (i.ok) closed++;
+              else failed++;
+            }
+          } catch (err) {
+            failed++;
+            errors.push(deps.errorMessage(err));
+          }
+        }),
+      );
+      get().notify(failed > 0 ? 'error' : 'info', `Client ${clientId}: closed ${closed} connection(s)${failed > 0 ? `; ${failed} failed${errors[0] ? ` (${errors[0]})` : ''}` : ''}`);
+    },
     sampleChannels: () =>
       set((s) => {
         // A sample is a count of what is known to be live; while the backend or every server of the

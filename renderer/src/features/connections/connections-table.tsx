@@ -31,11 +31,16 @@ interface RowProps {
   index: number;
   onSelect: (key: string) => void;
   onToggleTime: () => void;
+  checked: boolean;
+  onCheck: (key: string) => void;
 }
 
-const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, selected, top, index, onSelect, onToggleTime }: RowProps) {
+/** Width of the leading tick-box column (bulk selection). */
+export const CHECK_WIDTH = 28;
+
+const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, selected, top, index, onSelect, onToggleTime, checked, onCheck }: RowProps) {
   const c = row.c;
-  const style: CSSProperties = { gridTemplateColumns: template, transform: `translateY(${top}px)`, width: '100%' };
+  const style: CSSProperties = { gridTemplateColumns: `${CHECK_WIDTH}px ${template}`, transform: `translateY(${top}px)`, width: '100%' };
   const stale = staleAt !== null && !row.closed;
   return (
     <div
@@ -47,8 +52,12 @@ const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, se
       aria-selected={selected}
       data-row-key={row.key}
       data-client-id={c.clientId ?? ''}
+      data-checked={checked ? 'true' : undefined}
       onClick={() => onSelect(row.key)}
     >
+      <div className="td check" role="gridcell" onClick={(e) => e.stopPropagation()}>
+        <input type="checkbox" checked={checked} onChange={() => onCheck(row.key)} aria-label={`Select ${c.clientId ?? c.connectionId}`} data-testid="row-check" tabIndex={-1} />
+      </div>
       {cols.map((col, i) => {
         const v = col.value(c);
         if (col.kind === 'time' || col.kind === 'clock') {
@@ -58,6 +67,7 @@ const TableRow = memo(function TableRow({ row, staleAt, cols, template, mode, se
               key={col.id}
               className="td time"
               role="gridcell"
+              data-col={col.id}
               data-time={iso ?? ''}
               onMouseEnter={(e) => (e.currentTarget.title = timeTitle(iso, Date.now()))}
               onClick={(e) => {
@@ -109,7 +119,19 @@ function HeaderCell({ col, sortDir, width, onSort, onResize }: { col: ColumnDef;
     target.addEventListener('pointerup', up);
   };
   return (
-    <div className={`th ${col.kind === 'num' ? 'num' : ''}`} role="columnheader" aria-sort={sortDir === null ? 'none' : sortDir === 'asc' ? 'ascending' : 'descending'} onClick={onSort} title={`Sort by ${col.label}`} data-col={col.id}>
+    <div
+      className={`th ${col.kind === 'num' ? 'num' : ''}`}
+      role="columnheader"
+      aria-sort={sortDir === null ? 'none' : sortDir === 'asc' ? 'ascending' : 'descending'} onClick={onSort} title={`Sort by ${col.label}`} data-col={col.id}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          onSort();
+        }
+      }}
+    >
       {col.label}
       {sortDir ? <span className="arrow">{sortDir === 'asc' ? '▲' : '▼'}</span> : null}
       <span className={`resizer ${active ? 'active' : ''}`} onPointerDown={startResize} onClick={(e) => e.stopPropagation()} aria-hidden />
@@ -128,6 +150,10 @@ export function ConnectionsTable() {
   const setWidth = useStore((s) => s.setColumnWidth);
   const setTimeMode = useStore((s) => s.setTimeMode);
   const loading = useStore((s) => s.conns.loading);
+  const checked = useStore((s) => s.conns.checked);
+  const toggleChecked = useStore((s) => s.toggleChecked);
+  const setChecked = useStore((s) => s.setChecked);
+  const allChecked = table.view.length > 0 && checked.size > 0 && table.view.every((k) => checked.has(k) || !!table.rows.get(k)?.closed);
   const linkDownSince = useStore((s) => (s.app.link.state === 'reconnecting' || s.app.link.state === 'failed' ? (s.app.link.downSince ?? null) : null));
   const linkStaleIso = useMemo(() => (linkDownSince !== null ? new Date(linkDownSince).toISOString() : null), [linkDownSince]);
   const noneLive = useStore((s) => {
@@ -152,7 +178,7 @@ export function ConnectionsTable() {
         return `${px}px`;
       })
       .join(' ');
-    return { template: cols.map((c) => `${w(c)}px`).join(' '), groupTemplate, runs, totalWidth: cols.reduce((n, c) => n + w(c), 0) };
+    return { template: cols.map((c) => `${w(c)}px`).join(' '), groupTemplate, runs, totalWidth: CHECK_WIDTH + cols.reduce((n, c) => n + w(c), 0) };
   }, [cols, widths]);
   const widthOf = (c: ColumnDef) => widths[c.id] ?? c.width;
 
@@ -199,12 +225,25 @@ export function ConnectionsTable() {
   return (
     <div className="table" ref={scrollRef} role="grid" tabIndex={0} onKeyDown={onKeyDown} aria-rowcount={table.view.length + 1} data-testid="connections-table">
       <div className="thead" ref={theadRef} style={{ width: totalWidth, minWidth: '100%' }}>
-        <div className="tgroup" style={{ gridTemplateColumns: groupTemplate }}>
+        <div className="tgroup" style={{ gridTemplateColumns: `${CHECK_WIDTH}px ${groupTemplate}` }}>
+          <div />
           {runs.map((g, i) => (
             <div key={`${g.group}-${i}`}>{g.group}</div>
           ))}
         </div>
-        <div className="tr" role="row" style={{ gridTemplateColumns: template }}>
+        <div className="tr" role="row" style={{ gridTemplateColumns: `${CHECK_WIDTH}px ${template}` }}>
+          <div className="th check" role="columnheader" aria-label="Select">
+            <input
+              type="checkbox"
+              checked={allChecked}
+              ref={(el) => {
+                if (el) el.indeterminate = !allChecked && checked.size > 0;
+              }}
+              onChange={() => setChecked(allChecked ? [] : table.view.filter((k) => !table.rows.get(k)?.closed))}
+              aria-label="Select every shown connection"
+              data-testid="check-all"
+            />
+          </div>
           {cols.map((c) => (
             <HeaderCell key={c.id} col={c} width={widthOf(c)} sortDir={table.sort.key === c.sortKey ? table.sort.dir : null} onSort={() => sortBy(c)} onResize={(w) => setWidth(c.id, w)} />
           ))}
@@ -228,6 +267,8 @@ export function ConnectionsTable() {
               index={item.index}
               onSelect={onSelect}
               onToggleTime={onToggleTime}
+              checked={checked.has(row.key)}
+              onCheck={toggleChecked}
             />
           );
         })}

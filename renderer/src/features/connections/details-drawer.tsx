@@ -1,7 +1,7 @@
 import type { ConnectionRow } from '../../../../protocol/console/clusters';
 import { closeCodeNames } from '../../../../protocol/close-codes';
-import { TimeText } from '../../components/ui';
-import { ActionButton } from '../../components/ui';
+import { useState } from 'react';
+import { ActionButton, ConfirmDialog, TimeText } from '../../components/ui';
 import { actionBlockedReason } from '../clusters/clusters-slice';
 import type { DrawerTab } from '../app/ui-slice';
 import { useStore } from '../../store';
@@ -100,6 +100,24 @@ export function DetailsDrawer() {
   const clusterId = useStore((s) => s.conns.clusterId);
   const clusterState = useStore((s) => (clusterId ? s.clusters.states[clusterId] : undefined));
   const stale = useStaleNotice(row);
+  const disconnectClient = useStore((s) => s.disconnectClient);
+  const clientId = row?.c.clientId ?? null;
+  // Open connections of the same client ID in the table, and on how many servers.
+  // A primitive from the selector, so the drawer re-renders only when the figures change.
+  const sameClientKey = useStore((s) => {
+    if (clientId === null) return '0|0';
+    const servers = new Set<string>();
+    let count = 0;
+    for (const r of s.conns.table.rows.values()) {
+      if (r.c.clientId !== clientId || r.closed || r.c.staleSince !== null) continue;
+      count++;
+      servers.add(r.c.serverId);
+    }
+    return `${count}|${servers.size}`;
+  });
+  const [count, serverCount] = sameClientKey.split('|').map(Number) as [number, number];
+  const sameClient = { count, servers: serverCount };
+  const [askAll, setAskAll] = useState(false);
   if (!key) return null;
   if (!row) {
     return (
@@ -132,6 +150,17 @@ export function DetailsDrawer() {
         <ActionButton className="danger small" blocked={blocked} onClick={() => askDisconnect(row.key)} testId="disconnect">
           Disconnect…
         </ActionButton>
+        {c.clientId !== null ? (
+          <ActionButton
+            className="danger small"
+            blocked={blocked ?? (sameClient.count === 0 ? 'No open connection of this client ID' : null)}
+            onClick={() => setAskAll(true)}
+            testId="disconnect-client"
+            title={`Close every connection of client ID ${c.clientId}`}
+          >
+            All of client…
+          </ActionButton>
+        ) : null}
         <button className="btn small" onClick={() => selectRow(null)} aria-label="Close details">
           ×
         </button>
@@ -176,6 +205,11 @@ export function DetailsDrawer() {
           </button>
         ))}
       </div>
+      {askAll && c.clientId !== null ? (
+        <ConfirmDialog title={`Disconnect every connection of ${c.clientId}?`} confirmLabel="Disconnect all" onConfirm={() => disconnectClient(c.clientId!)} onClose={() => setAskAll(false)}>
+          Closes every connection of client ID <span className="mono">{c.clientId}</span> — <b>{sameClient.count} open now</b> on {sameClient.servers} server{sameClient.servers === 1 ? '' : 's'} — with 4005 (closed by administrator), one request per server. The client may reconnect.
+        </ConfirmDialog>
+      ) : null}
       <div className="drawer-body">
         {tab === 'details' ? <Details c={c} /> : null}
         {tab === 'subscriptions' && clusterId ? <SubscriptionsPanel clusterId={clusterId} row={c} blocked={blocked} /> : null}

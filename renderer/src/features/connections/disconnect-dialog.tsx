@@ -25,7 +25,7 @@ export function DisconnectDialog() {
     const input = { clusterId, serverId: c.serverId, connectionId: c.connectionId, code: Number(code), reason };
     const parsed = clusterCalls['connections.disconnect'].input.safeParse(input);
     if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
+      setErrors(zodFieldErrors(parsed.error, { code: { label: 'Close code' }, reason: { label: 'Reason' } }));
       return;
     }
     setBusy(true);

@@ -4,7 +4,8 @@ import { EditorView, keymap, lineNumbers, highlightActiveLine } from '@codemirro
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { linter, lintGutter } from '@codemirror/lint';
-import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
+import { bracketMatching } from '@codemirror/language';
+import { codeHighlighting } from '../../lib/code-highlight';
 
 /** Colours from the app's CSS variables, so the editor follows the light/dark scheme. */
 const appTheme = EditorView.theme({
@@ -26,7 +27,7 @@ export interface JsonEditorHandle {
  * CodeMirror 6 JSON editor with live validation. `onSubmit` runs on Ctrl/Cmd+Enter.
  * The editor owns its text; the parent hears every change and can replace it via `handleRef`.
  */
-export function JsonEditor(props: { initial: string; onChange: (text: string) => void; onSubmit: () => void; handleRef?: { current: JsonEditorHandle | null }; testId?: string }) {
+export function JsonEditor(props: { initial: string; onChange: (text: string) => void; onSubmit: () => void; handleRef?: { current: JsonEditorHandle | null }; testId?: string; label?: string }) {
   const host = useRef<HTMLDivElement>(null);
   // Latest callbacks without rebuilding the editor (which would lose cursor and undo history).
   const cb = useRef(props);
@@ -48,12 +49,13 @@ export function JsonEditor(props: { initial: string; onChange: (text: string) =>
           lineNumbers(),
           highlightActiveLine(),
           bracketMatching(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          codeHighlighting,
           json(),
           appTheme,
           linter(jsonParseLinter(), { delay: 200 }),
           lintGutter(),
           EditorView.lineWrapping,
+          EditorView.contentAttributes.of({ 'aria-label': cb.current.label ?? 'JSON payload' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) cb.current.onChange(u.state.doc.toString());
           }),

@@ -1,7 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { Subscription } from '../../../../protocol/admin-pubsub';
 import type { ConnectionRow } from '../../../../protocol/console/clusters';
-import { ActionButton, TimeText } from '../../components/ui';
+import { ActionButton, ConfirmDialog, TimeText } from '../../components/ui';
 import { useStore } from '../../store';
 
 export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: string; row: ConnectionRow; blocked: string | null }) {
@@ -22,6 +22,8 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
   const error = mine ? subs.error : null;
   const busyKey = subs.busyKey;
   const act = (kind: 'unsubscribe' | 'purge', s: Subscription) => (kind === 'unsubscribe' ? unsubscribe(s) : purge(s));
+  const [asking, setAsking] = useState<{ kind: 'unsubscribe' | 'purge'; sub: Subscription } | null>(null);
+  const queued = (n: number) => `${n.toLocaleString()} queued message${n === 1 ? '' : 's'}`;
 
   if (error) return <div className="error-text" role="alert">{error}</div>;
   if (!items) return <div className="muted">Loading subscriptions…</div>;
@@ -48,11 +50,11 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
                 <span className="badge">this connection</span>
               )}
               <span className="spacer" style={{ flex: 1 }} />
-              <ActionButton className="small" blocked={blocked ?? (busyKey === s.subscriptionKey ? 'Working…' : null)} onClick={() => void act('unsubscribe', s)} testId="unsubscribe">
-                Unsubscribe
+              <ActionButton className="small" blocked={blocked ?? (busyKey === s.subscriptionKey ? 'Working…' : null)} onClick={() => setAsking({ kind: 'unsubscribe', sub: s })} testId="unsubscribe">
+                Unsubscribe…
               </ActionButton>
-              <ActionButton className="small" blocked={blocked ?? (s.depth === 0 ? 'Nothing queued to purge' : null)} onClick={() => void act('purge', s)} testId="purge">
-                Purge
+              <ActionButton className="small" blocked={blocked ?? (s.depth === 0 ? 'Nothing queued to purge' : null)} onClick={() => setAsking({ kind: 'purge', sub: s })} testId="purge">
+                Purge…
               </ActionButton>
             </div>
             <div className="muted">
@@ -78,6 +80,24 @@ export function SubscriptionsPanel({ clusterId, row, blocked }: { clusterId: str
           </div>
         ))}
       </div>
+      {asking ? (
+        <ConfirmDialog
+          title={asking.kind === 'unsubscribe' ? `Unsubscribe ${asking.sub.clientId} from ${asking.sub.topic}?` : `Purge the queue of ${asking.sub.clientId} on ${asking.sub.topic}?`}
+          confirmLabel={asking.kind === 'unsubscribe' ? 'Unsubscribe' : 'Purge'}
+          onConfirm={() => act(asking.kind, asking.sub)}
+          onClose={() => setAsking(null)}
+        >
+          {asking.kind === 'unsubscribe' ? (
+            <>
+              The durable subscription is deleted on the server. Its <b>{queued(asking.sub.depth)}</b> are lost, and messages published from now on are not kept for this client unless it subscribes again.
+            </>
+          ) : (
+            <>
+              The <b>{queued(asking.sub.depth)}</b> are deleted and never delivered; durable data is lost. The subscription itself stays.
+            </>
+          )}
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

@@ -60,12 +60,12 @@ export default function ProbeScreen() {
         </div>
       </aside>
       <section className="probe-main">
-        <div className="probe-tabs" role="tablist" aria-label="open sessions">
+        <div className="probe-tabs" role="group" aria-label="open sessions">
           {p.tabs.map((id) => {
             const s = p.sessions[id];
             return (
-              <div key={id} className={`probe-tab${p.active === id && !showForm ? ' active' : ''}`} role="tab" aria-selected={p.active === id && !showForm}>
-                <button type="button" className="probe-tab-label" onClick={() => { edit(null); openTab(id); }}>
+              <div key={id} className={`probe-tab${p.active === id && !showForm ? ' active' : ''}`} data-active={p.active === id && !showForm ? 'true' : undefined}>
+                <button type="button" className="probe-tab-label" aria-current={p.active === id && !showForm ? 'page' : undefined} onClick={() => { edit(null); openTab(id); }}>
                   <span className={`dot ${s?.state === 'open' ? 'ok' : s?.state === 'closed' ? 'bad' : s?.state === 'idle' ? '' : 'warn'}`} />
                   {s?.config.name ?? id}
                 </button>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDeltas, emptyTable, loadRows, makeComparator, setFilter, setSort, sweepClosed, viewRows, CLOSED_ROW_LINGER_MS, type TableState } from '../../../../../renderer/src/features/connections/connection-table';
+import { applyDeltas, emptyTable, loadRows, makeComparator, matchesRow, setFilter, setSort, sweepClosed, viewRows, CLOSED_ROW_LINGER_MS, type TableState } from '../../../../../renderer/src/features/connections/connection-table';
 import { conn } from '../../fixtures';
 
 const ids = (t: TableState) => viewRows(t).map((r) => r.c.clientId);
@@ -103,5 +103,33 @@ describe('connection table', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('filters by server, ip:port and state', () => {
+  it('matches the Remote column as shown (ip:port), server name or exact PID', () => {
+    const c = conn({ remoteAddress: '10.0.0.7', remotePort: 5123, serverName: 'node-2', pid: 4711 });
+    expect(matchesRow({ c, closed: null }, { field: 'remoteAddress', text: '10.0.0.7:5123' })).toBe(true);
+    expect(matchesRow({ c, closed: null }, { field: 'remoteAddress', text: '10.0.0.7:5124' })).toBe(false);
+    expect(matchesRow({ c, closed: null }, { field: 'server', text: 'node-2' })).toBe(true);
+    expect(matchesRow({ c, closed: null }, { field: 'server', text: '4711' })).toBe(true);
+    expect(matchesRow({ c, closed: null }, { field: 'server', text: '471' })).toBe(false);
+    expect(matchesRow({ c, closed: null }, { field: 'any', text: 'node-2' })).toBe(true);
+  });
+
+  it('a state filter follows rows as they close: "live" drops them, "closing" takes them in', () => {
+    const a = conn({ clientId: 'a' });
+    const b = conn({ clientId: 'b', staleSince: '2026-11-22T10:00:00.000Z' });
+    let live = setFilter(loadRows(emptyTable(), [a, b]), { field: 'any', text: '', state: 'live' });
+    let closing = setFilter(loadRows(emptyTable(), [a, b]), { field: 'any', text: '', state: 'closing' });
+    const stale = setFilter(loadRows(emptyTable(), [a, b]), { field: 'any', text: '', state: 'stale' });
+    expect(live.view).toEqual([a.rowKey]);
+    expect(stale.view).toEqual([b.rowKey]);
+    expect(closing.view).toEqual([]);
+    const gone = [{ upserts: [], removals: [{ rowKey: a.rowKey, code: 4005, reason: 'x' }] }];
+    live = applyDeltas(live, gone as never, 1000);
+    closing = applyDeltas(closing, gone as never, 1000);
+    expect(live.view).toEqual([]);
+    expect(closing.view).toEqual([a.rowKey]);
   });
 });
