@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
 import { AuditRetentionSchema } from './admin/audit';
 import { AdminConfigSchema } from './admin/options';
+import { GatewayConfigSchema } from './gateway/options';
 import { PubSubConfigSchema } from './pubsub/options';
 import { FailureLimitSchema } from './security/login-limiter';
 import { SecretsKeyConfigSchema } from './security/secret-box';
@@ -41,6 +42,8 @@ export const ServerConfigSchema = z.object({
   channels: z.array(ChannelCreateSchema).default([]),
   security: z.array(SecurityCreateSchema).default([]),
   services: z.array(ServiceDefinitionSchema).default([]),
+  /** WebSocket gateway routes (seed): listener path prefix → upstream services. */
+  gateway: GatewayConfigSchema.default(GatewayConfigSchema.parse({})),
   /**
    * The key that seals stored JWT HS256 secrets (AES-256-GCM): `{ file }` or `{ env }`, plus
    * `previous` keys during a rotation. Without it: `<dataDir>/secrets.key`, created 0600.

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../protocol/errors';
+import { rawErrorResponse } from '../admin/http-errors';
 import { SbError } from '../errors';
 
 /** A parsed channel address. */
@@ -19,6 +20,8 @@ export function parseAddress(address: string): ChannelTarget {
 /** Whatever handles upgrades for one path (a channel). */
 export interface Route {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Serves every path under its own (segment-wise) when no route has the exact path (gateway routes). */
+  readonly prefix?: boolean;
 }
 
 export class Listener {
@@ -28,6 +31,22 @@ export class Listener {
     readonly host: string,
     readonly server: Server,
   ) {}
+
+  /** The exact route for a path, else the longest prefix route above it. */
+  lookup(path: string): Route | undefined {
+    const exact = this.routes.get(path);
+    if (exact) return exact;
+    let best: Route | undefined;
+    let bestLen = -1;
+    for (const [p, r] of this.routes) {
+      if (!r.prefix || p.length <= bestLen) continue;
+      if (p === '/' || path.startsWith(`${p}/`)) {
+        best = r;
+        bestLen = p.length;
+      }
+    }
+    return best;
+  }
 }
 
 /** Shared (not a closure per socket): an upgrade socket that errors before ws takes it over is dropped. */
@@ -69,8 +88,9 @@ export class ListenerPool {
       } catch {
         return rejectUpgrade(socket, 400, 'Bad Request');
       }
-      const r = listener.routes.get(path);
-      if (!r) return rejectUpgrade(socket, 404, 'Not Found');
+      const r = listener.lookup(path);
+      // The admin API's error body, so a client of a gateway route learns the same way why it was refused.
+      if (!r) return void socket.end(rawErrorResponse(404, { code: ErrorCode.GatewayRouteNotFound, message: `no channel or gateway route serves ${path}` }));
       r.handleUpgrade(req, socket, head);
     });
     // Keep-alive HTTP is pointless here and idle sockets would delay close().

@@ -3,6 +3,7 @@ import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, Se
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
 import type { EventBus } from '../event-bus';
+import type { GatewayControl } from '../gateway/gateway-control';
 import type { AuditInput } from '../store/config-store';
 
 /**
@@ -21,6 +22,7 @@ export interface ServerControl {
   security: SecurityControl;
   connections: ConnectionControl;
   pubsub: PubSubControl;
+  gateway: GatewayControl;
 }
 
 export interface AuditLog {

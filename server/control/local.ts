@@ -7,6 +7,7 @@ import type { InboundConnection } from '../connections/inbound-connection';
 import type { Registry } from '../connections/registry';
 import { SbError, toErrorInfo } from '../errors';
 import type { EventBus } from '../event-bus';
+import type { GatewayControl } from '../gateway/gateway-control';
 import type { PubSubEngine } from '../pubsub/engine';
 import type { SecurityManager } from '../security/security-manager';
 import { BUILTIN_SERVICES, type ServiceHandler } from '../services/services';
@@ -28,6 +29,7 @@ export interface LocalControlDeps {
   services: ReadonlyMap<string, ServiceHandler>;
   /** Failed-login and admin-authentication counters (live object). */
   authCounters: AuthCounters;
+  gateway: GatewayControl;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -39,9 +41,11 @@ const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `conn
 export class LocalControl implements ServerControl {
   readonly events: EventBus;
   readonly audit: AuditLog;
+  readonly gateway: GatewayControl;
 
   constructor(private readonly d: LocalControlDeps) {
     this.events = d.events;
+    this.gateway = d.gateway;
     this.audit = {
       append: (entry) => d.store.appendAudit(entry),
       list: async (q) => d.store.listAudit(q),
