@@ -12,6 +12,8 @@ export interface SeenUpgrade {
 export class EchoUpstream {
   readonly seen: SeenUpgrade[] = [];
   readonly sockets = new Set<WebSocket>();
+  /** Open upstream sockets by the request path they were opened with. */
+  readonly byPath = new Map<string, WebSocket>();
   readonly closes: { code: number; reason: string }[] = [];
   refuse: number | null = null;
   private readonly http: Server;
@@ -31,9 +33,11 @@ export class EchoUpstream {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.seen.push({ url: req.url ?? '', headers: req.headers, protocol: ws.protocol });
         this.sockets.add(ws);
+        this.byPath.set(req.url ?? '', ws);
         ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
         ws.on('close', (code, reason) => {
           this.sockets.delete(ws);
+          if (this.byPath.get(req.url ?? '') === ws) this.byPath.delete(req.url ?? '');
           const c = { code, reason: reason.toString() };
           this.closes.push(c);
           for (const w of this.closeWaiters.splice(0)) w(c);
@@ -85,6 +89,10 @@ export interface ClientResult {
 export function openClient(url: string, protocols: string[] = ['v12.stomp'], opts: WebSocket.ClientOptions = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, { perMessageDeflate: false, ...opts });
+    // Messages may arrive in the same packet as the 101: queue them from the start.
+    const inbox = new Inbox();
+    inboxes.set(ws, inbox);
+    ws.on('message', (data: Buffer, isBinary: boolean) => inbox.push({ data, isBinary }));
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
@@ -95,8 +103,24 @@ export function openClient(url: string, protocols: string[] = ['v12.stomp'], opt
   });
 }
 
-export const nextMessage = (ws: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> =>
-  new Promise((r) => ws.once('message', (data: Buffer, isBinary: boolean) => r({ data, isBinary })));
+interface Msg { data: Buffer; isBinary: boolean }
+class Inbox {
+  private readonly queue: Msg[] = [];
+  private readonly waiting: ((m: Msg) => void)[] = [];
+  push(m: Msg): void {
+    const w = this.waiting.shift();
+    if (w) w(m);
+    else this.queue.push(m);
+  }
+  next(): Promise<Msg> {
+    const m = this.queue.shift();
+    return m ? Promise.resolve(m) : new Promise((r) => this.waiting.push(r));
+  }
+}
+const inboxes = new WeakMap<WebSocket, Inbox>();
+
+/** The next message of a client opened with openClient (none is missed, even one sent with the 101). */
+export const nextMessage = (ws: WebSocket): Promise<Msg> => inboxes.get(ws)!.next();
 
 export const closed = (ws: WebSocket): Promise<{ code: number; reason: string; at: number }> =>
   new Promise((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString(), at: Date.now() })));
