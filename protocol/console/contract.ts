@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../errors';
 import { clusterCalls, clusterEvents } from './clusters';
+import { gatewayCalls } from './gateway';
 import { probeCalls, probeEvents } from './probe';
 
-export const consoleCalls = { ...clusterCalls, ...probeCalls };
+export const consoleCalls = { ...clusterCalls, ...gatewayCalls, ...probeCalls };
 export const consoleEvents = { ...clusterEvents, ...probeEvents };
 
 export type ConsoleCalls = typeof consoleCalls;
