@@ -38,6 +38,12 @@ export const CloseCode = {
   SlowConsumer: 4013,
   /** The client sent more than the channel's maxPingsPerSecond WebSocket pings in one second. */
   PingFlood: 4014,
+  /** Gateway: no frame either way for the route's idleTimeoutMs; sent to both legs. */
+  GatewayIdleTimeout: 4030,
+  /** Gateway: the route was deleted, deactivated or moved; sent to both legs. */
+  GatewayRouteRemoved: 4031,
+  /** Gateway: sent to the upstream when the client's connection was lost without a Close frame. */
+  GatewayClientLost: 4032,
   /** Admin live events (/admin/v1/events): the consumer fell behind (send buffer over maxEventBufferBytes); re-sync and reconnect. */
   EventsOverflow: 4029,
   /**

@@ -55,6 +55,21 @@ export const ErrorCode = {
   RateLimited: 'SB_ERR_RATE_LIMITED',
   /** A listener is at its connection cap (503). */
   TooManyConnections: 'SB_ERR_TOO_MANY_CONNECTIONS',
+  /** Gateway: no route serves the upgrade's path (404); admin API: no such route. */
+  GatewayRouteNotFound: 'SB_ERR_GATEWAY_ROUTE_NOT_FOUND',
+  GatewayRouteExists: 'SB_ERR_GATEWAY_ROUTE_EXISTS',
+  /** Gateway: the client offered none of the route's allowed subprotocols (400). */
+  GatewaySubprotocol: 'SB_ERR_GATEWAY_SUBPROTOCOL',
+  /** Gateway: the route has no instance to dial (none configured, or all cooling down) (503). */
+  GatewayNoInstance: 'SB_ERR_GATEWAY_NO_INSTANCE',
+  /** Gateway: the upstream could not be reached (refused, DNS, TLS, network, broken handshake) (502). */
+  GatewayUpstreamUnreachable: 'SB_ERR_GATEWAY_UPSTREAM_UNREACHABLE',
+  /** Gateway: the upstream did not complete its handshake within connectTimeoutMs (504). */
+  GatewayUpstreamTimeout: 'SB_ERR_GATEWAY_UPSTREAM_TIMEOUT',
+  /** Gateway: the upstream answered the upgrade with an HTTP error; the client gets the same status. */
+  GatewayUpstreamRejected: 'SB_ERR_GATEWAY_UPSTREAM_REJECTED',
+  /** Gateway: no routed session with this id (404). */
+  GatewaySessionNotFound: 'SB_ERR_GATEWAY_SESSION_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

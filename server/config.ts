@@ -8,6 +8,7 @@ import { AuditRetentionSchema } from './admin/audit';
 import { AdminConfigSchema } from './admin/options';
 import { CHANNEL_LISTENER_DEFAULTS } from './channels/listener-pool';
 import { ListenerLimitsSchema, type ListenerLimits } from './net/connection-guard';
+import { GatewayConfigSchema } from './gateway/options';
 import { PubSubConfigSchema } from './pubsub/options';
 import { FailureLimitSchema } from './security/login-limiter';
 import { SecretsKeyConfigSchema } from './security/secret-box';
@@ -48,6 +49,8 @@ export const ServerConfigSchema = z.object({
   services: z.array(ServiceDefinitionSchema).default([]),
   /** Outgoing WebSocket connections; seed the store on the first start that has them, like channels. */
   outgoing: z.array(OutgoingCreateSchema).default([]),
+  /** WebSocket gateway routes (seed): listener path prefix → upstream services. */
+  gateway: GatewayConfigSchema.default(GatewayConfigSchema.parse({})),
   /**
    * The key that seals stored JWT HS256 secrets (AES-256-GCM): `{ file }` or `{ env }`, plus
    * `previous` keys during a rotation. Without it: `<dataDir>/secrets.key`, created 0600.

@@ -13,6 +13,10 @@ import type { InboundConnection } from './connections/inbound-connection';
 import { Registry } from './connections/registry';
 import { ReverseDns } from './connections/reverse-dns';
 import { EventBus } from './event-bus';
+import { localGatewayControl } from './gateway/gateway-control';
+import { GatewayManager } from './gateway/gateway-manager';
+import { SqliteGatewayStore } from './gateway/gateway-store';
+import { seedGatewayRoutes } from './gateway/seed-routes';
 import { createLogger } from './logger';
 import { PubSubEngine } from './pubsub/engine';
 import { FailureLimiter, newAuthCounters } from './security/login-limiter';
@@ -36,6 +40,10 @@ export interface RunningServer extends ServerControl {
   readonly nodeId: string;
   /** The channel's actual ws:// URL (with the bound port when it asked for port 0). */
   channelUrl(name: string): string;
+  /** A gateway route's ws:// URL (bound port, path prefix). */
+  gatewayUrl(route: string): string;
+  /** Live routed sessions (both legs not yet closed). */
+  gatewaySessionCount(): number;
   /** Graceful: stop accepting, 1001 to every client, release everything. */
   close(): Promise<void>;
 }
@@ -127,7 +135,8 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     onConnection: (rt, ws, req) => host.accept(rt, ws, req),
   });
   const channelMgr = channels;
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing });
+  const gateway = new GatewayManager({ pool, store: new SqliteGatewayStore(db), box, logger: logger.child('gateway'), node: nodeId, closeTimeoutMs: config.closeTimeoutMs, trustedProxies: config.trustedProxies });
+  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing, gateway: localGatewayControl(gateway) });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
@@ -135,6 +144,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     host.stop();
     await outgoing.closeAll('server shutting down');
     await channelMgr.closeAll('server shutting down');
+    await gateway.closeAll('server shutting down');
     if (admin) await admin.close().catch((err: unknown) => logger.error('admin close failed', { err: String(err) }));
     pubsub.close();
     await pubsub.whenClosed();
@@ -157,7 +167,10 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     connections: control.connections,
     pubsub: control.pubsub,
     outgoing: control.outgoing,
+    gateway: control.gateway,
     channelUrl: (name) => channelMgr.url(name),
+    gatewayUrl: (route) => gateway.url(route),
+    gatewaySessionCount: () => gateway.sessionCount(),
     close,
   };
 
@@ -166,6 +179,8 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     seedOutgoing({ meta: new MetaStore(db), store: outgoingStore, defs: config.outgoing, hasService: (name) => services.has(name) });
     await channelMgr.start();
     outgoing.start();
+    await gateway.start();
+    await seedGatewayRoutes(new MetaStore(db), gateway, config.gateway);
     if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
   } catch (err) {
     await close();

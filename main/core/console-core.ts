@@ -27,7 +27,7 @@ export async function createConsoleCore(opts: Omit<ConsoleCoreOptions, 'emit' | 
   // Probe secrets (auth, client keys) go to the same store as cluster tokens (safeStorage under Electron).
   // Native save/open dialogs exist only in the desktop app; the web host downloads and uploads instead.
   const probe = createProbeService({ emit: events.emit, dataDir: opts.dataDir, secrets: opts.secrets, ...(opts.probeDialogs ? { dialogs: opts.probeDialogs } : {}) });
-  const handlers = { ...clusters.handlers, ...probe.handlers };
+  const handlers = { ...clusters.handlers, ...clusters.gatewayHandlers, ...probe.handlers };
   const missing = missingHandlers(consoleCalls, handlers);
   if (missing.length > 0) console.warn(`console core: no handler yet for ${missing.join(', ')}`);
   const dispatch = createDispatcher(consoleCalls, handlers, {

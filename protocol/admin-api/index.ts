@@ -2,6 +2,7 @@ import { configRoutes } from './config-routes';
 import { connectionRoutes } from './connection-routes';
 import type { AdminRoute } from './define';
 import { outgoingRoutes } from './outgoing-routes';
+import { gatewayRoutes } from './gateway-routes';
 import { pubsubRoutes } from './pubsub-routes';
 import { serverRoutes } from './server-routes';
 
@@ -11,7 +12,7 @@ export * from './define';
  * Every admin API route, by name. The server serves exactly these, the console's admin client
  * calls exactly these, and docs/openapi.json describes exactly these.
  */
-export const adminApi = { ...serverRoutes, ...configRoutes, ...connectionRoutes, ...pubsubRoutes, ...outgoingRoutes } as const;
+export const adminApi = { ...serverRoutes, ...configRoutes, ...connectionRoutes, ...pubsubRoutes, ...outgoingRoutes, ...gatewayRoutes } as const;
 
 export type AdminApi = typeof adminApi;
 export type AdminRouteName = keyof AdminApi & string;

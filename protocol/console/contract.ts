@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../errors';
 import { clusterCalls, clusterEvents } from './clusters';
+import { gatewayCalls } from './gateway';
 import { outgoingCalls, outgoingEvents } from './outgoing';
 import { probeCalls, probeEvents } from './probe';
 
-export const consoleCalls = { ...clusterCalls, ...probeCalls, ...outgoingCalls };
+export const consoleCalls = { ...clusterCalls, ...gatewayCalls, ...probeCalls, ...outgoingCalls };
 export const consoleEvents = { ...clusterEvents, ...probeEvents, ...outgoingEvents };
 
 export type ConsoleCalls = typeof consoleCalls;

@@ -4,6 +4,7 @@ import { ClusterSidebar } from './features/clusters/cluster-sidebar';
 import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { OutgoingScreen } from './features/outgoing/outgoing-screen';
+import { GatewayScreen } from './features/gateway/gateway-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -17,6 +18,7 @@ const TABS: { id: MainTab; label: string }[] = [
   { id: 'connections', label: 'Connections' },
   { id: 'channels', label: 'Channels' },
   { id: 'outgoing', label: 'Outgoing' },
+  { id: 'gateway', label: 'Gateway' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -233,6 +235,7 @@ export function App() {
           {tab === 'connections' ? <ConnectionsScreen /> : null}
           {tab === 'channels' ? <ChannelsScreen /> : null}
           {tab === 'outgoing' ? <OutgoingScreen /> : null}
+          {tab === 'gateway' ? <GatewayScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

@@ -33,6 +33,8 @@ export function parseAddress(address: string): ChannelTarget {
 /** Whatever handles upgrades for one path (a channel). */
 export interface Route {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Serves every path under its own (segment-wise) when no route has the exact path (gateway routes). */
+  readonly prefix?: boolean;
 }
 
 export class Listener {
@@ -46,6 +48,22 @@ export class Listener {
 
   stats(): GuardStats {
     return this.guard.stats();
+  }
+
+  /** The exact route for a path, else the longest prefix route above it. */
+  lookup(path: string): Route | undefined {
+    const exact = this.routes.get(path);
+    if (exact) return exact;
+    let best: Route | undefined;
+    let bestLen = -1;
+    for (const [p, r] of this.routes) {
+      if (!r.prefix || p.length <= bestLen) continue;
+      if (p === '/' || path.startsWith(`${p}/`)) {
+        best = r;
+        bestLen = p.length;
+      }
+    }
+    return best;
   }
 }
 
@@ -102,8 +120,8 @@ export class ListenerPool {
       } catch {
         return rejectUpgrade(socket, 400, ErrorCode.BadRequest, 'malformed request URL: expected /path', 'url');
       }
-      const r = listener.routes.get(path);
-      if (!r) return rejectUpgrade(socket, 404, ErrorCode.NotFound, `no channel at ${path} on this port`, 'url');
+      const r = listener.lookup(path);
+      if (!r) return rejectUpgrade(socket, 404, ErrorCode.GatewayRouteNotFound, `no channel or gateway route serves ${path}`, 'url');
       r.handleUpgrade(req, socket, head);
     });
     await new Promise<void>((resolve, reject) => {

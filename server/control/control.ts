@@ -4,6 +4,7 @@ import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionLi
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
 import type { Outgoing, OutgoingCreate, OutgoingFrame, OutgoingInvokeResult, OutgoingPatch, OutgoingSendResult } from '../../protocol/admin-outgoing';
 import type { EventBus } from '../event-bus';
+import type { GatewayControl } from '../gateway/gateway-control';
 import type { AuditInput } from '../store/config-store';
 
 /**
@@ -24,6 +25,7 @@ export interface ServerControl {
   pubsub: PubSubControl;
   /** Outgoing WebSocket connections; absent where this mode keeps none (the admin API answers 503). */
   outgoing?: OutgoingControl;
+  gateway: GatewayControl;
 }
 
 export interface AuditLog {

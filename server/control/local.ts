@@ -7,6 +7,7 @@ import type { InboundConnection } from '../connections/inbound-connection';
 import type { Registry } from '../connections/registry';
 import { SbError, toErrorInfo } from '../errors';
 import type { EventBus } from '../event-bus';
+import type { GatewayControl } from '../gateway/gateway-control';
 import type { PubSubEngine } from '../pubsub/engine';
 import type { SecurityManager } from '../security/security-manager';
 import { BUILTIN_SERVICES, type ServiceHandler } from '../services/services';
@@ -31,6 +32,7 @@ export interface LocalControlDeps {
   /** Failed-login and admin-authentication counters (live object). */
   authCounters: AuthCounters;
   outgoing?: OutgoingManager;
+  gateway: GatewayControl;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -43,10 +45,12 @@ export class LocalControl implements ServerControl {
   readonly events: EventBus;
   readonly audit: AuditLog;
   readonly outgoing: OutgoingControl | undefined;
+  readonly gateway: GatewayControl;
 
   constructor(private readonly d: LocalControlDeps) {
     this.events = d.events;
     this.outgoing = d.outgoing ? outgoingControl(d.outgoing) : undefined;
+    this.gateway = d.gateway;
     this.audit = {
       append: (entry) => d.store.appendAudit(entry),
       list: async (q) => d.store.listAudit(q),

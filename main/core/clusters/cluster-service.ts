@@ -1,5 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import type { ClusterProfile, ClusterState, clusterCalls } from '../../../protocol/console/clusters';
+import type { gatewayCalls } from '../../../protocol/console/gateway';
+import { createGatewayOps } from './gateway-ops';
 import { ErrorCode } from '../../../protocol/errors';
 import { nowIso } from '../../../protocol/time';
 import { AdminClient } from './admin-client';
@@ -42,6 +44,8 @@ export interface ConsoleCoreOptions {
 
 export interface ClusterService {
   handlers: Handlers<typeof clusterCalls>;
+  /** The gateway screen's calls (routes, merged routed sessions, disconnect). */
+  gatewayHandlers: Handlers<typeof gatewayCalls>;
   /** Starts the sandbox when enabled. Never throws: a failed sandbox is logged and left off. */
   init(): Promise<void>;
   dispose(): Promise<void>;
@@ -268,8 +272,11 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
     },
   };
 
+  const gateway = createGatewayOps({ withServer, servers: (clusterId) => openSession(clusterId).state().servers.map((s) => ({ serverId: s.serverId, url: s.url })) });
+
   return {
     handlers,
+    gatewayHandlers: gateway.handlers,
     async init() {
       const s = await settings.get();
       if (s.sandbox && opts.sandboxAllowed !== false) await serialSandbox(startSandbox);
@@ -283,6 +290,7 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       }
     },
     async dispose() {
+      gateway.dispose();
       await Promise.all([...sessions.keys()].map((id) => close(id)));
       await serialSandbox(stopSandbox);
     },

@@ -8,11 +8,12 @@ import { createSubscriptionsSlice, type SubscriptionsSlice } from '../features/c
 import { createOutgoingSlice, type OutgoingSlice } from '../features/outgoing/outgoing-slice';
 import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe-slice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
+import { createGatewaySlice, type GatewaySlice } from '../features/gateway/gateway-slice';
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -26,5 +27,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createConfigSlice(set, get, deps),
     ...createSubscriptionsSlice(set, get, deps),
     ...createOutgoingSlice(set, get, deps),
+    ...createGatewaySlice(set, get, deps),
   }));
 }

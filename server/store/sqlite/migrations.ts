@@ -110,4 +110,17 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    name: 'gateway: routes (listener path prefix → upstream services)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE gateway_routes (
+          name TEXT PRIMARY KEY,
+          config TEXT NOT NULL,            -- JSON GatewayRouteConfig (tls.key sealed)
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -1,6 +1,6 @@
 import type { SliceCreator } from '../../store/types';
 
-export type MainTab = 'connections' | 'channels' | 'outgoing' | 'probe';
+export type MainTab = 'connections' | 'channels' | 'outgoing' | 'gateway' | 'probe';
 export type DrawerTab = 'details' | 'subscriptions' | 'invoke';
 
 export interface Toast {
