@@ -42,6 +42,10 @@ export const ErrorCode = {
   RateLimited: 'SB_ERR_RATE_LIMITED',
   /** A listener is at its connection cap (503). */
   TooManyConnections: 'SB_ERR_TOO_MANY_CONNECTIONS',
+  /** Cluster mode: Redis cannot be reached, so an operation that needs the cluster is refused (503). */
+  ClusterUnavailable: 'SB_ERR_CLUSTER_UNAVAILABLE',
+  /** Cluster mode: the node owning the connection is lost or did not answer within rpcTimeoutMs (503). */
+  NodeUnreachable: 'SB_ERR_NODE_UNREACHABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

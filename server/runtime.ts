@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAdminServer, type RunningAdminServer } from './admin/index';
 import { ChannelManager } from './channels/channel-manager';
+import { ClusterNode } from './cluster/cluster-node';
 import { ListenerPool } from './channels/listener-pool';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config';
 import { LocalControl } from './control/local';
@@ -65,11 +66,15 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const dataDir = resolve(configDir, config.dataDir);
   const { box, createdKeyFile } = SecretBox.open(config.secretsKey, { configDir, dataDir });
   if (createdKeyFile) logger.info('created the key that seals stored secrets, beside the database; configure secretsKey to keep it elsewhere', { file: createdKeyFile });
-  const db = openDatabase(join(dataDir, 'switchboard.db'));
-  const nodeId = `${hostname()}-${process.pid}`;
+  const nodeId = config.cluster?.nodeId ?? `${hostname()}-${process.pid}`;
   const startedAt = new Date().toISOString();
-
   const events = new EventBus();
+  // Cluster mode: Redis must answer before anything is opened (a node that cannot join does not start).
+  const cluster = config.cluster ? new ClusterNode<InboundConnection>({ config: config.cluster, nodeId, name: config.name, version: SERVER_VERSION, startedAt, maxMessageBytes: config.pubsub.maxMessageBytes, events, logger: logger.child('cluster'), streamPosition: { get: () => meta.get(STREAM_POSITION), set: (id) => meta.set(STREAM_POSITION, id) } }) : null;
+  await cluster?.connect();
+  const db = openDatabase(join(dataDir, 'switchboard.db'));
+  const meta = new MetaStore(db);
+
   const store = new SqliteConfigStore(db, config.audit);
   const registry = new Registry<InboundConnection>();
   const pool = new ListenerPool();
@@ -89,6 +94,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const pubsub = new PubSubEngine({
     store: new SqlitePubSubStore(db),
     events,
+    ...(cluster ? { route: cluster.route } : {}),
     config: config.pubsub,
     lookupConnection: (id) => {
       const c = registry.get(id);
@@ -120,13 +126,15 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     onConnection: (rt, ws, req) => host.accept(rt, ws, req),
   });
   const channelMgr = channels;
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters });
+  const local = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
+  let control: ServerControl = local;
   const close = (): Promise<void> => (closing ??= (async () => {
     host.stop();
     await channelMgr.closeAll('server shutting down');
+    await cluster?.close();
     if (admin) await admin.close().catch((err: unknown) => logger.error('admin close failed', { err: String(err) }));
     pubsub.close();
     await pubsub.whenClosed();
@@ -134,6 +142,16 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     db.close();
   })());
 
+
+  try {
+    await seedStore({ meta, store, security, config, hasService: (name) => services.has(name) });
+    await channelMgr.start();
+    if (cluster) control = await cluster.join({ local, localRegistry: registry, store, channels: channelMgr, security, pubsub, adminUrl: () => admin?.url ?? null });
+    if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
+  } catch (err) {
+    await close();
+    throw err;
+  }
   const running: RunningServer = {
     get adminUrl() {
       return admin?.url ?? null;
@@ -151,19 +169,13 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     channelUrl: (name) => channelMgr.url(name),
     close,
   };
-
-  try {
-    await seedStore({ meta: new MetaStore(db), store, security, config, hasService: (name) => services.has(name) });
-    await channelMgr.start();
-    if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
-  } catch (err) {
-    await close();
-    throw err;
-  }
   return running;
 }
 
 /** Builds a part that reads the database at once; if it throws, the database is closed before the error goes on. */
+/** Meta key of the last cross-node publish this node applied. */
+const STREAM_POSITION = 'cluster.publishStreamId';
+
 function openOrClose<T>(db: Db, build: () => T): T {
   try {
     return build();

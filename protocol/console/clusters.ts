@@ -172,7 +172,7 @@ export const ConnectionRemovalSchema = z.object({
    */
   code: z.number().int(),
   reason: z.string(),
-  initiator: z.enum(['server', 'client', 'none']),
+  initiator: z.enum(['server', 'client', 'none', 'node-lost']),
 });
 export type ConnectionRemoval = z.output<typeof ConnectionRemovalSchema>;
 
