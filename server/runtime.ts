@@ -159,6 +159,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     config,
     nodeId,
     info: () => control.info(),
+    clusterNodes: () => control.clusterNodes(),
     events,
     audit: control.audit,
     services: () => control.services(),

@@ -1,3 +1,4 @@
+import { clusterRoutes } from './cluster-routes';
 import { configRoutes } from './config-routes';
 import { connectionRoutes } from './connection-routes';
 import type { AdminRoute } from './define';
@@ -10,7 +11,7 @@ export * from './define';
  * Every admin API route, by name. The server serves exactly these, the console's admin client
  * calls exactly these, and docs/openapi.json describes exactly these.
  */
-export const adminApi = { ...serverRoutes, ...configRoutes, ...connectionRoutes, ...pubsubRoutes } as const;
+export const adminApi = { ...serverRoutes, ...configRoutes, ...connectionRoutes, ...pubsubRoutes, ...clusterRoutes } as const;
 
 export type AdminApi = typeof adminApi;
 export type AdminRouteName = keyof AdminApi & string;

@@ -1,4 +1,5 @@
 import type { BulkDisconnectResult, ConnectionInfo } from '../../protocol/admin-connections';
+import type { ClusterNodeList } from '../../protocol/admin-cluster';
 import type { ServerInfo } from '../../protocol/admin-config';
 import { ErrorCode } from '../../protocol/errors';
 import type { RegistryEntry } from '../connections/registry';
@@ -40,6 +41,10 @@ export class ClusterControl<T extends RegistryEntry> implements ServerControl {
 
   async info(): Promise<ServerInfo> {
     return { ...(await this.d.local.info()), mode: 'cluster', cluster: { state: this.d.link.state } };
+  }
+
+  async clusterNodes(): Promise<ClusterNodeList> {
+    return { mode: 'cluster', state: this.d.link.state, self: this.d.nodeId, items: await this.d.registry.nodes() };
   }
 
   services() {

@@ -32,6 +32,8 @@ interface Waiter {
 /** How long one XREAD blocks; the reader also wakes for close() within this. */
 const BLOCK_MS = 1000;
 const READ_COUNT = 500;
+/** Own entries applied before their XADD answered, kept until claimed (at most this many). */
+const EARLY_MAX = 10_000;
 
 /**
  * Pub/sub across nodes. Every publish on any node is appended to one Redis stream (XADD, bounded by
@@ -44,6 +46,11 @@ const READ_COUNT = 500;
  */
 export class PublishRelay {
   private readonly waiters = new Map<string, Waiter>();
+  /**
+   * Our own entries the reader applied before XADD's answer reached us (two connections: the
+   * reader's reply may come first). Claimed by publish() at once; bounded in case one never is.
+   */
+  private readonly early = new Map<string, { ok: true; result: PublishResult } | { ok: false; error: unknown }>();
   private lastId = '$';
   private running = false;
   private loop: Promise<void> | null = null;
@@ -74,6 +81,12 @@ export class PublishRelay {
     }
     if (id === null) throw unavailable('publish');
     const streamId = id;
+    const done = this.early.get(streamId);
+    if (done) {
+      this.early.delete(streamId);
+      if (done.ok) return done.result;
+      throw done.error;
+    }
     return new Promise<PublishResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(streamId);
@@ -116,11 +129,27 @@ export class PublishRelay {
       const data: unknown = JSON.parse(f.get('data') ?? 'null');
       const source = parseSource(f.get('source'));
       const result = await this.d.publishHere(topic, data, source);
-      waiter?.resolve(result);
+      if (waiter) waiter.resolve(result);
+      else if (f.get('origin') === this.d.nodeId) this.keepEarly(id, { ok: true, result });
     } catch (err) {
       if (waiter) waiter.reject(err);
+      else if (f.get('origin') === this.d.nodeId) this.keepEarly(id, { ok: false, error: err });
       else this.d.logger.warn('a publish from another node was refused here', { id, origin: f.get('origin'), err: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  private keepEarly(id: string, r: { ok: true; result: PublishResult } | { ok: false; error: unknown }): void {
+    // A waiter may have been registered while publishHere ran.
+    const w = this.waiters.get(id);
+    if (w) {
+      this.waiters.delete(id);
+      clearTimeout(w.timer);
+      if (r.ok) w.resolve(r.result);
+      else w.reject(r.error);
+      return;
+    }
+    this.early.set(id, r);
+    if (this.early.size > EARLY_MAX) this.early.delete(this.early.keys().next().value!);
   }
 
   async close(): Promise<void> {

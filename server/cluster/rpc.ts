@@ -7,7 +7,7 @@ import type { ClusterKeys } from './keys';
 import { unavailable, type RedisLink } from './redis-link';
 
 /** A routed command: the method name and its JSON arguments. */
-const RpcFrame = z.discriminatedUnion('t', [
+const RpcFrame = z.union([
   z.object({ t: z.literal('req'), id: z.string(), from: z.string(), method: z.string(), args: z.array(z.unknown()) }),
   z.object({ t: z.literal('res'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
   z.object({ t: z.literal('res'), id: z.string(), ok: z.literal(false), error: ErrorInfoSchema }),

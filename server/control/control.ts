@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../protocol/admin-audit';
+import type { ClusterNodeList } from '../../protocol/admin-cluster';
 import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
@@ -21,6 +22,8 @@ export interface ServerControl {
   security: SecurityControl;
   connections: ConnectionControl;
   pubsub: PubSubControl;
+  /** The cluster's nodes; a standalone server lists itself. */
+  clusterNodes(): Promise<ClusterNodeList>;
 }
 
 export interface AuditLog {

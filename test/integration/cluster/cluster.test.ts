@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionList } from '../../../protocol/admin-connections';
+import type { ClusterNodeList } from '../../../protocol/admin-cluster';
+import type { Channel, ServerInfo } from '../../../protocol/admin-config';
+import type { ConnectionInfo, ConnectionList, DisconnectResult, InvokeResult } from '../../../protocol/admin-connections';
+import type { PublishResult } from '../../../protocol/admin-pubsub';
 import { TestClient } from '../pubsub/ws-client';
 import { eventually, NodeProcess, PrivateRedis, writeSharedKey } from './harness';
 
@@ -42,5 +45,65 @@ describe('cluster of three processes on one Redis', () => {
       expect(list.total).toBe(3);
       expect(list.items.map((i) => `${i.clientId}@${i.node}`)).toEqual(['on-a@a', 'on-b@b', 'on-c@c']);
     }
+  });
+
+  it('invokes and disconnects a client on node C through node A\'s admin API', async () => {
+    const onC = await TestClient.connect(C().channelUrl, 'invoke-me');
+    clients.push(onC);
+    onC.ws.on('message', (raw) => {
+      const f = JSON.parse(String(raw)) as { type: string; id?: string | number; data?: unknown };
+      if (f.type === 'request') onC.ws.send(JSON.stringify({ type: 'response', inReplyTo: f.id, data: { echo: f.data } }));
+    });
+    const row = await eventually(async () => (await A().api<ConnectionList>('GET', '/connections?clientId=invoke-me')).body.items[0]);
+    expect(row.node).toBe('c');
+
+    const inv = await A().api<InvokeResult>('POST', `/connections/${row.connectionId}/invoke`, { data: { ping: 1 }, timeoutMs: 2000 });
+    expect(inv.status).toBe(200);
+    expect(inv.body).toMatchObject({ ok: true, data: { echo: { ping: 1 } } });
+
+    const one = await A().api<ConnectionInfo>('GET', `/connections/${row.connectionId}`);
+    expect(one.body.node).toBe('c');
+
+    const disc = await A().api<DisconnectResult>('POST', `/connections/${row.connectionId}/disconnect`, { code: 4000, reason: 'routed' });
+    expect(disc.status).toBe(200);
+    expect(await onC.whenClosed()).toEqual({ code: 4000, reason: 'routed' });
+    await eventually(async () => (await B().api<ConnectionList>('GET', '/connections?clientId=invoke-me')).body.total === 0);
+  });
+
+  it('delivers a publish made on A to subscribers on B and C, in order', async () => {
+    const onB = await TestClient.connect(B().channelUrl, 'sub-b');
+    const onC = await TestClient.connect(C().channelUrl, 'sub-c');
+    clients.push(onB, onC);
+    expect((await onB.call({ type: 'subscribe', topic: 'news' })).ok).toBe(true);
+    expect((await onC.call({ type: 'subscribe', topic: 'news' })).ok).toBe(true);
+    onB.autoAckEvery = 1;
+    onC.autoAckEvery = 1;
+    for (let i = 0; i < 20; i++) {
+      const r = await A().api<PublishResult>('POST', '/topics/news/messages', { data: { i } });
+      expect(r.status).toBe(200);
+    }
+    // A client on B publishes too: one order for everyone.
+    expect((await onB.call({ type: 'publish', topic: 'news', data: { i: 20 } })).ok).toBe(true);
+    await onB.until(() => onB.messages.length === 21);
+    await onC.until(() => onC.messages.length === 21);
+    const want = Array.from({ length: 21 }, (_, i) => ({ i }));
+    expect(onB.messages.map((m) => m.data)).toEqual(want);
+    expect(onC.messages.map((m) => m.data)).toEqual(want);
+  });
+
+  it('applies a configuration change made on A on B and C within 1 s', async () => {
+    const t0 = Date.now();
+    const created = await A().api<Channel>('POST', '/channels', { name: 'extra', address: 'ws://127.0.0.1:0/extra' });
+    expect(created.status).toBe(201);
+    await Promise.all([B(), C()].map((n) => eventually(async () => (await n.api<Channel>('GET', '/channels/extra')).body.listening === true, 1000, 10)));
+    const created2 = await B().api('POST', '/security', { name: 'keys', type: 'apikey', key: 'k'.repeat(32), clientIds: ['*'] });
+    expect(created2.status).toBe(201);
+    await eventually(async () => (await C().api('GET', '/security/keys')).status === 200, 1000, 10);
+    const patched = await C().api<Channel>('PATCH', '/channels/extra', { security: 'keys' });
+    expect(patched.status).toBe(200);
+    await Promise.all([A(), B()].map((n) => eventually(async () => (await n.api<Channel>('GET', '/channels/extra')).body.security === 'keys', 1000, 10)));
+    const elapsed = Date.now() - t0;
+    console.log(`config: create on A, security on B, patch on C — all visible everywhere in ${elapsed} ms`);
+    expect((await C().api<ServerInfo>('GET', '/server')).body).toMatchObject({ mode: 'cluster', cluster: { state: 'healthy' } });
   });
 });
