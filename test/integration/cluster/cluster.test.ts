@@ -45,6 +45,9 @@ describe('cluster of three processes on one Redis', () => {
       expect(list.total).toBe(3);
       expect(list.items.map((i) => `${i.clientId}@${i.node}`)).toEqual(['on-a@a', 'on-b@b', 'on-c@c']);
     }
+    const nodesSeen = (await B().api<ClusterNodeList>('GET', '/cluster/nodes')).body;
+    expect(nodesSeen).toMatchObject({ mode: 'cluster', state: 'healthy', self: 'b' });
+    expect(nodesSeen.items.map((n) => `${n.nodeId}:${n.state}:${n.adminUrl === nodes.find((x) => x.nodeId === n.nodeId)?.adminUrl}`)).toEqual(['a:alive:true', 'b:alive:true', 'c:alive:true']);
   });
 
   it('invokes and disconnects a client on node C through node A\'s admin API', async () => {
