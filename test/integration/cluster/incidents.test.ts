@@ -6,8 +6,10 @@ import type { ClusterNodeList } from '../../../protocol/admin-cluster';
 import type { ServerInfo } from '../../../protocol/admin-config';
 import type { ConnectionList, InvokeResult } from '../../../protocol/admin-connections';
 import type { ErrorBody } from '../../../protocol/errors';
+import WebSocket from 'ws';
+import type { AdminEvent } from '../../../protocol/admin-events';
 import { TestClient } from '../pubsub/ws-client';
-import { eventually, NodeProcess, PrivateRedis, writeSharedKey } from './harness';
+import { eventually, NodeProcess, PrivateRedis, TOKEN, writeSharedKey } from './harness';
 
 /** nodeTtlMs and heartbeatMs of the harness's nodes. */
 const NODE_TTL_MS = 1000;
@@ -41,6 +43,14 @@ describe('cluster incidents (real processes, private Redis)', () => {
     for (const id of ['a', 'b', 'b', 'c']) clients.push(await TestClient.connect(node(id).channelUrl, `k-${id}-${clients.length}`));
     await eventually(async () => (await listAll(node('a'))).total === 4);
     const bRow = (await listAll(node('a'))).items.find((i) => i.node === 'b')!;
+    // A console watching node c's event stream.
+    const seenEvents: AdminEvent[] = [];
+    const stream = new WebSocket(`${node('c').adminUrl.replace('http', 'ws')}/admin/v1/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    stream.on('message', (raw) => {
+      const f = JSON.parse(String(raw)) as { type: string; events?: AdminEvent[] };
+      if (f.type === 'events') seenEvents.push(...(f.events ?? []));
+    });
+    await new Promise((r) => stream.once('message', r));
 
     await node('b').kill9();
     const killedAt = Date.now();
@@ -57,6 +67,12 @@ describe('cluster incidents (real processes, private Redis)', () => {
     console.log(`kill -9: rows of b gone after ${goneMs} ms (nodeTtlMs ${NODE_TTL_MS}, heartbeatMs ${HEARTBEAT_MS}); a command to b answered in ${invMs} ms (${inv.status})`);
     expect(goneMs).toBeLessThanOrEqual(NODE_TTL_MS + 2 * HEARTBEAT_MS + 500);
     expect((await listAll(node('a'))).total).toBe(2);
+    const lost = await eventually(async () => {
+      const closed = seenEvents.filter((e) => e.type === 'connection.closed' && e.initiator === 'node-lost');
+      return closed.length === 2 ? closed : null;
+    }, 2000, 20);
+    expect(lost.map((e) => (e.type === 'connection.closed' ? e.connectionId : '')).includes(bRow.connectionId)).toBe(true);
+    stream.close();
 
     const seen = (await node('c').api<ClusterNodeList>('GET', '/cluster/nodes')).body;
     expect(seen.items.find((n) => n.nodeId === 'b')).toMatchObject({ state: 'lost', connections: 0 });
