@@ -86,7 +86,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const loginLogger = logger.child('login');
   const login = new LoginGate({
     verify: (name, hello) => security.verify(name, hello),
-    limiter: new FailureLimiter(config.loginLimits, loginLogger, 'failed login'),
+    limiter: new FailureLimiter(config.loginLimits, loginLogger, 'failed login', cluster?.limitStore('login')),
     counters: authCounters,
     holder: (clientId) => registry.holder(clientId),
     logger: loginLogger,

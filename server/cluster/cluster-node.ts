@@ -9,6 +9,7 @@ import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
 import type { PubSubEngine } from '../pubsub/engine';
 import type { PublishSource } from '../pubsub/publisher';
+import type { SharedLimitStore } from '../security/login-limiter';
 import type { SecurityManager } from '../security/security-manager';
 import type { ConfigStore } from '../store/config-store';
 import { ClusterControl } from './cluster-control';
@@ -75,6 +76,11 @@ export class ClusterNode<T extends RegistryEntry> {
   constructor(private readonly d: ClusterNodeDeps) {
     this.link = new RedisLink(d.config, d.logger);
     this.keys = clusterKeys(d.config.redis.namespace);
+  }
+
+  /** Where a failure limit of this cluster counts (login limits add up over all nodes). */
+  limitStore(name: string): SharedLimitStore {
+    return { redis: this.link.cmd, keyPrefix: this.keys.limit(name) };
   }
 
   connect(): Promise<void> {

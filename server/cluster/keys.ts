@@ -24,6 +24,8 @@ export function clusterKeys(namespace: string) {
     configSeeded: `${p}cfg:seeded`,
     /** stream of cross-node publishes (topic, data, origin) */
     publish: `${p}publish`,
+    /** rate-limiter-flexible keys of a cluster-wide failure limit (e.g. failed logins per address) */
+    limit: (name: string) => `${p}limit:${name}`,
     /** pub/sub channel: configuration changes and lost nodes */
     bus: `${p}bus`,
     /** pub/sub channel of one node: routed admin commands and their answers */

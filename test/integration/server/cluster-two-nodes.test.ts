@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionInfo, ConnectionListQuery } from '../../../protocol/admin-connections';
 import { startServer, type RunningServer } from '../../../server/runtime';
+import { CloseCode } from '../../../protocol/close-codes';
 import { connectAndLogin, RawClient } from './helpers';
 
 /**
@@ -23,7 +24,9 @@ async function node(id: string): Promise<RunningServer> {
     name: id, mode: 'cluster', dataDir: join(dir, id), logLevel: 'silent', reverseDns: { enabled: false },
     admin: { enabled: false }, secretsKey: { file: join(dir, 'secrets.key') },
     cluster: { redis: { url: REDIS, namespace }, nodeId: id, heartbeatMs: 200, nodeTtlMs: 1000, registryFlushMs: 10 },
-    channels: [{ name: 'red', address: 'ws://127.0.0.1:0/red' }, { name: 'blue', address: 'ws://127.0.0.1:0/blue' }],
+    channels: [{ name: 'red', address: 'ws://127.0.0.1:0/red' }, { name: 'blue', address: 'ws://127.0.0.1:0/blue' }, { name: 'staff', address: 'ws://127.0.0.1:0/staff', security: 'staff' }],
+    security: [{ name: 'staff', type: 'basic', username: 'alice', password: 'correct horse battery', clientIds: ['*'] }],
+    loginLimits: { maxFailures: 3, windowSeconds: 60, blockSeconds: 60 },
   });
   servers.push(s);
   return s;
@@ -65,7 +68,27 @@ async function pageAll(s: RunningServer, q: Omit<ConnectionListQuery, 'limit' | 
   return { rows, totals };
 }
 
+/** One wrong-password hello from 127.0.0.9: how the socket ended. */
+async function wrongLogin(url: string, i: number): Promise<number> {
+  const c = new RawClient(url, { localAddress: '127.0.0.9' });
+  await c.opened;
+  c.send({ type: 'hello', clientId: `guess-${i}`, username: 'alice', password: `guess ${i}` });
+  return (await c.closed).code;
+}
+
 describe('cluster registry (two nodes, shared Redis)', () => {
+  it('counts failed logins of one address over all nodes (limits in Redis)', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const codes = [await wrongLogin(a.channelUrl('staff'), 1), await wrongLogin(a.channelUrl('staff'), 2), await wrongLogin(b.channelUrl('staff'), 3)];
+    expect(codes.every((c) => c !== CloseCode.LoginRateLimited)).toBe(true);
+    // The fourth failure from that address, on the other node, is refused before its password is checked.
+    const before = (await b.info()).auth!;
+    expect(await wrongLogin(b.channelUrl('staff'), 4)).toBe(CloseCode.LoginRateLimited);
+    const after = (await b.info()).auth!;
+    expect(after.failedLogins - before.failedLogins).toBe(0);
+    expect(after.loginsRateLimited - before.loginsRateLimited).toBe(1);
+  });
+
   it('pages the whole cluster in (clientId, connectionId) order through either node', async () => {
     const want = [...Array.from({ length: 30 }, (_, i) => `dev-${String(i).padStart(2, '0')}`), 'other'];
     for (const s of servers) {
