@@ -41,7 +41,7 @@ export const MAX_TOASTS = 4;
 
 /** Column ids the table shows until the user picks (see features/connections/columns.tsx). */
 export const DEFAULT_COLUMNS = [
-  'clientId', 'clientName', 'connectionId', 'remoteAddress', 'remoteFqdn', 'forwardedFor', 'local', 'serverName', 'pid',
+  'clientId', 'clientName', 'connectionId', 'remoteAddress', 'remoteFqdn', 'forwardedFor', 'local', 'serverName', 'node', 'pid',
   'connectedAt', 'channel', 'lastSeenAt', 'msgsIn', 'msgsOut', 'subscriptions',
 ];
 
