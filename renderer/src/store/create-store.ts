@@ -5,13 +5,14 @@ import { createConfigSlice, type ConfigSlice } from '../features/channels/config
 import { createConnectionsSlice, type ConnectionsSlice } from '../features/connections/connections-slice';
 import { createInvokeSlice, type InvokeSlice } from '../features/connections/invoke-slice';
 import { createSubscriptionsSlice, type SubscriptionsSlice } from '../features/connections/subscriptions-slice';
+import { createNodesSlice, type NodesSlice } from '../features/nodes/nodes-slice';
 import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe-slice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & NodesSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -24,5 +25,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createProbeSlice(set, get, deps),
     ...createConfigSlice(set, get, deps),
     ...createSubscriptionsSlice(set, get, deps),
+    ...createNodesSlice(set, get, deps),
   }));
 }
