@@ -17,6 +17,7 @@ import { ClusterRegistry, type LocalRegistry } from './cluster-registry';
 import { ConfigChangedFrame, ConfigSync } from './config-sync';
 import { clusterKeys } from './keys';
 import type { ClusterConfig } from './options';
+import { EventRelay } from './event-relay';
 import { PublishRelay } from './publish-relay';
 import { RedisLink } from './redis-link';
 import { ClusterRpc } from './rpc';
@@ -71,6 +72,7 @@ export class ClusterNode<T extends RegistryEntry> {
   private registry: ClusterRegistry<T> | null = null;
   private rpc: ClusterRpc | null = null;
   private sync: ConfigSync | null = null;
+  private eventRelay: EventRelay | null = null;
   control: ClusterControl<T> | null = null;
 
   constructor(private readonly d: ClusterNodeDeps) {
@@ -137,6 +139,8 @@ export class ClusterNode<T extends RegistryEntry> {
     });
     await this.registry.start();
     await this.relay.start();
+    this.eventRelay = new EventRelay({ link: this.link, channel: this.keys.events, nodeId, events: this.d.events, batchMs: config.registryFlushMs, logger: logger.child('events') });
+    await this.eventRelay.start();
     this.control = new ClusterControl<T>({ nodeId, rpcTimeoutMs: config.rpcTimeoutMs, link: this.link, local, localRegistry: p.localRegistry, registry: this.registry, rpc: this.rpc, sync });
     return this.control;
   }
@@ -160,6 +164,7 @@ export class ClusterNode<T extends RegistryEntry> {
   }
 
   async close(): Promise<void> {
+    this.eventRelay?.close();
     await this.relay?.close();
     await this.registry?.stop();
     this.rpc?.close();

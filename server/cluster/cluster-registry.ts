@@ -76,7 +76,9 @@ export class ClusterRegistry<T extends RegistryEntry> {
   async start(): Promise<void> {
     this.lag.enable();
     this.unsubscribe = this.d.events.subscribe((e) => {
-      if (e.type === 'connection.opened' || e.type === 'connection.updated') this.dirty.add(e.connection.connectionId);
+      if (e.type === 'connection.opened' || e.type === 'connection.updated') {
+        if (e.connection.node === this.d.nodeId) this.dirty.add(e.connection.connectionId);
+      }
       else if (e.type === 'connection.closed' && e.initiator !== 'node-lost') this.dirty.add(e.connectionId);
     });
     // Back from an outage: Redis may have restarted empty, or others may have reaped us; rewrite all.

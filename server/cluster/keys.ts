@@ -28,6 +28,8 @@ export function clusterKeys(namespace: string) {
     limit: (name: string) => `${p}limit:${name}`,
     /** pub/sub channel: configuration changes and lost nodes */
     bus: `${p}bus`,
+    /** pub/sub channel: every node's connection events, batched (each node's event stream shows the whole cluster) */
+    events: `${p}events`,
     /** pub/sub channel of one node: routed admin commands and their answers */
     rpc: (node: string) => `${p}rpc:${node}`,
   };

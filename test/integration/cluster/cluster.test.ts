@@ -6,8 +6,10 @@ import type { ClusterNodeList } from '../../../protocol/admin-cluster';
 import type { Channel, ServerInfo } from '../../../protocol/admin-config';
 import type { ConnectionInfo, ConnectionList, DisconnectResult, InvokeResult } from '../../../protocol/admin-connections';
 import type { PublishResult } from '../../../protocol/admin-pubsub';
+import WebSocket from 'ws';
+import type { AdminEvent } from '../../../protocol/admin-events';
 import { TestClient } from '../pubsub/ws-client';
-import { eventually, NodeProcess, PrivateRedis, writeSharedKey } from './harness';
+import { eventually, NodeProcess, PrivateRedis, TOKEN, writeSharedKey } from './harness';
 
 let dir: string;
 let redis: PrivateRedis;
@@ -108,5 +110,23 @@ describe('cluster of three processes on one Redis', () => {
     const elapsed = Date.now() - t0;
     console.log(`config: create on A, security on B, patch on C — all visible everywhere in ${elapsed} ms`);
     expect((await C().api<ServerInfo>('GET', '/server')).body).toMatchObject({ mode: 'cluster', cluster: { state: 'healthy' } });
+  });
+
+  it('streams every node\'s connection events through any node\'s admin event stream', async () => {
+    const seen: AdminEvent[] = [];
+    const stream = new WebSocket(`${A().adminUrl.replace('http', 'ws')}/admin/v1/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    stream.on('message', (raw) => {
+      const f = JSON.parse(String(raw)) as { type: string; events?: AdminEvent[] };
+      if (f.type === 'events') seen.push(...(f.events ?? []));
+    });
+    await new Promise((r) => stream.once('message', r));
+    const onC = await TestClient.connect(C().channelUrl, 'watched-on-c');
+    const opened = await eventually(async () => seen.find((e) => e.type === 'connection.updated' && e.connection.clientId === 'watched-on-c' && e.connection.node === 'c'), 3000, 10);
+    expect(opened.type).toBe('connection.updated');
+    const id = opened.type === 'connection.updated' ? opened.connection.connectionId : '';
+    await onC.close();
+    const closed = await eventually(async () => seen.find((e) => e.type === 'connection.closed' && e.connectionId === id), 3000, 10);
+    expect(closed).toMatchObject({ type: 'connection.closed', clientId: 'watched-on-c', code: 1000, initiator: 'client' });
+    stream.close();
   });
 });

@@ -120,10 +120,14 @@ describe('cluster incidents (real processes, private Redis)', () => {
     await redis.restart();
     const backAt = Date.now();
     // Redis came back empty (no persistence): every node rewrites its rows and the configuration.
+    let last: unknown = null;
     await eventually(async () => {
       const l = await node('c').api<ConnectionList>('GET', '/connections?limit=1000');
+      last = l.status === 200 ? l.body.items.map((i) => `${i.clientId}@${i.node}`) : l.body;
       return l.status === 200 && l.body.total === 3 && l.body.items.some((i) => i.clientId === 'stays-on-a');
-    }, 10_000, 50);
+    }, 10_000, 50).catch((err: unknown) => {
+      throw new Error(`${String(err)}; last list: ${JSON.stringify(last)}; a: ${node('a').lines.slice(-5).join(' | ')}; c: ${node('c').lines.slice(-5).join(' | ')}`);
+    });
     console.log(`Redis restarted: all rows listed again after ${Date.now() - backAt} ms`);
     expect((await node('a').api<ServerInfo>('GET', '/server')).body.cluster?.state).toBe('healthy');
     const nodesBack = (await node('a').api<ClusterNodeList>('GET', '/cluster/nodes')).body;
