@@ -89,6 +89,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     limiter: new FailureLimiter(config.loginLimits, loginLogger, 'failed login', cluster?.limitStore('login')),
     counters: authCounters,
     holder: (clientId) => registry.holder(clientId),
+    ...(cluster ? { remote: cluster.remoteHolders } : {}),
     logger: loginLogger,
   });
   const pubsub = new PubSubEngine({

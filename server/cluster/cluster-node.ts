@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { InvokeRequestSchema, type ConnectionInfo } from '../../protocol/admin-connections';
-import { SendableCloseCodeSchema } from '../../protocol/close-codes';
+import { CloseCode, SendableCloseCodeSchema } from '../../protocol/close-codes';
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import type { ChannelManager } from '../channels/channel-manager';
+import type { RemoteHolders } from '../connections/login-gate';
 import type { RegistryEntry } from '../connections/registry';
 import type { LocalControl } from '../control/local';
 import type { EventBus } from '../event-bus';
@@ -79,6 +80,15 @@ export class ClusterNode<T extends RegistryEntry> {
     this.link = new RedisLink(d.config, d.logger);
     this.keys = clusterKeys(d.config.redis.namespace);
   }
+
+  /** Client IDs held on other nodes, for the duplicate-login policy (answers "none" until the node joined). */
+  readonly remoteHolders: RemoteHolders = {
+    holder: async (clientId) => this.registry?.remoteHolder(clientId),
+    replace: async (h) => {
+      if (!this.rpc) return;
+      await this.rpc.call(h.node, 'disconnect', [h.connectionId, CloseCode.Replaced, 'replaced by a newer login of this client ID on another node']);
+    },
+  };
 
   /** Where a failure limit of this cluster counts (login limits add up over all nodes). */
   limitStore(name: string): SharedLimitStore {

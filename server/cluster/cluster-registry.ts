@@ -281,6 +281,18 @@ export class ClusterRegistry<T extends RegistryEntry> {
     return raw ? (parseInfo(raw) ?? undefined) : undefined;
   }
 
+  /** A logged-in connection of `clientId` on another node; undefined when none, or while Redis is away (the local check still holds). */
+  async remoteHolder(clientId: string): Promise<{ node: string; connectionId: string } | undefined> {
+    if (this.d.link.state !== 'healthy') return undefined;
+    try {
+      const members = await this.d.link.cmd.zrangebylex(this.d.keys.connIndex, `[${clientId}\u0000`, `(${clientId}\u0001`, 'LIMIT', 0, 20);
+      const found = (await this.infos(members)).find((i) => i.node !== this.d.nodeId && i.state === 'logged-in');
+      return found ? { node: found.node, connectionId: found.connectionId } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The whole cluster's connections, paged in the single-node registry's order with the same cursor. */
   async list(query: ConnectionListQuery): Promise<ConnectionList> {
     this.d.link.require('connections.list');
