@@ -227,6 +227,8 @@ export const ServerInfoSchema = z.object({
   }),
   /** Absent from servers that predate login rate limiting. */
   auth: AuthCountersSchema.optional(),
+  /** Cluster mode only: `degraded` while this node cannot reach Redis (it keeps serving its own clients). */
+  cluster: z.object({ state: z.enum(['healthy', 'degraded']) }).optional(),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 

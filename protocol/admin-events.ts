@@ -23,8 +23,11 @@ export const AdminEventSchema = z.discriminatedUnion('type', [
     channel: z.string(),
     code: z.number().int(),
     reason: z.string(),
-    /** Who started the close: the server (incl. admin), the client, or nobody (socket dropped). */
-    initiator: z.enum(['server', 'client', 'none']),
+    /**
+     * Who started the close: the server (incl. admin), the client, or nobody (socket dropped);
+     * `node-lost`: cluster mode, the owning node stopped heartbeating and its rows were removed.
+     */
+    initiator: z.enum(['server', 'client', 'none', 'node-lost']),
   }),
   z.object({ ...base, type: z.literal('channel.changed'), name: z.string(), channel: ChannelSchema.nullable() }),
   z.object({ ...base, type: z.literal('security.changed'), name: z.string() }),

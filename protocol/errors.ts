@@ -70,6 +70,10 @@ export const ErrorCode = {
   GatewayUpstreamRejected: 'SB_ERR_GATEWAY_UPSTREAM_REJECTED',
   /** Gateway: no routed session with this id (404). */
   GatewaySessionNotFound: 'SB_ERR_GATEWAY_SESSION_NOT_FOUND',
+  /** Cluster mode: Redis cannot be reached, so an operation that needs the cluster is refused (503). */
+  ClusterUnavailable: 'SB_ERR_CLUSTER_UNAVAILABLE',
+  /** Cluster mode: the node owning the connection is lost or did not answer within rpcTimeoutMs (503). */
+  NodeUnreachable: 'SB_ERR_NODE_UNREACHABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

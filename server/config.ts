@@ -9,9 +9,12 @@ import { AdminConfigSchema } from './admin/options';
 import { CHANNEL_LISTENER_DEFAULTS } from './channels/listener-pool';
 import { ListenerLimitsSchema, type ListenerLimits } from './net/connection-guard';
 import { GatewayConfigSchema } from './gateway/options';
+import { ClusterConfigSchema } from './cluster/options';
 import { PubSubConfigSchema } from './pubsub/options';
 import { FailureLimitSchema } from './security/login-limiter';
 import { SecretsKeyConfigSchema } from './security/secret-box';
+import { SbError } from './errors';
+import { ErrorCode } from '../protocol/errors';
 import { parseInput } from './validate';
 
 export const ServiceDefinitionSchema = z.object({
@@ -37,6 +40,10 @@ export const ReverseDnsConfigSchema = z.object({
 export const ServerConfigSchema = z.object({
   /** Shown in welcome frames, ConnectionInfo.serverName and the admin API. */
   name: z.string().min(1).max(128).default(hostname()),
+  /** `standalone` (one process, SQLite) or `cluster` (many processes sharing Redis; needs `cluster`). */
+  mode: z.enum(['standalone', 'cluster']).default('standalone'),
+  /** Cluster mode only: Redis, node id, heartbeat and timeouts (docs/configuration.md, Cluster). */
+  cluster: ClusterConfigSchema.optional(),
   /** Where switchboard.db lives; relative to the config file's directory. */
   dataDir: z.string().min(1).default('./data'),
   admin: AdminConfigSchema.default(AdminConfigSchema.parse({})),
@@ -80,7 +87,12 @@ export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
 export type ServerConfig = z.output<typeof ServerConfigSchema>;
 
 export function parseServerConfig(input: unknown): ServerConfig {
-  return parseInput(ServerConfigSchema, input);
+  const config = parseInput(ServerConfigSchema, input);
+  // Contradictions are errors, not guesses: a cluster block without cluster mode is a typo away from a split brain.
+  if (config.mode === 'cluster' && !config.cluster) throw new SbError(ErrorCode.Validation, 'cluster: mode "cluster" needs a cluster block (at least cluster.redis.url)', { field: 'cluster' });
+  if (config.mode === 'standalone' && config.cluster) throw new SbError(ErrorCode.Validation, 'cluster: only allowed with mode "cluster"', { field: 'mode' });
+  if (config.mode === 'cluster' && !config.secretsKey) throw new SbError(ErrorCode.Validation, 'secretsKey: cluster mode needs the same secretsKey on every node (sealed secrets are shared)', { field: 'secretsKey' });
+  return config;
 }
 
 /** Reads a YAML (.yaml/.yml) or JSON file; returns the raw input (validated by startServer). */

@@ -38,6 +38,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ServiceFailed]: 500,
   [ErrorCode.Internal]: 500,
   [ErrorCode.Unavailable]: 503,
+  [ErrorCode.ClusterUnavailable]: 503,
+  [ErrorCode.NodeUnreachable]: 503,
   [ErrorCode.InvokeTimeout]: 504,
   [ErrorCode.OutgoingNotFound]: 404,
   [ErrorCode.OutgoingExists]: 409,

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAdminServer, type RunningAdminServer } from './admin/index';
 import { ChannelManager } from './channels/channel-manager';
+import { ClusterNode } from './cluster/cluster-node';
 import { ListenerPool } from './channels/listener-pool';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config';
 import { LocalControl } from './control/local';
@@ -76,11 +77,15 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const dataDir = resolve(configDir, config.dataDir);
   const { box, createdKeyFile } = SecretBox.open(config.secretsKey, { configDir, dataDir });
   if (createdKeyFile) logger.info('created the key that seals stored secrets, beside the database; configure secretsKey to keep it elsewhere', { file: createdKeyFile });
-  const db = openDatabase(join(dataDir, 'switchboard.db'));
-  const nodeId = `${hostname()}-${process.pid}`;
+  const nodeId = config.cluster?.nodeId ?? `${hostname()}-${process.pid}`;
   const startedAt = new Date().toISOString();
-
   const events = new EventBus();
+  // Cluster mode: Redis must answer before anything is opened (a node that cannot join does not start).
+  const cluster = config.cluster ? new ClusterNode<InboundConnection>({ config: config.cluster, nodeId, name: config.name, version: SERVER_VERSION, startedAt, maxMessageBytes: config.pubsub.maxMessageBytes, events, logger: logger.child('cluster'), streamPosition: { get: () => meta.get(STREAM_POSITION), set: (id) => meta.set(STREAM_POSITION, id) } }) : null;
+  await cluster?.connect();
+  const db = openDatabase(join(dataDir, 'switchboard.db'));
+  const meta = new MetaStore(db);
+
   const store = new SqliteConfigStore(db, config.audit);
   const registry = new Registry<InboundConnection>();
   const pool = new ListenerPool(config.channelListeners, config.trustedProxies);
@@ -92,14 +97,16 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const loginLogger = logger.child('login');
   const login = new LoginGate({
     verify: (name, hello) => security.verify(name, hello),
-    limiter: new FailureLimiter(config.loginLimits, loginLogger, 'failed login'),
+    limiter: new FailureLimiter(config.loginLimits, loginLogger, 'failed login', cluster?.limitStore('login')),
     counters: authCounters,
     holder: (clientId) => registry.holder(clientId),
+    ...(cluster ? { remote: cluster.remoteHolders } : {}),
     logger: loginLogger,
   });
   const pubsub = new PubSubEngine({
     store: new SqlitePubSubStore(db),
     events,
+    ...(cluster ? { route: cluster.route } : {}),
     config: config.pubsub,
     lookupConnection: (id) => {
       const c = registry.get(id);
@@ -136,15 +143,17 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   });
   const channelMgr = channels;
   const gateway = new GatewayManager({ pool, store: new SqliteGatewayStore(db), box, logger: logger.child('gateway'), node: nodeId, closeTimeoutMs: config.closeTimeoutMs, trustedProxies: config.trustedProxies });
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing, gateway: localGatewayControl(gateway) });
+  const local = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing, gateway: localGatewayControl(gateway) });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
+  let control: ServerControl = local;
   const close = (): Promise<void> => (closing ??= (async () => {
     host.stop();
     await outgoing.closeAll('server shutting down');
     await channelMgr.closeAll('server shutting down');
     await gateway.closeAll('server shutting down');
+    await cluster?.close();
     if (admin) await admin.close().catch((err: unknown) => logger.error('admin close failed', { err: String(err) }));
     pubsub.close();
     await pubsub.whenClosed();
@@ -152,6 +161,20 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     db.close();
   })());
 
+
+  try {
+    await seedStore({ meta, store, security, config, hasService: (name) => services.has(name) });
+    seedOutgoing({ meta, store: outgoingStore, defs: config.outgoing, hasService: (name) => services.has(name) });
+    await channelMgr.start();
+    outgoing.start();
+    await gateway.start();
+    await seedGatewayRoutes(meta, gateway, config.gateway);
+    if (cluster) control = await cluster.join({ local, localRegistry: registry, store, channels: channelMgr, security, pubsub, adminUrl: () => admin?.url ?? null });
+    if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
+  } catch (err) {
+    await close();
+    throw err;
+  }
   const running: RunningServer = {
     get adminUrl() {
       return admin?.url ?? null;
@@ -159,6 +182,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     config,
     nodeId,
     info: () => control.info(),
+    clusterNodes: () => control.clusterNodes(),
     events,
     audit: control.audit,
     services: () => control.services(),
@@ -173,21 +197,11 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     gatewaySessionCount: () => gateway.sessionCount(),
     close,
   };
-
-  try {
-    await seedStore({ meta: new MetaStore(db), store, security, config, hasService: (name) => services.has(name) });
-    seedOutgoing({ meta: new MetaStore(db), store: outgoingStore, defs: config.outgoing, hasService: (name) => services.has(name) });
-    await channelMgr.start();
-    outgoing.start();
-    await gateway.start();
-    await seedGatewayRoutes(new MetaStore(db), gateway, config.gateway);
-    if (config.admin.enabled) admin = await startAdminServer(control, { ...config.admin, version: SERVER_VERSION, logger: logger.child('admin'), trustedProxies: config.trustedProxies, authCounters });
-  } catch (err) {
-    await close();
-    throw err;
-  }
   return running;
 }
+
+/** Meta key of the last cross-node publish this node applied. */
+const STREAM_POSITION = 'cluster.publishStreamId';
 
 /** Builds a part that reads the database at once; if it throws, the database is closed before the error goes on. */
 function openOrClose<T>(db: Db, build: () => T): T {

@@ -1,3 +1,4 @@
+import { clusterRoutes } from './cluster-routes';
 import { configRoutes } from './config-routes';
 import { connectionRoutes } from './connection-routes';
 import type { AdminRoute } from './define';
@@ -12,7 +13,7 @@ export * from './define';
  * Every admin API route, by name. The server serves exactly these, the console's admin client
  * calls exactly these, and docs/openapi.json describes exactly these.
  */
-export const adminApi = { ...serverRoutes, ...configRoutes, ...connectionRoutes, ...pubsubRoutes, ...outgoingRoutes, ...gatewayRoutes } as const;
+export const adminApi = { ...serverRoutes, ...configRoutes, ...connectionRoutes, ...pubsubRoutes, ...outgoingRoutes, ...gatewayRoutes, ...clusterRoutes } as const;
 
 export type AdminApi = typeof adminApi;
 export type AdminRouteName = keyof AdminApi & string;

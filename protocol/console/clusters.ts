@@ -8,6 +8,7 @@ import { ChannelSchema, Name, SecuritySchema, ServerInfoSchema, ServiceListSchem
 import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
 import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
 import { AuditEntrySchema } from '../admin-audit';
+import { ClusterNodeListSchema } from '../admin-cluster';
 
 /**
  * Cluster profiles, live connections, subscriptions, invoke, disconnect, channels, security,
@@ -172,7 +173,7 @@ export const ConnectionRemovalSchema = z.object({
    */
   code: z.number().int(),
   reason: z.string(),
-  initiator: z.enum(['server', 'client', 'none']),
+  initiator: z.enum(['server', 'client', 'none', 'node-lost']),
 });
 export type ConnectionRemoval = z.output<typeof ConnectionRemovalSchema>;
 
@@ -306,6 +307,8 @@ export const clusterCalls = defineCalls({
   'channels.list': { input: z.object(Target).strict(), output: items(ChannelSchema) },
   'channels.create': { input: z.object({ ...Target, channel: adminApi['channels.create'].body }).strict(), output: ChannelSchema },
   'channels.update': { input: z.object({ ...Target, name: Name, patch: adminApi['channels.update'].body }).strict(), output: ChannelSchema },
+  /** The nodes of the cluster a server belongs to, with their health (a standalone server lists itself). */
+  'nodes.list': { input: z.object(Target).strict(), output: ClusterNodeListSchema },
   /** The services a server has loaded (what its channels may name). */
   'services.list': { input: z.object(Target).strict(), output: ServiceListSchema },
   'channels.delete': { input: z.object({ ...Target, name: Name }).strict(), output: Ok },

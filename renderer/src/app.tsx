@@ -5,6 +5,7 @@ import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { OutgoingScreen } from './features/outgoing/outgoing-screen';
 import { GatewayScreen } from './features/gateway/gateway-screen';
+import { NodesScreen } from './features/nodes/nodes-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -19,6 +20,7 @@ const TABS: { id: MainTab; label: string }[] = [
   { id: 'channels', label: 'Channels' },
   { id: 'outgoing', label: 'Outgoing' },
   { id: 'gateway', label: 'Gateway' },
+  { id: 'nodes', label: 'Nodes' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -236,6 +238,7 @@ export function App() {
           {tab === 'channels' ? <ChannelsScreen /> : null}
           {tab === 'outgoing' ? <OutgoingScreen /> : null}
           {tab === 'gateway' ? <GatewayScreen /> : null}
+          {tab === 'nodes' ? <NodesScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

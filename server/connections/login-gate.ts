@@ -26,7 +26,17 @@ export interface LoginGateDeps {
   counters: AuthCounters;
   /** The live connection holding a client ID, if any (Registry.holder). */
   holder(clientId: string): LoginCandidate | undefined;
+  /** Cluster mode: the same client ID logged in on another node (looked up after the credentials passed). */
+  remote?: RemoteHolders;
   logger: Logger;
+}
+
+/** Client IDs held on other nodes of a cluster. */
+export interface RemoteHolders {
+  /** A logged-in connection of `clientId` on another node; undefined when none (or the cluster cannot say). */
+  holder(clientId: string): Promise<{ node: string; connectionId: string } | undefined>;
+  /** Closes it on its node (4011). */
+  replace(holder: { node: string; connectionId: string }): Promise<void>;
 }
 
 const OK: LoginDecision = { ok: true };
@@ -40,6 +50,28 @@ export class LoginGate {
   constructor(private readonly d: LoginGateDeps) {}
 
   async authenticate(conn: LoginCandidate, hello: HelloFrame): Promise<LoginDecision> {
+    const decision = await this.checkCredentials(conn, hello);
+    return decision.ok && this.d.remote ? this.claimAcrossNodes(this.d.remote, conn, hello.clientId) : decision;
+  }
+
+  /**
+   * Cluster mode: the duplicate-login policy against the other nodes (the same-node check is claim()).
+   * Best effort: two logins of one ID on two nodes within one registry flush can both pass.
+   */
+  private async claimAcrossNodes(remote: RemoteHolders, conn: LoginCandidate, clientId: string): Promise<LoginDecision> {
+    const holder = await remote.holder(clientId);
+    if (!holder) return OK;
+    if (conn.channel.config.duplicateLogin === 'reject') {
+      this.d.counters.duplicateLoginsRejected++;
+      return { ok: false, code: CloseCode.DuplicateLogin, reason: `client ID already logged in on node ${holder.node} (channel duplicateLogin: reject)` };
+    }
+    this.d.counters.duplicateLoginsReplaced++;
+    // Like the same-node replace: the old login is told to go; the new one does not wait for its close.
+    void remote.replace(holder).catch((err: unknown) => this.d.logger.warn('could not replace the login on another node', { node: holder.node, connectionId: holder.connectionId, err: String(err) }));
+    return OK;
+  }
+
+  private async checkCredentials(conn: LoginCandidate, hello: HelloFrame): Promise<LoginDecision> {
     const security = conn.channel.config.security;
     if (security === null) return OK;
     const address = clientAddress(conn.remoteAddress, conn.forwardedFor);

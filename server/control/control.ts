@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../protocol/admin-audit';
+import type { ClusterNodeList } from '../../protocol/admin-cluster';
 import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
@@ -26,6 +27,8 @@ export interface ServerControl {
   /** Outgoing WebSocket connections; absent where this mode keeps none (the admin API answers 503). */
   outgoing?: OutgoingControl;
   gateway: GatewayControl;
+  /** The cluster's nodes; a standalone server lists itself. */
+  clusterNodes(): Promise<ClusterNodeList>;
 }
 
 export interface AuditLog {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { DisconnectRequestSchema, type BulkDisconnectResult, type DisconnectResult } from '../../protocol/admin-connections';
+import type { ClusterNodeList } from '../../protocol/admin-cluster';
 import type { AuthCounters, ServerInfo } from '../../protocol/admin-config';
 import { ErrorCode } from '../../protocol/errors';
 import type { ChannelManager } from '../channels/channel-manager';
@@ -74,6 +75,16 @@ export class LocalControl implements ServerControl {
         subscriptions: topics.reduce((n, t) => n + t.subscribers, 0),
       },
       auth: { ...this.d.authCounters },
+    };
+  }
+
+  async clusterNodes(): Promise<ClusterNodeList> {
+    const now = new Date().toISOString();
+    return {
+      mode: 'standalone',
+      state: 'healthy',
+      self: this.d.nodeId,
+      items: [{ nodeId: this.d.nodeId, name: this.d.name, adminUrl: null, hostname: hostname(), pid: process.pid, version: this.d.version, startedAt: this.d.startedAt, heartbeatAt: now, connections: this.d.registry.size, eventLoopLagMs: 0, state: 'alive', lostAt: null }],
     };
   }
 

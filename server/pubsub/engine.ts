@@ -24,6 +24,8 @@ export interface PubSubEngineOptions {
   lookupConnection(connectionId: string): { clientId: string | null; connectedAt: string } | undefined;
   /** Where topics, messages and cursors live: SQLite in a single process, Redis in a cluster. */
   store: PubSubStore;
+  /** Cluster mode: where publishes go instead (the relay to every node); it answers with this node's result. */
+  route?: (topic: string, data: unknown, source: PublishSource) => Promise<PublishResult>;
 }
 
 /**
@@ -363,7 +365,14 @@ export class PubSubEngine {
     });
   }
 
-  async publish(topic: string, data: unknown, _source: PublishSource): Promise<PublishResult> {
+  /** Every publish (admin, client frame, service); in cluster mode it goes through `route` to every node. */
+  async publish(topic: string, data: unknown, source: PublishSource): Promise<PublishResult> {
+    if (this.opts.route) return this.opts.route(topic, data, source);
+    return this.publishHere(topic, data, source);
+  }
+
+  /** Publishes on this node only: the cluster relay applies each cross-node publish with it, in stream order. */
+  async publishHere(topic: string, data: unknown, _source: PublishSource): Promise<PublishResult> {
     parseOrThrow(TopicName, topic);
     const dataJson = encodeData(data, this.config.maxMessageBytes);
     return this.queue.run(() => preparePublish(this.publishDeps, topic, data, dataJson));

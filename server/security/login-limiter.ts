@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AuthCounters } from '../../protocol/admin-config';
 import type { Logger } from '../logger';
@@ -58,17 +59,30 @@ export interface Attempt {
 }
 
 /**
- * One failure limit (rate-limiter-flexible's RateLimiterMemory: in this process; a cluster will
- * put the same limiter on Redis) plus the rate-limited log of failures. Every attempt takes a
+ * Cluster mode: the limit is counted in Redis, so an address's failures on every node add up.
+ * While Redis is away each node counts in memory (the insurance limiter) rather than letting
+ * every guess through or refusing every login.
+ */
+export interface SharedLimitStore {
+  redis: Redis;
+  /** Key prefix; carries the cluster's hash tag. */
+  keyPrefix: string;
+}
+
+/**
+ * One failure limit (rate-limiter-flexible's RateLimiterMemory in this process, RateLimiterRedis
+ * across a cluster) plus the rate-limited log of failures. Every attempt takes a
  * point before its credentials are checked and a success gives it back, so a burst of parallel
  * guesses cannot all slip past the limit while their checks are still running.
  */
 export class FailureLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
   private readonly logged = new Map<string, { until: number; suppressed: number }>();
 
-  constructor(private readonly opts: FailureLimit, private readonly logger: Logger, private readonly what: string) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: what, points: opts.maxFailures, duration: opts.windowSeconds, blockDuration: opts.blockSeconds });
+  constructor(private readonly opts: FailureLimit, private readonly logger: Logger, private readonly what: string, shared?: SharedLimitStore) {
+    const limits = { points: opts.maxFailures, duration: opts.windowSeconds, blockDuration: opts.blockSeconds };
+    const memory = new RateLimiterMemory({ keyPrefix: what, ...limits });
+    this.limiter = shared ? new RateLimiterRedis({ storeClient: shared.redis, keyPrefix: shared.keyPrefix, ...limits, insuranceLimiter: memory }) : memory;
   }
 
   /** An attempt from `address`, or the milliseconds until the address may try again. */

@@ -181,6 +181,30 @@ export class SecurityManager {
     this.events.emit({ type: 'security.changed', name });
   }
 
+  /** The definition as stored (hashes, sealed secret), for cluster mode to share with other nodes. */
+  storedRow(name: string): StoredSecurity | undefined {
+    return this.entries.get(name)?.stored;
+  }
+
+  /**
+   * Cluster mode: takes a definition as another node stored it (its secret sealed with the shared
+   * secretsKey, so opening it here fails loudly when the keys differ), or drops it (null).
+   */
+  applyStored(name: string, stored: StoredSecurity | null): void {
+    if (stored === null) {
+      if (!this.entries.has(name)) return;
+      const users = this.usedBy(name);
+      if (users.length > 0) throw new SbError(ErrorCode.SecurityInUse, `security definition "${name}" is used by channel(s) ${users.join(', ')}`, { details: { usedBy: users } });
+      this.store.deleteSecurity(name);
+      this.entries.delete(name);
+    } else {
+      const entry = { stored, verify: buildVerifier(this.opened(stored)) };
+      this.store.putSecurity(stored);
+      this.entries.set(name, entry);
+    }
+    this.events.emit({ type: 'security.changed', name });
+  }
+
   /** Refused when the definition is unknown: a channel never accepts a login it cannot check. */
   async verify(name: string, hello: HelloFrame): Promise<LoginVerdict> {
     const e = this.entries.get(name);

@@ -14,7 +14,7 @@ export const INVOKE_HTTP_MARGIN_MS = 5000;
 
 type AdminOpNames =
   | 'connections.invoke' | 'connections.disconnect' | 'connections.disconnectMany' | 'connections.subscriptions' | 'topics.subscriptions' | 'subscriptions.remove' | 'subscriptions.purge'
-  | 'channels.list' | 'channels.create' | 'channels.update' | 'channels.delete' | 'services.list'
+  | 'channels.list' | 'channels.create' | 'channels.update' | 'channels.delete' | 'services.list' | 'nodes.list'
   | 'security.list' | 'security.create' | 'security.update' | 'security.delete'
   | 'topics.list' | 'topics.create' | 'topics.update' | 'topics.delete' | 'topics.publish' | 'audit.list';
 
@@ -45,6 +45,7 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     'channels.update': ({ clusterId, serverId, name, patch }) => withServer(clusterId, serverId, 'patch', (c) => c.call('channels.update', { params: { name }, body: patch })),
     'channels.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('channels.delete', { params: { name } }), ok)),
     'services.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('server.services', {})),
+    'nodes.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('cluster.nodes', {})),
 
     'security.list': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('security.list', {})),
     'security.create': ({ clusterId, serverId, security }) => withServer(clusterId, serverId, 'security', (c) => c.call('security.create', { body: security })),

@@ -6,6 +6,7 @@ import { createConnectionsSlice, type ConnectionsSlice } from '../features/conne
 import { createInvokeSlice, type InvokeSlice } from '../features/connections/invoke-slice';
 import { createSubscriptionsSlice, type SubscriptionsSlice } from '../features/connections/subscriptions-slice';
 import { createOutgoingSlice, type OutgoingSlice } from '../features/outgoing/outgoing-slice';
+import { createNodesSlice, type NodesSlice } from '../features/nodes/nodes-slice';
 import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe-slice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
 import { createGatewaySlice, type GatewaySlice } from '../features/gateway/gateway-slice';
@@ -13,7 +14,7 @@ import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice & NodesSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -28,5 +29,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createSubscriptionsSlice(set, get, deps),
     ...createOutgoingSlice(set, get, deps),
     ...createGatewaySlice(set, get, deps),
+    ...createNodesSlice(set, get, deps),
   }));
 }

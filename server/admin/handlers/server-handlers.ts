@@ -2,10 +2,11 @@ import { ErrorCode } from '../../../protocol/errors';
 import { SbError } from '../../errors';
 import type { AdminHandlers } from './types';
 
-export const serverHandlers: AdminHandlers<'server.info' | 'server.whoami' | 'server.services' | 'audit.list' | 'server.openapi' | 'events.stream'> = {
+export const serverHandlers: AdminHandlers<'server.info' | 'server.whoami' | 'server.services' | 'audit.list' | 'server.openapi' | 'events.stream' | 'cluster.nodes'> = {
   'server.info': ({ control }) => control.info(),
   'server.whoami': ({ caller }) => ({ token: caller.name, role: caller.role }),
   'server.services': ({ control }) => control.services(),
+  'cluster.nodes': ({ control }) => control.clusterNodes(),
   'audit.list': async ({ control, query }) => {
     const items = await control.audit.list({ limit: query.limit, ...(query.before !== undefined ? { before: query.before } : {}), ...(query.action ? { action: query.action } : {}) });
     const last = items[items.length - 1];

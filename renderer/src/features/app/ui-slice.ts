@@ -1,6 +1,6 @@
 import type { SliceCreator } from '../../store/types';
 
-export type MainTab = 'connections' | 'channels' | 'outgoing' | 'gateway' | 'probe';
+export type MainTab = 'connections' | 'channels' | 'outgoing' | 'gateway' | 'nodes' | 'probe';
 export type DrawerTab = 'details' | 'subscriptions' | 'invoke';
 
 export interface Toast {
@@ -48,7 +48,7 @@ export const MAX_TOASTS = 3;
 
 /** Column ids the table shows until the user picks (see features/connections/columns.tsx). */
 export const DEFAULT_COLUMNS = [
-  'clientId', 'clientName', 'connectionId', 'remoteAddress', 'remoteFqdn', 'forwardedFor', 'local', 'serverName', 'pid',
+  'clientId', 'clientName', 'connectionId', 'remoteAddress', 'remoteFqdn', 'forwardedFor', 'local', 'serverName', 'node', 'pid',
   'connectedAt', 'channel', 'lastSeenAt', 'msgsIn', 'msgsOut', 'subscriptions',
 ];
 

@@ -70,7 +70,11 @@ export function ChannelsScreen() {
             </option>
           ))}
         </select>
-        <span className="muted">Channels and security definitions are per server; in a cluster, change each server.</span>
+        <span className="muted">
+          {connected.find((s) => s.serverId === target)?.info?.mode === 'cluster'
+            ? 'Cluster mode: this configuration is the whole cluster\'s; a change here applies on every node.'
+            : 'Channels and security definitions are per server; for independent servers, change each one.'}
+        </span>
         <span className="spacer" style={{ flex: 1 }} />
         <button className="btn" onClick={() => void reloadConfig()}>
           Refresh

@@ -26,6 +26,8 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'forwardedFor', label: 'Fwd for', group: 'Remote', width: 95, kind: 'mono', sortKey: 'forwardedFor', value: (c) => c.forwardedFor },
   { id: 'local', label: 'Local IP:port', group: 'Local', width: 120, kind: 'mono', sortKey: 'localAddress', value: (c) => `${c.localAddress}:${c.localPort}` },
   { id: 'serverName', label: 'Server', group: 'Local', width: 90, kind: 'text', sortKey: 'serverName', value: (c) => c.serverName },
+  // In a cluster, which node holds the socket (ConnectionInfo.node); one server shows its own id.
+  { id: 'node', label: 'Node', group: 'Local', width: 90, kind: 'mono', sortKey: 'node', value: (c) => c.node },
   { id: 'pid', label: 'PID', group: 'Local', width: 55, kind: 'num', sortKey: 'pid', value: (c) => c.pid },
   { id: 'connectedAt', label: 'Connected', group: 'Activity', width: 210, kind: 'time', sortKey: 'connectedAt', value: (c) => c.connectedAt },
   { id: 'channel', label: 'Channel', group: 'Activity', width: 85, kind: 'text', sortKey: 'channel', value: (c) => c.channel },

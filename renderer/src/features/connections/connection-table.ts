@@ -26,7 +26,7 @@ export interface Row {
 
 export const SORT_KEYS = [
   'clientId', 'connectionId', 'clientName', 'remoteAddress', 'remoteFqdn', 'forwardedFor', 'localAddress',
-  'serverName', 'pid', 'connectedAt', 'channel', 'lastSeenAt', 'msgsIn', 'msgsOut', 'subscriptions', 'state',
+  'serverName', 'node', 'pid', 'connectedAt', 'channel', 'lastSeenAt', 'msgsIn', 'msgsOut', 'subscriptions', 'state',
 ] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export interface SortSpec {
