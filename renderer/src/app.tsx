@@ -3,6 +3,7 @@ import { Toasts } from './components/ui';
 import { ClusterSidebar } from './features/clusters/cluster-sidebar';
 import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
+import { TopicsScreen } from './features/topics/topics-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -15,6 +16,7 @@ const ProbeScreen = lazy(() => import('./features/probe/probe-screen'));
 const TABS: { id: MainTab; label: string }[] = [
   { id: 'connections', label: 'Connections' },
   { id: 'channels', label: 'Channels' },
+  { id: 'topics', label: 'Topics' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -160,6 +162,7 @@ export function App() {
           <LinkBanner />
           {tab === 'connections' ? <ConnectionsScreen /> : null}
           {tab === 'channels' ? <ChannelsScreen /> : null}
+          {tab === 'topics' ? <TopicsScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

@@ -3,6 +3,7 @@ import { wireChannels } from './features/channels/wire';
 import { wireClusters } from './features/clusters/wire';
 import { wireConnections } from './features/connections/wire';
 import { wireSettings } from './features/settings/wire';
+import { wireTopics } from './features/topics/wire';
 import { store } from './store';
 
 /**
@@ -17,6 +18,7 @@ export function bootstrap(): () => void {
     wireConnections(api, s),
     wireSettings(api, s),
     wireChannels(api, s),
+    wireTopics(api, s),
     transport.onLink((link) => {
       const was = s().app.link.state;
       s().setLink(link);

@@ -9,9 +9,10 @@ import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
+import { createTopicsSlice, type TopicsSlice } from '../features/topics/topics-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -24,5 +25,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createProbeSlice(set, get, deps),
     ...createConfigSlice(set, get, deps),
     ...createSubscriptionsSlice(set, get, deps),
+    ...createTopicsSlice(set, get, deps),
   }));
 }
