@@ -7,7 +7,7 @@ import { secret } from '../schema-walk';
 import { ChannelSchema, Name, SecuritySchema, ServerInfoSchema, ServiceListSchema } from '../admin-config';
 import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
 import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
-import { AuditEntrySchema } from '../admin-audit';
+import { AuditEntrySchema, AuditQuerySchema } from '../admin-audit';
 
 /**
  * Cluster profiles, live connections, subscriptions, invoke, disconnect, channels, security,
@@ -327,6 +327,11 @@ export const clusterCalls = defineCalls({
       limit: z.number().int().min(1).max(1000).default(100),
       before: z.number().int().positive().optional(),
       action: z.string().max(64).optional(),
+      actor: AuditQuerySchema.shape.actor,
+      target: AuditQuerySchema.shape.target,
+      outcome: AuditQuerySchema.shape.outcome,
+      since: AuditQuerySchema.shape.since,
+      until: AuditQuerySchema.shape.until,
     }).strict(),
     output: z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() }),
   },

@@ -4,6 +4,7 @@ import { ClusterSidebar } from './features/clusters/cluster-sidebar';
 import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { TopicsScreen } from './features/topics/topics-screen';
+import { AuditScreen } from './features/audit/audit-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -17,6 +18,7 @@ const TABS: { id: MainTab; label: string }[] = [
   { id: 'connections', label: 'Connections' },
   { id: 'channels', label: 'Channels' },
   { id: 'topics', label: 'Topics' },
+  { id: 'audit', label: 'Audit' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -163,6 +165,7 @@ export function App() {
           {tab === 'connections' ? <ConnectionsScreen /> : null}
           {tab === 'channels' ? <ChannelsScreen /> : null}
           {tab === 'topics' ? <TopicsScreen /> : null}
+          {tab === 'audit' ? <AuditScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

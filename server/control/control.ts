@@ -3,7 +3,7 @@ import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, Se
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
 import type { EventBus } from '../event-bus';
-import type { AuditInput } from '../store/config-store';
+import type { AuditInput, AuditListQuery } from '../store/config-store';
 
 /**
  * What the admin API (server/admin/) needs from a running server. The local implementation
@@ -25,7 +25,7 @@ export interface ServerControl {
 
 export interface AuditLog {
   append(entry: AuditInput): void;
-  list(q: { limit: number; before?: number; action?: string }): Promise<AuditEntry[]>;
+  list(q: AuditListQuery): Promise<AuditEntry[]>;
 }
 
 export interface ChannelControl {

@@ -57,7 +57,7 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     'topics.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('topics.delete', { params: { name } }), ok)),
     'topics.publish': ({ clusterId, serverId, topic, data }) => withServer(clusterId, serverId, null, (c) => c.call('topics.publish', { params: { name: topic }, body: { data } })),
 
-    'audit.list': ({ clusterId, serverId, limit, before, action }) =>
-      withServer(clusterId, serverId, null, (c) => c.call('audit.list', { query: { limit, before, action } })),
+    'audit.list': ({ clusterId, serverId, ...query }) =>
+      withServer(clusterId, serverId, null, (c) => c.call('audit.list', { query })),
   };
 }

@@ -10,9 +10,10 @@ import { createSettingsSlice, type SettingsSlice } from '../features/settings/se
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 import { createTopicsSlice, type TopicsSlice } from '../features/topics/topics-slice';
+import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -26,5 +27,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createConfigSlice(set, get, deps),
     ...createSubscriptionsSlice(set, get, deps),
     ...createTopicsSlice(set, get, deps),
+    ...createAuditSlice(set, get, deps),
   }));
 }

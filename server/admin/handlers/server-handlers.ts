@@ -7,7 +7,11 @@ export const serverHandlers: AdminHandlers<'server.info' | 'server.whoami' | 'se
   'server.whoami': ({ caller }) => ({ token: caller.name, role: caller.role }),
   'server.services': ({ control }) => control.services(),
   'audit.list': async ({ control, query }) => {
-    const items = await control.audit.list({ limit: query.limit, ...(query.before !== undefined ? { before: query.before } : {}), ...(query.action ? { action: query.action } : {}) });
+    const { limit, before, action, actor, target, outcome, since, until } = query;
+    const items = await control.audit.list({
+      limit, ...(before !== undefined ? { before } : {}), ...(action ? { action } : {}), ...(actor ? { actor } : {}), ...(target ? { target } : {}),
+      ...(outcome ? { outcome } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}),
+    });
     const last = items[items.length - 1];
     return { items, nextBefore: items.length === query.limit && last ? last.id : null };
   },
