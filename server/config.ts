@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
 import { AuditRetentionSchema } from './admin/audit';
+import { HealthConfigSchema } from './metrics/health-sampler';
 import { AdminConfigSchema } from './admin/options';
 import { PubSubConfigSchema } from './pubsub/options';
 import { FailureLimitSchema } from './security/login-limiter';
@@ -50,6 +51,8 @@ export const ServerConfigSchema = z.object({
   loginLimits: FailureLimitSchema.default(FailureLimitSchema.parse({})),
   /** How much of the audit log is kept. */
   audit: AuditRetentionSchema.default(AuditRetentionSchema.parse({})),
+  /** The health history kept for GET /admin/v1/health. */
+  health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
   pubsub: PubSubConfigSchema.default(PubSubConfigSchema.parse({})),
   reverseDns: ReverseDnsConfigSchema.default(ReverseDnsConfigSchema.parse({})),
   /** A server-initiated close (disconnect, shutdown) terminates the socket if the peer has not completed the close handshake by then. */

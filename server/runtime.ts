@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { HealthSampler } from './metrics/health-sampler';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAdminServer, type RunningAdminServer } from './admin/index';
@@ -120,12 +121,18 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     onConnection: (rt, ws, req) => host.accept(rt, ws, req),
   });
   const channelMgr = channels;
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters });
+  const health = new HealthSampler(config.health, {
+    connections: () => host.connectionCounts(),
+    totals: () => ({ ...host.frameTotals(), failedLogins: authCounters.failedLogins }),
+  }, { name: config.name, version: SERVER_VERSION, startedAt });
+  health.start();
+  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, health });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= (async () => {
     host.stop();
+    health.stop();
     await channelMgr.closeAll('server shutting down');
     if (admin) await admin.close().catch((err: unknown) => logger.error('admin close failed', { err: String(err) }));
     pubsub.close();
@@ -141,6 +148,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     config,
     nodeId,
     info: () => control.info(),
+    health: () => control.health(),
     events,
     audit: control.audit,
     services: () => control.services(),

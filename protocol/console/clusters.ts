@@ -8,6 +8,7 @@ import { ChannelSchema, Name, SecuritySchema, ServerInfoSchema, ServiceListSchem
 import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
 import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
 import { AuditEntrySchema, AuditQuerySchema } from '../admin-audit';
+import { HealthReportSchema } from '../admin-health';
 
 /**
  * Cluster profiles, live connections, subscriptions, invoke, disconnect, channels, security,
@@ -335,6 +336,9 @@ export const clusterCalls = defineCalls({
     }).strict(),
     output: z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() }),
   },
+
+  /** One server's health now and its recent history (what the server keeps: by default the last hour). */
+  'health.get': { input: z.object(Target).strict(), output: HealthReportSchema },
 
   'settings.get': { input: NoInput, output: SettingsSchema },
   'settings.set': { input: SettingsPatchSchema, output: SettingsSchema },

@@ -5,6 +5,7 @@ import { ChannelsScreen } from './features/channels/channels-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { TopicsScreen } from './features/topics/topics-screen';
 import { AuditScreen } from './features/audit/audit-screen';
+import { HealthScreen } from './features/health/health-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -19,6 +20,7 @@ const TABS: { id: MainTab; label: string }[] = [
   { id: 'channels', label: 'Channels' },
   { id: 'topics', label: 'Topics' },
   { id: 'audit', label: 'Audit' },
+  { id: 'health', label: 'Health' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -166,6 +168,7 @@ export function App() {
           {tab === 'channels' ? <ChannelsScreen /> : null}
           {tab === 'topics' ? <TopicsScreen /> : null}
           {tab === 'audit' ? <AuditScreen /> : null}
+          {tab === 'health' ? <HealthScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../protocol/admin-audit';
+import type { HealthReport } from '../../protocol/admin-health';
 import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
@@ -14,6 +15,8 @@ import type { AuditInput, AuditListQuery } from '../store/config-store';
  */
 export interface ServerControl {
   info(): Promise<ServerInfo>;
+  /** Health now and the bounded recent history. */
+  health(): Promise<HealthReport>;
   readonly events: EventBus;
   readonly audit: AuditLog;
   services(): Promise<ServiceList>;

@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import type { HealthReport } from '../../protocol/admin-health';
+import type { HealthSampler } from '../metrics/health-sampler';
 import { DisconnectRequestSchema, type BulkDisconnectResult, type DisconnectResult } from '../../protocol/admin-connections';
 import type { AuthCounters, ServerInfo } from '../../protocol/admin-config';
 import { ErrorCode } from '../../protocol/errors';
@@ -28,6 +30,7 @@ export interface LocalControlDeps {
   services: ReadonlyMap<string, ServiceHandler>;
   /** Failed-login and admin-authentication counters (live object). */
   authCounters: AuthCounters;
+  health: HealthSampler;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -46,6 +49,10 @@ export class LocalControl implements ServerControl {
       append: (entry) => d.store.appendAudit(entry),
       list: async (q) => d.store.listAudit(q),
     };
+  }
+
+  async health(): Promise<HealthReport> {
+    return this.d.health.report();
   }
 
   async info(): Promise<ServerInfo> {

@@ -16,7 +16,7 @@ type AdminOpNames =
   | 'connections.invoke' | 'connections.disconnect' | 'connections.disconnectMany' | 'connections.subscriptions' | 'topics.subscriptions' | 'subscriptions.remove' | 'subscriptions.purge'
   | 'channels.list' | 'channels.create' | 'channels.update' | 'channels.delete' | 'services.list'
   | 'security.list' | 'security.create' | 'security.update' | 'security.delete'
-  | 'topics.list' | 'topics.create' | 'topics.update' | 'topics.delete' | 'topics.publish' | 'audit.list';
+  | 'topics.list' | 'topics.create' | 'topics.update' | 'topics.delete' | 'topics.publish' | 'audit.list' | 'health.get';
 
 /**
  * Every console call that is one admin API request to one server: which route it is and where its
@@ -57,6 +57,7 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     'topics.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('topics.delete', { params: { name } }), ok)),
     'topics.publish': ({ clusterId, serverId, topic, data }) => withServer(clusterId, serverId, null, (c) => c.call('topics.publish', { params: { name: topic }, body: { data } })),
 
+    'health.get': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('server.health', {})),
     'audit.list': ({ clusterId, serverId, ...query }) =>
       withServer(clusterId, serverId, null, (c) => c.call('audit.list', { query })),
   };

@@ -11,9 +11,10 @@ import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 import { createTopicsSlice, type TopicsSlice } from '../features/topics/topics-slice';
 import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
+import { createHealthSlice, type HealthSlice } from '../features/health/health-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -28,5 +29,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createSubscriptionsSlice(set, get, deps),
     ...createTopicsSlice(set, get, deps),
     ...createAuditSlice(set, get, deps),
+    ...createHealthSlice(set, get, deps),
   }));
 }

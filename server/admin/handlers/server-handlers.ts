@@ -2,8 +2,9 @@ import { ErrorCode } from '../../../protocol/errors';
 import { SbError } from '../../errors';
 import type { AdminHandlers } from './types';
 
-export const serverHandlers: AdminHandlers<'server.info' | 'server.whoami' | 'server.services' | 'audit.list' | 'server.openapi' | 'events.stream'> = {
+export const serverHandlers: AdminHandlers<'server.info' | 'server.health' | 'server.whoami' | 'server.services' | 'audit.list' | 'server.openapi' | 'events.stream'> = {
   'server.info': ({ control }) => control.info(),
+  'server.health': ({ control }) => control.health(),
   'server.whoami': ({ caller }) => ({ token: caller.name, role: caller.role }),
   'server.services': ({ control }) => control.services(),
   'audit.list': async ({ control, query }) => {
