@@ -53,6 +53,16 @@ export const ChannelShape = {
    * `replace` closes the old connection with 4011 and admits the newcomer.
    */
   duplicateLogin: DuplicateLoginPolicy,
+  /** Message log: keep the frames each connection of this channel sends us (hello credentials redacted). */
+  logReceived: z.boolean(),
+  /** Message log: keep the frames the server sends each connection. */
+  logSent: z.boolean(),
+  /** Message log: frames kept per connection (a ring: the oldest goes first). */
+  logMaxMessages: z.number().int().min(1).max(10_000),
+  /** Message log: bytes kept of each frame (longer frames are kept truncated, marked so). */
+  logMaxBytes: z.number().int().min(16).max(1024 * 1024),
+  /** Message log: seconds a closed connection's log stays readable. */
+  logKeepSeconds: z.number().int().min(0).max(86_400),
 };
 
 export const CHANNEL_DEFAULTS = {
@@ -67,6 +77,11 @@ export const CHANNEL_DEFAULTS = {
   allowSubscribe: ['*'],
   allowPublish: ['*'],
   duplicateLogin: 'reject',
+  logReceived: false,
+  logSent: false,
+  logMaxMessages: 100,
+  logMaxBytes: 4096,
+  logKeepSeconds: 300,
 } as const satisfies { [K in keyof typeof ChannelShape]?: z.output<(typeof ChannelShape)[K]> };
 
 /** A channel as created: name, address and whatever else differs from the defaults. */

@@ -9,6 +9,7 @@ import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, Dis
 import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
 import { AuditEntrySchema, AuditQuerySchema } from '../admin-audit';
 import { HealthReportSchema } from '../admin-health';
+import { MessageLogPageSchema } from '../admin-message-log';
 
 /**
  * Cluster profiles, live connections, subscriptions, invoke, disconnect, channels, security,
@@ -297,6 +298,11 @@ export const clusterCalls = defineCalls({
   },
 
   'connections.subscriptions': { input: z.object(ConnTarget).strict(), output: items(SubscriptionSchema) },
+  /** A page of a connection's message log (oldest first, seq > after). */
+  'connections.messages': {
+    input: z.object({ ...ConnTarget, after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: MessageLogPageSchema,
+  },
   'topics.subscriptions': { input: z.object({ ...Target, topic: TopicName }).strict(), output: items(SubscriptionSchema) },
   'subscriptions.remove': { input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(), output: Ok },
   'subscriptions.purge': {

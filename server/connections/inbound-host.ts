@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { MessageLogBook } from './message-log';
 import { CloseCode } from '../../protocol/close-codes';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
@@ -51,6 +52,7 @@ export class InboundHost implements ConnectionHost {
   private readonly dirty = new Set<InboundConnection>();
   /** Frames of connections that have closed (the open ones are summed when asked). */
   private readonly closedFrames = { msgsIn: 0, msgsOut: 0 };
+  readonly messageLog = new MessageLogBook();
   private readonly serviceLoggers = new Map<string, Logger>();
   private readonly statsTimer: NodeJS.Timeout;
   private stopping = false;
@@ -141,6 +143,7 @@ export class InboundHost implements ConnectionHost {
       this.closedFrames.msgsOut += conn.msgsOut;
     }
     this.registry.remove(conn);
+    this.messageLog.connectionClosed(conn.connectionId);
     (conn.channel as HostedChannel).removeSession(conn);
     this.dirty.delete(conn);
     this.deps.events.emit({ type: 'connection.closed', connectionId: conn.connectionId, clientId: conn.clientId, channel: conn.channelName, ...close });

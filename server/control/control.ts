@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../protocol/admin-audit';
 import type { HealthReport } from '../../protocol/admin-health';
+import type { MessageLogPage } from '../../protocol/admin-message-log';
 import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
@@ -56,6 +57,8 @@ export interface ConnectionControl {
   invoke(connectionId: string, data: unknown, timeoutMs: number): Promise<InvokeResult>;
   disconnect(connectionId: string, code: number, reason: string): Promise<DisconnectResult>;
   disconnectMany(selector: ConnectionSelector, code: number, reason: string): Promise<BulkDisconnectResult>;
+  /** A page of the connection's message log; undefined for a connection neither open nor kept. */
+  messages(connectionId: string, after: number, limit: number): Promise<MessageLogPage | undefined>;
 }
 
 export interface PubSubControl {

@@ -12,9 +12,10 @@ import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
 import { createTopicsSlice, type TopicsSlice } from '../features/topics/topics-slice';
 import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
 import { createHealthSlice, type HealthSlice } from '../features/health/health-slice';
+import { createMessageLogSlice, type MessageLogSlice } from '../features/message-log/message-log-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -30,5 +31,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createTopicsSlice(set, get, deps),
     ...createAuditSlice(set, get, deps),
     ...createHealthSlice(set, get, deps),
+    ...createMessageLogSlice(set, get, deps),
   }));
 }

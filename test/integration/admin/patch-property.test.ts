@@ -78,6 +78,11 @@ describe('PATCH changes only the fields it names (admin API, SQLite)', () => {
       allowSubscribe: patterns(0),
       allowPublish: patterns(0),
       duplicateLogin: fc.constantFrom('reject', 'replace'),
+      logReceived: fc.boolean(),
+      logSent: fc.boolean(),
+      logMaxMessages: fc.integer({ min: 1, max: 10_000 }),
+      logMaxBytes: fc.integer({ min: 16, max: 1024 * 1024 }),
+      logKeepSeconds: fc.integer({ min: 0, max: 86_400 }),
     });
     const row = (name: string) => db.prepare('SELECT config, created_at, updated_at FROM channels WHERE name = ?').get(name) as { config: string; created_at: string; updated_at: string };
     await fc.assert(

@@ -1,7 +1,7 @@
 import type { SliceCreator } from '../../store/types';
 
 export type MainTab = 'connections' | 'channels' | 'topics' | 'audit' | 'health' | 'probe';
-export type DrawerTab = 'details' | 'subscriptions' | 'invoke';
+export type DrawerTab = 'details' | 'subscriptions' | 'invoke' | 'messages';
 
 export interface Toast {
   id: number;
