@@ -6,6 +6,7 @@ import { ConnectionsScreen } from './features/connections/connections-screen';
 import { TopicsScreen } from './features/topics/topics-screen';
 import { AuditScreen } from './features/audit/audit-screen';
 import { HealthScreen } from './features/health/health-screen';
+import { DriftScreen } from './features/drift/drift-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -21,6 +22,7 @@ const TABS: { id: MainTab; label: string }[] = [
   { id: 'topics', label: 'Topics' },
   { id: 'audit', label: 'Audit' },
   { id: 'health', label: 'Health' },
+  { id: 'compare', label: 'Compare' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -169,6 +171,7 @@ export function App() {
           {tab === 'topics' ? <TopicsScreen /> : null}
           {tab === 'audit' ? <AuditScreen /> : null}
           {tab === 'health' ? <HealthScreen /> : null}
+          {tab === 'compare' ? <DriftScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

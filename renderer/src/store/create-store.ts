@@ -13,9 +13,10 @@ import { createTopicsSlice, type TopicsSlice } from '../features/topics/topics-s
 import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
 import { createHealthSlice, type HealthSlice } from '../features/health/health-slice';
 import { createMessageLogSlice, type MessageLogSlice } from '../features/message-log/message-log-slice';
+import { createDriftSlice, type DriftSlice } from '../features/drift/drift-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice & DriftSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -32,5 +33,6 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createAuditSlice(set, get, deps),
     ...createHealthSlice(set, get, deps),
     ...createMessageLogSlice(set, get, deps),
+    ...createDriftSlice(set, get, deps),
   }));
 }

@@ -1,6 +1,6 @@
 import type { SliceCreator } from '../../store/types';
 
-export type MainTab = 'connections' | 'channels' | 'topics' | 'audit' | 'health' | 'probe';
+export type MainTab = 'connections' | 'channels' | 'topics' | 'audit' | 'health' | 'compare' | 'probe';
 export type DrawerTab = 'details' | 'subscriptions' | 'invoke' | 'messages';
 
 export interface Toast {
