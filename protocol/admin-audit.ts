@@ -23,5 +23,16 @@ export const AuditQuerySchema = z.object({
   /** Return entries with id < before (newest first). */
   before: z.coerce.number().int().positive().optional(),
   action: z.string().max(64).optional(),
+  /** Only entries of this token name (exact). */
+  actor: z.string().max(128).optional(),
+  /** Only entries whose target contains this text. */
+  target: z.string().max(256).optional(),
+  outcome: z.enum(['ok', 'error']).optional(),
+  /** Entries at or after this time. */
+  since: IsoTime.optional(),
+  /** Entries before this time. */
+  until: IsoTime.optional(),
 }).strict();
+/** The filters of an audit query (everything but paging). */
+export type AuditFilter = Pick<z.output<typeof AuditQuerySchema>, 'action' | 'actor' | 'target' | 'outcome' | 'since' | 'until'>;
 export const AuditListSchema = z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() });

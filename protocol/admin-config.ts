@@ -65,6 +65,16 @@ export const ChannelShape = {
   maxBufferedBytesHard: z.number().int().min(1024).max(4 * 1024 * 1024 * 1024),
   /** WebSocket pings a client may send per second (each is answered with a pong); more close with 4014. 0: no limit. */
   maxPingsPerSecond: z.number().int().min(0).max(100_000),
+  /** Message log: keep the frames each connection of this channel sends us (hello credentials redacted). */
+  logReceived: z.boolean(),
+  /** Message log: keep the frames the server sends each connection. */
+  logSent: z.boolean(),
+  /** Message log: frames kept per connection (a ring: the oldest goes first). */
+  logMaxMessages: z.number().int().min(1).max(10_000),
+  /** Message log: bytes kept of each frame (longer frames are kept truncated, marked so). */
+  logMaxBytes: z.number().int().min(16).max(1024 * 1024),
+  /** Message log: seconds a closed connection's log stays readable. */
+  logKeepSeconds: z.number().int().min(0).max(86_400),
 };
 
 export const CHANNEL_DEFAULTS = {
@@ -82,6 +92,11 @@ export const CHANNEL_DEFAULTS = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxBufferedBytesHard: 16 * 1024 * 1024,
   maxPingsPerSecond: 10,
+  logReceived: false,
+  logSent: false,
+  logMaxMessages: 100,
+  logMaxBytes: 4096,
+  logKeepSeconds: 300,
 } as const satisfies { [K in keyof typeof ChannelShape]?: z.output<(typeof ChannelShape)[K]> };
 
 /** A channel as created: name, address and whatever else differs from the defaults. */

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ChannelCreateSchema, Name, SecurityCreateSchema } from '../protocol/admin-config';
 import { OutgoingCreateSchema } from '../protocol/admin-outgoing';
 import { AuditRetentionSchema } from './admin/audit';
+import { HealthConfigSchema } from './metrics/health-sampler';
 import { AdminConfigSchema } from './admin/options';
 import { CHANNEL_LISTENER_DEFAULTS } from './channels/listener-pool';
 import { ListenerLimitsSchema, type ListenerLimits } from './net/connection-guard';
@@ -67,6 +68,8 @@ export const ServerConfigSchema = z.object({
   loginLimits: FailureLimitSchema.default(FailureLimitSchema.parse({})),
   /** How much of the audit log is kept. */
   audit: AuditRetentionSchema.default(AuditRetentionSchema.parse({})),
+  /** The health history kept for GET /admin/v1/health. */
+  health: HealthConfigSchema.default(HealthConfigSchema.parse({})),
   pubsub: PubSubConfigSchema.default(PubSubConfigSchema.parse({})),
   reverseDns: ReverseDnsConfigSchema.default(ReverseDnsConfigSchema.parse({})),
   /** A server-initiated close (disconnect, shutdown) terminates the socket if the peer has not completed the close handshake by then. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { HealthSampler } from './metrics/health-sampler';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAdminServer, type RunningAdminServer } from './admin/index';
@@ -143,7 +144,12 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   });
   const channelMgr = channels;
   const gateway = new GatewayManager({ pool, store: new SqliteGatewayStore(db), box, logger: logger.child('gateway'), node: nodeId, closeTimeoutMs: config.closeTimeoutMs, trustedProxies: config.trustedProxies });
-  const local = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing, gateway: localGatewayControl(gateway) });
+  const health = new HealthSampler(config.health, {
+    connections: () => host.connectionCounts(),
+    totals: () => ({ ...host.frameTotals(), failedLogins: authCounters.failedLogins }),
+  }, { name: config.name, version: SERVER_VERSION, startedAt });
+  health.start();
+  const local = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing, gateway: localGatewayControl(gateway), health, messageLog: host.messageLog });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;
@@ -151,6 +157,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const close = (): Promise<void> => (closing ??= (async () => {
     host.stop();
     await outgoing.closeAll('server shutting down');
+    health.stop();
     await channelMgr.closeAll('server shutting down');
     await gateway.closeAll('server shutting down');
     await cluster?.close();
@@ -183,6 +190,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     nodeId,
     info: () => control.info(),
     clusterNodes: () => control.clusterNodes(),
+    health: () => control.health(),
     events,
     audit: control.audit,
     services: () => control.services(),

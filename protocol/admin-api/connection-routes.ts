@@ -3,6 +3,7 @@ import {
   ConnectionInfoSchema, ConnectionListQuerySchema, ConnectionListSchema,
   DisconnectRequestSchema, DisconnectResultSchema, InvokeRequestSchema, InvokeResultSchema,
 } from '../admin-connections';
+import { MessageLogPageSchema, MessageLogQuerySchema } from '../admin-message-log';
 import { SubscriptionListSchema } from '../admin-pubsub';
 import { defineRoutes } from './define';
 import { IdParams } from './params';
@@ -48,6 +49,15 @@ export const connectionRoutes = defineRoutes({
     audit: { action: 'connection.disconnect-many', target: ['body.clientId', 'body.channel'] },
     body: BulkDisconnectRequestSchema, bodyName: 'BulkDisconnectRequest',
     response: { status: 200, schema: BulkDisconnectResultSchema, name: 'BulkDisconnectResult' },
+  },
+  'connections.messages': {
+    method: 'GET', path: '/connections/{id}/messages', tag: 'connections', role: 'viewer',
+    summary: "A page of the connection's message log, oldest first",
+    description: "Frames the connection's channel captures (logReceived / logSent, off by default), at most logMaxMessages per connection (a ring: `dropped` counts what it pushed out) and logMaxBytes per frame (`truncated`). A hello's credentials are replaced by \"[redacted]\" before it is kept. A closed connection's log stays for logKeepSeconds (at most 1000 closed connections' logs are kept). Poll with `after` = the last `nextAfter` for new frames. 404 for a connection neither open nor kept.",
+    params: IdParams,
+    query: MessageLogQuerySchema,
+    response: { status: 200, schema: MessageLogPageSchema, name: 'MessageLogPage' },
+    errors: [404],
   },
   'connections.subscriptions': {
     method: 'GET', path: '/connections/{id}/subscriptions', tag: 'connections', role: 'viewer',

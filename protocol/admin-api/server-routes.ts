@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ServerInfoSchema, ServiceListSchema, WhoAmISchema } from '../admin-config';
 import { AuditListSchema, AuditQuerySchema } from '../admin-audit';
+import { HealthReportSchema } from '../admin-health';
 import { defineRoutes } from './define';
 
 export const serverRoutes = defineRoutes({
@@ -18,6 +19,12 @@ export const serverRoutes = defineRoutes({
     method: 'GET', path: '/services', tag: 'server', role: 'viewer',
     summary: 'Services this server has loaded (what a channel may name as its service)',
     response: { status: 200, schema: ServiceListSchema, name: 'ServiceList' },
+  },
+  'server.health': {
+    method: 'GET', path: '/health', tag: 'server', role: 'viewer',
+    summary: 'Health now (uptime, totals) and the recent history of samples',
+    description: 'The server samples connections (in all and per channel), client frames in/out per second, failed logins per second, memory and event-loop delay every `health.sampleMs` (default 10 s) and keeps the last `health.historySize` samples (default 360: one hour), oldest first.',
+    response: { status: 200, schema: HealthReportSchema, name: 'HealthReport' },
   },
   'audit.list': {
     method: 'GET', path: '/audit', tag: 'audit', role: 'viewer',

@@ -7,8 +7,10 @@ import { secret } from '../schema-walk';
 import { ChannelSchema, Name, SecuritySchema, ServerInfoSchema, ServiceListSchema } from '../admin-config';
 import { BulkDisconnectResultSchema, ConnectionInfoSchema, DisconnectFields, DisconnectResultSchema, INVOKE_DEFAULT_TIMEOUT_MS, INVOKE_MAX_TIMEOUT_MS, InvokeResultSchema } from '../admin-connections';
 import { PublishResultSchema, SubscriptionSchema, TopicSchema } from '../admin-pubsub';
-import { AuditEntrySchema } from '../admin-audit';
 import { ClusterNodeListSchema } from '../admin-cluster';
+import { AuditEntrySchema, AuditQuerySchema } from '../admin-audit';
+import { HealthReportSchema } from '../admin-health';
+import { MessageLogPageSchema } from '../admin-message-log';
 
 /**
  * Cluster profiles, live connections, subscriptions, invoke, disconnect, channels, security,
@@ -297,6 +299,11 @@ export const clusterCalls = defineCalls({
   },
 
   'connections.subscriptions': { input: z.object(ConnTarget).strict(), output: items(SubscriptionSchema) },
+  /** A page of a connection's message log (oldest first, seq > after). */
+  'connections.messages': {
+    input: z.object({ ...ConnTarget, after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: MessageLogPageSchema,
+  },
   'topics.subscriptions': { input: z.object({ ...Target, topic: TopicName }).strict(), output: items(SubscriptionSchema) },
   'subscriptions.remove': { input: z.object({ clusterId: ClusterId, serverId: ServerId, subscriptionKey: z.string().min(1).max(512) }).strict(), output: Ok },
   'subscriptions.purge': {
@@ -330,9 +337,17 @@ export const clusterCalls = defineCalls({
       limit: z.number().int().min(1).max(1000).default(100),
       before: z.number().int().positive().optional(),
       action: z.string().max(64).optional(),
+      actor: AuditQuerySchema.shape.actor,
+      target: AuditQuerySchema.shape.target,
+      outcome: AuditQuerySchema.shape.outcome,
+      since: AuditQuerySchema.shape.since,
+      until: AuditQuerySchema.shape.until,
     }).strict(),
     output: z.object({ items: z.array(AuditEntrySchema), nextBefore: z.number().int().nullable() }),
   },
+
+  /** One server's health now and its recent history (what the server keeps: by default the last hour). */
+  'health.get': { input: z.object(Target).strict(), output: HealthReportSchema },
 
   'settings.get': { input: NoInput, output: SettingsSchema },
   'settings.set': { input: SettingsPatchSchema, output: SettingsSchema },

@@ -6,6 +6,10 @@ import { ConnectionsScreen } from './features/connections/connections-screen';
 import { OutgoingScreen } from './features/outgoing/outgoing-screen';
 import { GatewayScreen } from './features/gateway/gateway-screen';
 import { NodesScreen } from './features/nodes/nodes-screen';
+import { TopicsScreen } from './features/topics/topics-screen';
+import { AuditScreen } from './features/audit/audit-screen';
+import { HealthScreen } from './features/health/health-screen';
+import { DriftScreen } from './features/drift/drift-screen';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -21,6 +25,10 @@ const TABS: { id: MainTab; label: string }[] = [
   { id: 'outgoing', label: 'Outgoing' },
   { id: 'gateway', label: 'Gateway' },
   { id: 'nodes', label: 'Nodes' },
+  { id: 'topics', label: 'Topics' },
+  { id: 'audit', label: 'Audit' },
+  { id: 'health', label: 'Health' },
+  { id: 'compare', label: 'Compare' },
   { id: 'probe', label: 'Probe' },
 ];
 
@@ -239,6 +247,10 @@ export function App() {
           {tab === 'outgoing' ? <OutgoingScreen /> : null}
           {tab === 'gateway' ? <GatewayScreen /> : null}
           {tab === 'nodes' ? <NodesScreen /> : null}
+          {tab === 'topics' ? <TopicsScreen /> : null}
+          {tab === 'audit' ? <AuditScreen /> : null}
+          {tab === 'health' ? <HealthScreen /> : null}
+          {tab === 'compare' ? <DriftScreen /> : null}
           {tab === 'probe' ? (
             <Suspense fallback={<div className="empty">Loading…</div>}>
               <ProbeScreen />

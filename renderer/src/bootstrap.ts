@@ -4,6 +4,8 @@ import { wireClusters } from './features/clusters/wire';
 import { wireConnections } from './features/connections/wire';
 import { wireOutgoing } from './features/outgoing/wire';
 import { wireSettings } from './features/settings/wire';
+import { wireTopics } from './features/topics/wire';
+import { wireDrift } from './features/drift/wire';
 import { store } from './store';
 
 /**
@@ -19,6 +21,8 @@ export function bootstrap(): () => void {
     wireSettings(api, s),
     wireChannels(api, s),
     wireOutgoing(api, s),
+    wireTopics(api, s),
+    wireDrift(api, s),
     transport.onLink((link) => {
       const was = s().app.link.state;
       s().setLink(link);

@@ -1,3 +1,4 @@
+import type { MessageLogPage } from '../../protocol/admin-message-log';
 import type { BulkDisconnectResult, ConnectionInfo } from '../../protocol/admin-connections';
 import type { ClusterNodeList } from '../../protocol/admin-cluster';
 import type { ServerInfo } from '../../protocol/admin-config';
@@ -55,6 +56,11 @@ export class ClusterControl<T extends RegistryEntry> implements ServerControl {
    * Outgoing connections and gateway routes live in this node's own store and dial from here, like
    * its audit log: each node answers for its own (docs/admin-api.md, cluster mode).
    */
+  /** This node's own figures, like its audit log. */
+  health() {
+    return this.d.local.health();
+  }
+
   get outgoing() {
     return this.d.local.outgoing;
   }
@@ -111,6 +117,12 @@ export class ClusterControl<T extends RegistryEntry> implements ServerControl {
       invoke: (id, data, timeoutMs) => this.onOwner(id, 'invoke', [id, data, timeoutMs], () => l.invoke(id, data, timeoutMs), timeoutMs + this.d.rpcTimeoutMs),
       disconnect: (id, code, reason) => this.onOwner(id, 'disconnect', [id, code, reason], () => l.disconnect(id, code, reason)),
       disconnectMany: (selector, code, reason) => this.disconnectMany(selector, code, reason),
+      // A closed connection's log outlives its registry row (logKeepSeconds): without an owner, this node's own.
+      messages: async (id, after, limit) => {
+        const info = await this.d.registry.owner(id);
+        if (!info || info.node === this.d.nodeId) return l.messages(id, after, limit);
+        return ((await this.d.rpc.call(info.node, 'messages', [id, after, limit])) as MessageLogPage | null) ?? undefined;
+      },
     };
   }
 

@@ -36,6 +36,7 @@ const DisconnectArgs = z.tuple([z.string(), SendableCloseCodeSchema, z.string()]
 const SelectorSchema = z.union([z.object({ connectionIds: z.array(z.string()) }).strict(), z.object({ clientId: z.string() }).strict(), z.object({ channel: z.string() }).strict()]);
 const DisconnectManyArgs = z.tuple([SelectorSchema, SendableCloseCodeSchema, z.string()]);
 const IdArgs = z.tuple([z.string()]);
+const MessagesArgs = z.tuple([z.string(), z.number().int().nonnegative(), z.number().int().positive()]);
 
 export interface ClusterNodeDeps {
   config: ClusterConfig;
@@ -124,6 +125,11 @@ export class ClusterNode<T extends RegistryEntry> {
     this.rpc.handle('disconnectMany', async (...a) => {
       const [selector, code, reason] = DisconnectManyArgs.parse(a);
       return local.connections.disconnectMany(selector, code, reason);
+    });
+    this.rpc.handle('messages', async (...a) => {
+      const [id, after, limit] = MessagesArgs.parse(a);
+      // JSON has no undefined: null says "no log here".
+      return (await local.connections.messages(id, after, limit)) ?? null;
     });
     this.rpc.handle('connectionSubscriptions', async (...a) => local.pubsub.listConnectionSubscriptions(IdArgs.parse(a)[0]));
 

@@ -1,4 +1,5 @@
 import type { PubSubFrame } from '../pubsub/engine';
+import type { MessageLogBook } from './message-log';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { PublishResult } from '../../protocol/admin-pubsub';
 import type { Logger } from '../logger';
@@ -42,5 +43,7 @@ export interface ConnectionHost {
   emitUpdated(session: InboundConnection): void;
   /** Counters changed: a throttled connection.updated follows (at most once per statsIntervalMs). */
   markDirty(session: InboundConnection): void;
+  /** The per-connection message log (frames are recorded only where the channel captures them). */
+  readonly messageLog: MessageLogBook;
   onSessionClosed(session: InboundConnection, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void;
 }

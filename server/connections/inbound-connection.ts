@@ -253,6 +253,7 @@ export class InboundConnection implements RegistryEntry {
       setImmediate(uncork, this);
     }
     this.ws.send(text);
+    if (this.channel.config.logSent) this.host.messageLog.record(this.connectionId, this.channel, 'sent', text, Buffer.byteLength(text));
     this.msgsOut++;
     this.bytesOut += bytes;
     this.host.markDirty(this);
@@ -292,6 +293,7 @@ export class InboundConnection implements RegistryEntry {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     this.msgsIn++;
     this.bytesIn += buf.length;
+    if (this.channel.config.logReceived) this.host.messageLog.record(this.connectionId, this.channel, 'received', isBinary ? `<binary frame, ${buf.length} bytes>` : buf.toString('utf8'), buf.length);
     this.lastSeen = Date.now();
     this.host.markDirty(this);
     if (isBinary) return void this.close(CloseCode.InvalidMessage, 'binary frames are not supported; send JSON text');

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { MessageLogBook } from './message-log';
 import { CloseCode } from '../../protocol/close-codes';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
@@ -56,6 +57,9 @@ export class InboundHost implements ConnectionHost {
   readonly login: LoginGate;
   private readonly trusted: Set<string>;
   private readonly dirty = new Set<InboundConnection>();
+  /** Frames of connections that have closed (the open ones are summed when asked). */
+  private readonly closedFrames = { msgsIn: 0, msgsOut: 0 };
+  readonly messageLog = new MessageLogBook();
   private readonly serviceLoggers = new Map<string, Logger>();
   private readonly statsTimer: NodeJS.Timeout;
   private stopping = false;
@@ -129,8 +133,31 @@ export class InboundHost implements ConnectionHost {
     this.dirty.add(conn);
   }
 
+  /** Client frames received and sent since start: closed connections' counts plus the open ones'. */
+  frameTotals(): { msgsIn: number; msgsOut: number } {
+    let msgsIn = this.closedFrames.msgsIn;
+    let msgsOut = this.closedFrames.msgsOut;
+    for (const c of this.registry.values()) {
+      msgsIn += c.msgsIn;
+      msgsOut += c.msgsOut;
+    }
+    return { msgsIn, msgsOut };
+  }
+
+  /** Open connections, in all and per channel. */
+  connectionCounts(): { total: number; perChannel: Record<string, number> } {
+    const perChannel: Record<string, number> = {};
+    for (const c of this.registry.values()) perChannel[c.channelName] = (perChannel[c.channelName] ?? 0) + 1;
+    return { total: this.registry.size, perChannel };
+  }
+
   onSessionClosed(conn: InboundConnection, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void {
+    if (this.registry.get(conn.connectionId) === conn) {
+      this.closedFrames.msgsIn += conn.msgsIn;
+      this.closedFrames.msgsOut += conn.msgsOut;
+    }
     this.registry.remove(conn);
+    this.messageLog.connectionClosed(conn.connectionId);
     (conn.channel as HostedChannel).removeSession(conn);
     this.dirty.delete(conn);
     this.deps.events.emit({ type: 'connection.closed', connectionId: conn.connectionId, clientId: conn.clientId, channel: conn.channelName, ...close });

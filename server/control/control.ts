@@ -1,12 +1,14 @@
 import type { AuditEntry } from '../../protocol/admin-audit';
 import type { ClusterNodeList } from '../../protocol/admin-cluster';
+import type { HealthReport } from '../../protocol/admin-health';
+import type { MessageLogPage } from '../../protocol/admin-message-log';
 import type { Channel, ChannelCreate, ChannelPatch, Security, SecurityCreate, SecurityPatch, ServerInfo, ServiceList } from '../../protocol/admin-config';
 import type { BulkDisconnectResult, ConnectionInfo, ConnectionList, ConnectionListQuery, DisconnectResult, InvokeResult } from '../../protocol/admin-connections';
 import type { PublishResult, Subscription, Topic, TopicCreate, TopicPatch } from '../../protocol/admin-pubsub';
 import type { Outgoing, OutgoingCreate, OutgoingFrame, OutgoingInvokeResult, OutgoingPatch, OutgoingSendResult } from '../../protocol/admin-outgoing';
 import type { EventBus } from '../event-bus';
 import type { GatewayControl } from '../gateway/gateway-control';
-import type { AuditInput } from '../store/config-store';
+import type { AuditInput, AuditListQuery } from '../store/config-store';
 
 /**
  * What the admin API (server/admin/) needs from a running server. The local implementation
@@ -17,6 +19,8 @@ import type { AuditInput } from '../store/config-store';
  */
 export interface ServerControl {
   info(): Promise<ServerInfo>;
+  /** Health now and the bounded recent history. */
+  health(): Promise<HealthReport>;
   readonly events: EventBus;
   readonly audit: AuditLog;
   services(): Promise<ServiceList>;
@@ -33,7 +37,7 @@ export interface ServerControl {
 
 export interface AuditLog {
   append(entry: AuditInput): void;
-  list(q: { limit: number; before?: number; action?: string }): Promise<AuditEntry[]>;
+  list(q: AuditListQuery): Promise<AuditEntry[]>;
 }
 
 export interface ChannelControl {
@@ -61,6 +65,8 @@ export interface ConnectionControl {
   invoke(connectionId: string, data: unknown, timeoutMs: number): Promise<InvokeResult>;
   disconnect(connectionId: string, code: number, reason: string): Promise<DisconnectResult>;
   disconnectMany(selector: ConnectionSelector, code: number, reason: string): Promise<BulkDisconnectResult>;
+  /** A page of the connection's message log; undefined for a connection neither open nor kept. */
+  messages(connectionId: string, after: number, limit: number): Promise<MessageLogPage | undefined>;
 }
 
 export interface PubSubControl {

@@ -1,4 +1,7 @@
 import { hostname } from 'node:os';
+import type { HealthReport } from '../../protocol/admin-health';
+import type { HealthSampler } from '../metrics/health-sampler';
+import type { MessageLogBook } from '../connections/message-log';
 import { DisconnectRequestSchema, type BulkDisconnectResult, type DisconnectResult } from '../../protocol/admin-connections';
 import type { ClusterNodeList } from '../../protocol/admin-cluster';
 import type { AuthCounters, ServerInfo } from '../../protocol/admin-config';
@@ -34,6 +37,8 @@ export interface LocalControlDeps {
   authCounters: AuthCounters;
   outgoing?: OutgoingManager;
   gateway: GatewayControl;
+  health: HealthSampler;
+  messageLog: MessageLogBook;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -56,6 +61,10 @@ export class LocalControl implements ServerControl {
       append: (entry) => d.store.appendAudit(entry),
       list: async (q) => d.store.listAudit(q),
     };
+  }
+
+  async health(): Promise<HealthReport> {
+    return this.d.health.report();
   }
 
   async info(): Promise<ServerInfo> {
@@ -111,6 +120,10 @@ export class LocalControl implements ServerControl {
   readonly connections: ConnectionControl = {
     list: async (query) => this.d.registry.list(query),
     get: async (id) => this.d.registry.get(id)?.info(),
+    messages: async (id, after, limit) => {
+      const live = this.d.registry.get(id);
+      return this.d.messageLog.page(id, after, limit, live ? { channel: live.channel } : undefined);
+    },
     invoke: (id, data, timeoutMs) => {
       const c = this.d.registry.get(id);
       if (!c) return Promise.reject(notFound(id));

@@ -1,6 +1,9 @@
 import type { Db } from './sqlite/db';
 import { CHANNEL_DEFAULTS, type ChannelConfig } from '../../protocol/admin-config';
-import type { AuditEntry } from '../../protocol/admin-audit';
+import type { AuditEntry, AuditFilter } from '../../protocol/admin-audit';
+
+/** One page of the audit log, newest first: id < before, every filter given must hold. */
+export type AuditListQuery = { limit: number; before?: number } & { [K in keyof AuditFilter]?: NonNullable<AuditFilter[K]> };
 
 export interface StoredChannel {
   config: ChannelConfig;
@@ -53,7 +56,7 @@ export interface ConfigStore {
   putSecurity(s: StoredSecurity): void;
   deleteSecurity(name: string): boolean;
   appendAudit(entry: AuditInput): AuditEntry;
-  listAudit(q: { limit: number; before?: number; action?: string }): AuditEntry[];
+  listAudit(q: AuditListQuery): AuditEntry[];
 }
 
 interface AuditRow { id: number; at: string; actor: string; role: string; action: string; target: string | null; params: string | null; outcome: string; error: string | null }
@@ -139,11 +142,18 @@ export class SqliteConfigStore implements ConfigStore {
   auditSize(): number {
     return this.auditRows;
   }
-  listAudit(q: { limit: number; before?: number; action?: string }): AuditEntry[] {
+  listAudit(q: AuditListQuery): AuditEntry[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.before !== undefined) { where.push('id < ?'); args.push(q.before); }
     if (q.action) { where.push('action = ?'); args.push(q.action); }
+    if (q.actor) { where.push('actor = ?'); args.push(q.actor); }
+    // instr() rather than LIKE: the operator's text is matched literally (no % or _ wildcards).
+    if (q.target) { where.push('instr(target, ?) > 0'); args.push(q.target); }
+    if (q.outcome) { where.push('outcome = ?'); args.push(q.outcome); }
+    // Times are stored as UTC ISO strings with milliseconds, so text order is time order.
+    if (q.since) { where.push('at >= ?'); args.push(q.since); }
+    if (q.until) { where.push('at < ?'); args.push(q.until); }
     const sql = `SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare<(string | number)[], AuditRow>(sql).all(...args, q.limit);
     return rows.map((r) => ({

@@ -16,7 +16,7 @@ type AdminOpNames =
   | 'connections.invoke' | 'connections.disconnect' | 'connections.disconnectMany' | 'connections.subscriptions' | 'topics.subscriptions' | 'subscriptions.remove' | 'subscriptions.purge'
   | 'channels.list' | 'channels.create' | 'channels.update' | 'channels.delete' | 'services.list' | 'nodes.list'
   | 'security.list' | 'security.create' | 'security.update' | 'security.delete'
-  | 'topics.list' | 'topics.create' | 'topics.update' | 'topics.delete' | 'topics.publish' | 'audit.list';
+  | 'topics.list' | 'topics.create' | 'topics.update' | 'topics.delete' | 'topics.publish' | 'audit.list' | 'health.get' | 'connections.messages';
 
 /**
  * Every console call that is one admin API request to one server: which route it is and where its
@@ -31,6 +31,8 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
       withServer(clusterId, serverId, null, (c) => c.call('connections.disconnect', { params: { id: connectionId }, body: { code, reason } })),
     'connections.disconnectMany': ({ clusterId, serverId, selector, code, reason }) =>
       withServer(clusterId, serverId, null, (c) => c.call('connections.disconnectMany', { body: { ...selector, code, reason } })),
+    'connections.messages': ({ clusterId, serverId, connectionId, after, limit }) =>
+      withServer(clusterId, serverId, null, (c) => c.call('connections.messages', { params: { id: connectionId }, query: { after, limit } })),
     'connections.subscriptions': ({ clusterId, serverId, connectionId }) =>
       withServer(clusterId, serverId, null, (c) => c.call('connections.subscriptions', { params: { id: connectionId } })),
     'topics.subscriptions': ({ clusterId, serverId, topic }) =>
@@ -58,7 +60,8 @@ export function createAdminOps(withServer: WithServer): Pick<Handlers<typeof clu
     'topics.delete': ({ clusterId, serverId, name }) => withServer(clusterId, serverId, null, async (c) => (await c.call('topics.delete', { params: { name } }), ok)),
     'topics.publish': ({ clusterId, serverId, topic, data }) => withServer(clusterId, serverId, null, (c) => c.call('topics.publish', { params: { name: topic }, body: { data } })),
 
-    'audit.list': ({ clusterId, serverId, limit, before, action }) =>
-      withServer(clusterId, serverId, null, (c) => c.call('audit.list', { query: { limit, before, action } })),
+    'health.get': ({ clusterId, serverId }) => withServer(clusterId, serverId, null, (c) => c.call('server.health', {})),
+    'audit.list': ({ clusterId, serverId, ...query }) =>
+      withServer(clusterId, serverId, null, (c) => c.call('audit.list', { query })),
   };
 }

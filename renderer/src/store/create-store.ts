@@ -12,9 +12,14 @@ import { createSettingsSlice, type SettingsSlice } from '../features/settings/se
 import { createGatewaySlice, type GatewaySlice } from '../features/gateway/gateway-slice';
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
+import { createTopicsSlice, type TopicsSlice } from '../features/topics/topics-slice';
+import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice';
+import { createHealthSlice, type HealthSlice } from '../features/health/health-slice';
+import { createMessageLogSlice, type MessageLogSlice } from '../features/message-log/message-log-slice';
+import { createDriftSlice, type DriftSlice } from '../features/drift/drift-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice & NodesSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice & NodesSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice & DriftSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -30,5 +35,10 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createOutgoingSlice(set, get, deps),
     ...createGatewaySlice(set, get, deps),
     ...createNodesSlice(set, get, deps),
+    ...createTopicsSlice(set, get, deps),
+    ...createAuditSlice(set, get, deps),
+    ...createHealthSlice(set, get, deps),
+    ...createMessageLogSlice(set, get, deps),
+    ...createDriftSlice(set, get, deps),
   }));
 }

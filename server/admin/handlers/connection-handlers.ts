@@ -9,11 +9,16 @@ async function connectionOr404(control: ServerControl, id: string) {
   return c;
 }
 
-type ConnectionRoutes = 'connections.list' | 'connections.get' | 'connections.invoke' | 'connections.disconnect' | 'connections.disconnectMany' | 'connections.subscriptions';
+type ConnectionRoutes = 'connections.list' | 'connections.get' | 'connections.invoke' | 'connections.disconnect' | 'connections.disconnectMany' | 'connections.subscriptions' | 'connections.messages';
 
 export const connectionHandlers: AdminHandlers<ConnectionRoutes> = {
   'connections.list': ({ control, query }) => control.connections.list(query),
   'connections.get': ({ control, params }) => connectionOr404(control, params.id),
+  'connections.messages': async ({ control, params, query }) => {
+    const page = await control.connections.messages(params.id, query.after, query.limit);
+    if (!page) throw new SbError(ErrorCode.ConnectionNotFound, `no connection with id "${params.id}" (never existed, or closed and its message log expired)`, { field: 'id' });
+    return page;
+  },
   'connections.invoke': async ({ control, params, body }) => {
     await connectionOr404(control, params.id);
     return control.connections.invoke(params.id, body.data, body.timeoutMs);

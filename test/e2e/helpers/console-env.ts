@@ -23,6 +23,8 @@ export interface ConsoleEnv {
 
 export interface ConsoleEnvOptions {
   clients?: number;
+  /** The server's health sampling (default: the server's own, 10 s × 360). */
+  health?: { sampleMs: number; historySize: number };
 }
 
 async function adminGet(adminUrl: string, path: string): Promise<unknown> {
@@ -66,6 +68,7 @@ export async function startConsoleEnv(opts: ConsoleEnvOptions = {}): Promise<Con
       { name: 'ops', address: 'ws://127.0.0.1:0/ops' },
     ],
     pubsub: { topics: [{ name: 'news' }, { name: 'prices' }] },
+    ...(opts.health ? { health: opts.health } : {}),
   });
   const adminUrl = server.adminUrl!;
   const swarm = await startDemoSwarm({ url: server.channelUrl('demo'), clients: opts.clients ?? 12, silentClientIds: [SILENT_CLIENT], subscribe: ['prices'] });

@@ -82,6 +82,11 @@ describe('PATCH changes only the fields it names (admin API, SQLite)', () => {
       maxBufferedBytes: fc.integer({ min: 1024, max: 64 * 1024 * 1024 }),
       maxBufferedBytesHard: fc.integer({ min: 64 * 1024 * 1024, max: 4 * 1024 * 1024 * 1024 }),
       maxPingsPerSecond: fc.integer({ min: 0, max: 100_000 }),
+      logReceived: fc.boolean(),
+      logSent: fc.boolean(),
+      logMaxMessages: fc.integer({ min: 1, max: 10_000 }),
+      logMaxBytes: fc.integer({ min: 16, max: 1024 * 1024 }),
+      logKeepSeconds: fc.integer({ min: 0, max: 86_400 }),
     });
     const row = (name: string) => db.prepare('SELECT config, created_at, updated_at FROM channels WHERE name = ?').get(name) as { config: string; created_at: string; updated_at: string };
     await fc.assert(

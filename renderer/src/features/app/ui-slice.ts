@@ -1,7 +1,7 @@
 import type { SliceCreator } from '../../store/types';
 
-export type MainTab = 'connections' | 'channels' | 'outgoing' | 'gateway' | 'nodes' | 'probe';
-export type DrawerTab = 'details' | 'subscriptions' | 'invoke';
+export type MainTab = 'connections' | 'channels' | 'topics' | 'outgoing' | 'gateway' | 'nodes' | 'audit' | 'health' | 'compare' | 'probe';
+export type DrawerTab = 'details' | 'subscriptions' | 'invoke' | 'messages';
 
 export interface Toast {
   id: number;

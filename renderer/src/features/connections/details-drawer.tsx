@@ -8,6 +8,7 @@ import { useStore } from '../../store';
 import { newerConnectionOf, type Row } from './connection-table';
 import { InvokePanel } from './invoke-panel';
 import { SubscriptionsPanel } from './subscriptions-panel';
+import { MessagesPanel } from '../message-log/messages-panel';
 
 /** 'id' numbers (ports, PIDs) are identifiers: shown as typed, never grouped ("57,730"). */
 type FieldKind = 'text' | 'time' | 'num' | 'id';
@@ -68,6 +69,7 @@ const TABS: { id: DrawerTab; label: string }[] = [
   { id: 'details', label: 'Details' },
   { id: 'subscriptions', label: 'Subscriptions' },
   { id: 'invoke', label: 'Invoke' },
+  { id: 'messages', label: 'Messages' },
 ];
 
 const closeText = (code: number) => (code === 0 ? 'no server reports it any more' : `${code}${closeCodeNames[code] ? ` ${closeCodeNames[code]}` : ''}`);
@@ -214,6 +216,7 @@ export function DetailsDrawer() {
         {tab === 'details' ? <Details c={c} /> : null}
         {tab === 'subscriptions' && clusterId ? <SubscriptionsPanel clusterId={clusterId} row={c} blocked={blocked} /> : null}
         {tab === 'invoke' && clusterId ? <InvokePanel clusterId={clusterId} row={row.c} rowKey={row.key} blocked={blocked} /> : null}
+        {tab === 'messages' && clusterId ? <MessagesPanel clusterId={clusterId} row={row.c} blocked={blocked} /> : null}
       </div>
     </aside>
   );

@@ -7,6 +7,7 @@ const channel = (name: string, over: Partial<Channel> = {}): Channel => ({
   name, active: true, address: `ws://127.0.0.1:0/${name}`, service: 'echo', security: null, newTokenWaitTime: 5, tokenTtl: 3600, pingInterval: 30,
   pingsMissedThreshold: 2, maxMessageBytes: 1024, allowSubscribe: ['*'], allowPublish: ['*'], duplicateLogin: 'reject',
   maxBufferedBytes: 4194304, maxBufferedBytesHard: 16777216, maxPingsPerSecond: 10,
+  logReceived: false, logSent: false, logMaxMessages: 100, logMaxBytes: 4096, logKeepSeconds: 300,
   createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z', listening: true, boundPort: 1, connections: 0, ...over,
 } as Channel);
 

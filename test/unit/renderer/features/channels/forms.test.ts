@@ -9,6 +9,7 @@ const channel: Channel = {
   name: 'ops', active: true, address: 'ws://127.0.0.1:0/ops', service: 'echo', security: null, newTokenWaitTime: 5, tokenTtl: 3600,
   pingInterval: 30, pingsMissedThreshold: 2, maxMessageBytes: 1048576, allowSubscribe: ['*'], allowPublish: ['*'], duplicateLogin: 'reject',
   maxBufferedBytes: 4194304, maxBufferedBytesHard: 16777216, maxPingsPerSecond: 10,
+  logReceived: false, logSent: false, logMaxMessages: 100, logMaxBytes: 4096, logKeepSeconds: 300,
   createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z', listening: true, boundPort: 40000, connections: 0,
 };
 
