@@ -55,7 +55,7 @@ export const ErrorCode = {
   RateLimited: 'SB_ERR_RATE_LIMITED',
   /** A listener is at its connection cap (503). */
   TooManyConnections: 'SB_ERR_TOO_MANY_CONNECTIONS',
-  /** Gateway: no route serves the upgrade's path (404); admin API: no such route. */
+  /** Admin API: no gateway route by that name (404). An upgrade no route serves is SB_ERR_NOT_FOUND. */
   GatewayRouteNotFound: 'SB_ERR_GATEWAY_ROUTE_NOT_FOUND',
   GatewayRouteExists: 'SB_ERR_GATEWAY_ROUTE_EXISTS',
   /** Gateway: the client offered none of the route's allowed subprotocols (400). */

@@ -121,7 +121,7 @@ export class ListenerPool {
         return rejectUpgrade(socket, 400, ErrorCode.BadRequest, 'malformed request URL: expected /path', 'url');
       }
       const r = listener.lookup(path);
-      if (!r) return rejectUpgrade(socket, 404, ErrorCode.GatewayRouteNotFound, `no channel or gateway route serves ${path}`, 'url');
+      if (!r) return rejectUpgrade(socket, 404, ErrorCode.NotFound, `no channel or gateway route serves ${path}`, 'url');
       r.handleUpgrade(req, socket, head);
     });
     await new Promise<void>((resolve, reject) => {

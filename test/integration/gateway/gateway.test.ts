@@ -86,7 +86,7 @@ describe('gateway: handshake first', () => {
   it('answers real HTTP errors with a JSON body: 404, 400, 401 passed through, 502, 504, 503', async () => {
     const url = await route('errs', { connectTimeoutMs: 300 });
     const base = url.replace('/errs/ws/v1', '');
-    await expect(openClient(`${base}/nothing/here`)).rejects.toMatchObject({ status: 404, body: { error: { code: 'SB_ERR_GATEWAY_ROUTE_NOT_FOUND' } } });
+    await expect(openClient(`${base}/nothing/here`)).rejects.toMatchObject({ status: 404, body: { error: { code: 'SB_ERR_NOT_FOUND', field: 'url' } } });
     await expect(openClient(url, ['mqtt'])).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_GATEWAY_SUBPROTOCOL' } } });
     await expect(openClient(url, [])).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_GATEWAY_SUBPROTOCOL' } } });
     up.refuse = 401;
