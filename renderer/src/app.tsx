@@ -136,6 +136,7 @@ const SHORTCUTS: [string, string][] = [
   ['/', 'Focus the connections filter'],
   ['?', 'Show this list'],
   ['↑ ↓  PgUp PgDn  Home End', 'Move the selected row (table focused); its details open'],
+  ['Space', 'Tick or untick the selected row for a bulk action (table focused)'],
   ['Enter or Space', 'Sort by the focused column header; press the focused button'],
   ['Esc', 'Close the dialog, the open menu, or the details drawer'],
   ['Tab / Shift+Tab', 'Next / previous control (dialogs keep focus inside)'],

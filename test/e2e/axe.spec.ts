@@ -24,12 +24,14 @@ async function check(page: Page, screen: string, found: string[]): Promise<void>
   const res = await new AxeBuilder({ page }).analyze();
   for (const v of res.violations) {
     if (v.impact !== 'serious' && v.impact !== 'critical') continue;
-    found.push(`${screen}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    found.push(`${screen}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')} (${v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ') ?? ''})`);
   }
 }
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`axe, ${scheme}: every screen without serious or critical violations`, async ({ page }) => {
+    // About twenty axe runs over a live page on a shared machine.
+    test.setTimeout(240_000);
     await page.emulateMedia({ colorScheme: scheme });
     const found: string[] = [];
     await page.goto(env.host.url);
@@ -83,6 +85,10 @@ for (const scheme of ['light', 'dark'] as const) {
     await check(page, 'probe', found);
     await page.getByRole('button', { name: '+ New' }).click();
     await check(page, 'probe connect form', found);
+    await page.getByLabel('URL', { exact: true }).fill(env.server.channelUrl('demo'));
+    await page.getByRole('button', { name: 'Save & connect' }).click();
+    await expect(page.getByTestId('probe-state')).toHaveText('open');
+    await check(page, 'probe session', found);
 
     // Incidents: a cluster whose every server refuses the token; a page with a wrong access token.
     await page.getByTestId('tab-connections').click();

@@ -73,6 +73,15 @@ test('keyboard: shortcuts list, / to filter, Tab to the clusters, Enter/Space so
   await page.keyboard.press(' ');
   await expect(header).toHaveAttribute('aria-sort', 'ascending');
 
+  // In the focused table, ↓ selects a row and Space ticks it for a bulk action.
+  await page.getByTestId('connections-table').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('bulk-count')).toHaveText('1');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('bulk-bar')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
   // Escape closes the column menu and gives the focus back.
   await page.getByTestId('column-chooser').click();
   await expect(page.getByTestId('column-popover')).toBeVisible();

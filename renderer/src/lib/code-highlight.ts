@@ -1,4 +1,5 @@
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { EditorView } from '@codemirror/view';
 import { tags as t } from '@lezer/highlight';
 
 /**
@@ -13,4 +14,13 @@ const style = HighlightStyle.define([
   { tag: t.invalid, color: 'var(--bad)' },
 ]);
 
-export const codeHighlighting = syntaxHighlighting(style, { fallback: true });
+/**
+ * CodeMirror's active-line tint and placeholder grey are made for light backgrounds; on the dark
+ * panel the placeholder became unreadable. The app's own colours work on both.
+ */
+const lineTheme = EditorView.theme({
+  '.cm-placeholder': { color: 'var(--muted)' },
+  '.cm-activeLine': { backgroundColor: 'var(--row-alt)' },
+});
+
+export const codeHighlighting = [syntaxHighlighting(style, { fallback: true }), lineTheme];

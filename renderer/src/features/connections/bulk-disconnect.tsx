@@ -15,22 +15,28 @@ export function BulkBar() {
   const rows = useStore((s) => s.conns.table.rows);
   const setChecked = useStore((s) => s.setChecked);
   const clusterState = useStore((s) => (s.conns.clusterId ? s.clusters.states[s.conns.clusterId] : undefined));
-  const [asking, setAsking] = useState(false);
   const ticked = [...checked].map((k) => rows.get(k)).filter((r): r is Row => r !== undefined);
-  if (ticked.length === 0 && !asking) return null;
+  const [asked, setAsked] = useState<{ rows: Row[]; skipped: number } | null>(null);
+  const dialog = asked ? <BulkDisconnectDialog rows={asked.rows} skipped={asked.skipped} onClose={() => setAsked(null)} /> : null;
   const closable = [...groupByServer(ticked).values()].flat();
   const blocked = closable.length === 0 ? 'None of the selected connections is open on a live server' : actionBlockedReason(clusterState, closable[0]!.c.serverId);
+  // With its rows closed the bar goes, but the dialog stays (same place in the tree, so it keeps
+  // its results) to show what happened to each.
   return (
-    <div className="bulk-bar" data-testid="bulk-bar">
-      <b data-testid="bulk-count">{ticked.length}</b> selected
-      <ActionButton className="small danger" blocked={blocked} onClick={() => setAsking(true)} testId="bulk-disconnect">
-        Disconnect selected…
-      </ActionButton>
-      <button className="btn small" onClick={() => setChecked([])} data-testid="bulk-clear">
-        Clear selection
-      </button>
-      {asking ? <BulkDisconnectDialog rows={closable} skipped={ticked.length - closable.length} onClose={() => setAsking(false)} /> : null}
-    </div>
+    <>
+      {ticked.length > 0 ? (
+        <div className="bulk-bar" data-testid="bulk-bar">
+          <b data-testid="bulk-count">{ticked.length}</b> selected
+          <ActionButton className="small danger" blocked={blocked} onClick={() => setAsked({ rows: closable, skipped: ticked.length - closable.length })} testId="bulk-disconnect">
+            Disconnect selected…
+          </ActionButton>
+          <button className="btn small" onClick={() => setChecked([])} data-testid="bulk-clear">
+            Clear selection
+          </button>
+        </div>
+      ) : null}
+      {dialog}
+    </>
   );
 }
 
@@ -38,7 +44,7 @@ export function BulkBar() {
 function BulkDisconnectDialog({ rows, skipped, onClose }: { rows: Row[]; skipped: number; onClose: () => void }) {
   const disconnectRows = useStore((s) => s.disconnectRows);
   // The rows asked about are fixed when the dialog opens: closes arriving meanwhile do not change the question.
-  const [asked] = useState(rows);
+  const asked = rows;
   const [busy, setBusy] = useState(false);
   const [results, setResults] = useState<BulkRowResult[] | null>(null);
   const servers = new Set(asked.map((r) => r.c.serverId)).size;

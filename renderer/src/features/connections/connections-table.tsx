@@ -207,6 +207,12 @@ export function ConnectionsTable() {
       selectRow(null);
       return;
     }
+    // Space ticks the selected row for a bulk action (the tick boxes themselves are not Tab stops).
+    if (e.key === ' ' && selectedKey && e.target === e.currentTarget) {
+      e.preventDefault();
+      toggleChecked(selectedKey);
+      return;
+    }
     const step = steps[e.key];
     if (step === undefined) return;
     e.preventDefault();

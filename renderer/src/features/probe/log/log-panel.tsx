@@ -127,7 +127,7 @@ export function LogPanel({ id }: { id: string }) {
         </button>
       </div>
       {log.filterError && <div className="probe-filter-error-strip" role="alert">{log.filterError}</div>}
-      <div className="probe-list" ref={scroller} onScroll={onScroll} role="grid" aria-label="session log" aria-rowcount={count}>
+      <div className="probe-list" ref={scroller} onScroll={onScroll} role="region" aria-label="session log">
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {
             const row = log.rows.get(skip + it.index);

@@ -34,8 +34,7 @@ export const LogRow = memo(function LogRow({ row, timeMode, selected, expanded, 
         className="probe-line"
         onClick={(ev) => onSelect(e.index, ev.ctrlKey || ev.metaKey)}
         onDoubleClick={() => onToggle(e.index)}
-        role="row"
-        aria-selected={selected}
+        data-selected={selected ? 'true' : undefined}
       >
         <button type="button" className="probe-expand" aria-label={expanded ? 'collapse entry' : 'expand entry'} onClick={(ev) => { ev.stopPropagation(); onToggle(e.index); }}>
           {expanded ? '▾' : '▸'}

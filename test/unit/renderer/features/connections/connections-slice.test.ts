@@ -149,3 +149,46 @@ describe('connections slice: frame batching', () => {
     expect(t.store.getState().conns.table.live).toBe(2);
   });
 });
+
+describe('connections slice: filters per cluster, bulk disconnect', () => {
+  it('each cluster keeps its own filter; another cluster starts unfiltered', () => {
+    const t = testStore({ 'connections.unwatch': () => ({ ok: true as const }) });
+    const s = () => t.store.getState();
+    s().resetConnections('k1');
+    s().setFilter({ field: 'server', text: 'node-2', state: 'stale' });
+    s().resetConnections('k2');
+    expect(s().conns.table.filter).toEqual({ field: 'any', text: '' });
+    s().setFilter({ field: 'clientId', text: 'x' });
+    s().resetConnections('k1');
+    expect(s().conns.table.filter).toEqual({ field: 'server', text: 'node-2', state: 'stale' });
+    s().resetConnections('k2');
+    expect(s().conns.table.filter).toEqual({ field: 'clientId', text: 'x' });
+  });
+
+  it('disconnects ticked rows with one request per server, maps answers per row, keeps failed rows ticked', async () => {
+    const a = conn({ serverId: 's1' });
+    const b = conn({ serverId: 's1' });
+    const c = conn({ serverId: 's2' });
+    const t = testStore({
+      'connections.watch': () => ({ clusterId: 'k1', seq: 0, rows: [a, b, c] }),
+      'connections.disconnectMany': (input) => {
+        if (input.serverId === 's2') throw new Error('server s2 unreachable');
+        const ids = 'connectionIds' in input.selector ? input.selector.connectionIds : [];
+        return { code: 4005, reason: 'closed by administrator', matched: ids.length, items: ids.map((id) => ({ ok: true as const, connectionId: id, result: { connectionId: id, code: 4005, reason: 'closed by administrator', terminated: false, closedAt: '2026-11-22T10:00:00.000Z' } })) };
+      },
+    });
+    const s = () => t.store.getState();
+    s().resetConnections('k1');
+    await s().resyncConnections();
+    s().toggleChecked(a.rowKey);
+    s().toggleChecked(b.rowKey);
+    s().toggleChecked(c.rowKey);
+    const results = await s().disconnectRows([...s().conns.checked]);
+    const bulk = t.calls.filter((x) => x.method === 'connections.disconnectMany');
+    expect(bulk).toHaveLength(2);
+    expect(bulk.find((x) => (x.input as { serverId: string }).serverId === 's1')!.input).toMatchObject({ selector: { connectionIds: [a.connectionId, b.connectionId] } });
+    expect(results.map((r) => [r.key, r.ok])).toEqual([[a.rowKey, true], [b.rowKey, true], [c.rowKey, false]]);
+    expect(results[2]!.text).toBe('server s2 unreachable');
+    expect([...s().conns.checked]).toEqual([c.rowKey]);
+  });
+});
