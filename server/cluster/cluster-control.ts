@@ -43,8 +43,16 @@ export class ClusterControl<T extends RegistryEntry> implements ServerControl {
     return { ...(await this.d.local.info()), mode: 'cluster', cluster: { state: this.d.link.state } };
   }
 
+  /** A degraded node answers its last view (an operator sees the outage, not a 503). */
   async clusterNodes(): Promise<ClusterNodeList> {
-    return { mode: 'cluster', state: this.d.link.state, self: this.d.nodeId, items: await this.d.registry.nodes() };
+    if (this.d.link.state === 'healthy') {
+      try {
+        return { mode: 'cluster', state: 'healthy', self: this.d.nodeId, items: await this.d.registry.nodes() };
+      } catch {
+        // Redis failed between the check and the read: answer like a degraded node.
+      }
+    }
+    return { mode: 'cluster', state: 'degraded', self: this.d.nodeId, items: this.d.registry.lastNodes() };
   }
 
   services() {

@@ -68,6 +68,8 @@ export class ClusterRegistry<T extends RegistryEntry> {
   private readonly lag: IntervalHistogram;
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
+  /** The node list of the last heartbeat: what a degraded node shows. */
+  private lastRead: NodeRecord[] = [];
 
   constructor(private readonly d: ClusterRegistryDeps<T>) {
     this.lag = monitorEventLoopDelay({ resolution: 20 });
@@ -154,6 +156,7 @@ export class ClusterRegistry<T extends RegistryEntry> {
     const { cmd } = this.d.link;
     const k = this.d.keys;
     const nodes = await this.readNodes();
+    this.lastRead = nodes;
     const candidates = nodes.filter((n) => n.nodeId !== this.d.nodeId && n.lostAt === null);
     const now = Date.now();
     const forget = nodes.filter((n) => n.lostAt !== null && now - Date.parse(n.lostAt) > LOST_NODE_KEEP_MS).map((n) => n.nodeId);
@@ -265,8 +268,18 @@ export class ClusterRegistry<T extends RegistryEntry> {
   /** Every known node with its state (alive / suspect / lost). */
   async nodes(): Promise<ClusterNode[]> {
     this.d.link.require('cluster.nodes');
+    this.lastRead = await this.readNodes().catch((err: unknown) => { throw unavailable('cluster.nodes', err); });
+    return this.withStates(this.lastRead);
+  }
+
+  /** The list as of the last successful read (heartbeat or nodes()), states as of now. */
+  lastNodes(): ClusterNode[] {
+    return this.withStates(this.lastRead);
+  }
+
+  private withStates(records: readonly NodeRecord[]): ClusterNode[] {
     const now = Date.now();
-    return (await this.readNodes().catch((err: unknown) => { throw unavailable('cluster.nodes', err); })).map((n) => ({
+    return records.map((n) => ({
       ...n,
       state: n.lostAt !== null ? 'lost' : now - Date.parse(n.heartbeatAt) > 2 * this.d.config.heartbeatMs ? 'suspect' : 'alive',
     }));
