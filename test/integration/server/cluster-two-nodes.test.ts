@@ -137,6 +137,21 @@ describe('cluster registry (two nodes, shared Redis)', () => {
     for (let tries = 0; (await a.connections.list({ clientId: 'dup-*', limit: 1 })).total > 0 && tries < 100; tries++) await new Promise((r) => setTimeout(r, 10));
   });
 
+  it('converges when two nodes change one channel at the same moment (the last row written wins everywhere)', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([a.channels.update('red', { pingInterval: 10 + round }), b.channels.update('red', { pingInterval: 50 + round })]);
+      let same = false;
+      for (let tries = 0; !same && tries < 200; tries++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const [x, y] = await Promise.all([a.channels.get('red'), b.channels.get('red')]);
+        same = x?.pingInterval === y?.pingInterval;
+      }
+      expect(same).toBe(true);
+      expect([10 + round, 50 + round]).toContain((await a.channels.get('red'))?.pingInterval);
+    }
+  });
+
   it('removes a closed connection from every node\'s view, and a graceful stop removes a node\'s rows at once', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
     clients.pop()!.ws.close(1000);
