@@ -77,6 +77,15 @@ async function wrongLogin(url: string, i: number): Promise<number> {
 }
 
 describe('cluster registry (two nodes, shared Redis)', () => {
+  it('does not start a node whose Redis cannot be reached, and says why', async () => {
+    const t0 = performance.now();
+    await expect(startServer({
+      mode: 'cluster', dataDir: join(dir, 'never'), logLevel: 'silent', admin: { enabled: false }, secretsKey: { file: join(dir, 'secrets.key') },
+      cluster: { redis: { url: 'redis://127.0.0.1:1', namespace } },
+    })).rejects.toMatchObject({ code: 'SB_ERR_CLUSTER_UNAVAILABLE', field: 'cluster.redis.url' });
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+
   it('counts failed logins of one address over all nodes (limits in Redis)', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
     const codes = [await wrongLogin(a.channelUrl('staff'), 1), await wrongLogin(a.channelUrl('staff'), 2), await wrongLogin(b.channelUrl('staff'), 3)];
