@@ -4,6 +4,7 @@
 //   - invoke latency, routed vs local (the routed overhead is the difference of the medians)
 //   - an admin page with a client-ID filter through any node (p95)
 //   - one publish fanned out to every subscriber on all three nodes (time until the last got it)
+// Then the same number of clients on one standalone process, in the same run, as the baseline.
 // The issue's full-scale figures (4 × 15,000 connections, Socket.IO side by side) need more open
 // files and cores than this machine gives a run; CLUSTER_CLIENTS scales it up.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +31,49 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
     out.push(performance.now() - t0);
   }
   return out;
+}
+
+/** One publish to every client of `swarms`: ms until the last one got it. */
+async function fanoutOnce(via: NodeProcess, swarms: readonly DemoSwarm[], round: number): Promise<number> {
+  const clients = swarms.flatMap((s) => s.clients);
+  let got = 0;
+  const all = new Promise<void>((res) => {
+    for (const c of clients) {
+      const on = (f: { type: string; data?: unknown }) => {
+        if (f.type !== 'message' || (f.data as { round?: number } | null)?.round !== round) return;
+        c.off('frame', on as never);
+        if (++got === clients.length) res();
+      };
+      c.on('frame', on as never);
+    }
+  });
+  const t0 = performance.now();
+  const r = await via.api('POST', '/topics/news/messages', { data: { round } });
+  if (r.status !== 200) throw new Error(`publish ${r.status}`);
+  await all;
+  return performance.now() - t0;
+}
+
+/** The same clients on one standalone server process: the baseline of this run. */
+async function standalone(dir: string, clients: number): Promise<{ fanout: number[]; invoke: number[]; rssPerConnKiB: number }> {
+  const solo = await NodeProcess.start(dir, 'solo', 'redis://unused', { mode: 'standalone', cluster: undefined });
+  const swarms: DemoSwarm[] = [];
+  try {
+    const idle = rssMb(solo.child.pid);
+    swarms.push(await startDemoSwarm({ url: solo.channelUrl, clients, clientIdPrefix: 'solo-', subscribe: ['news'], reconnect: false }));
+    const loaded = rssMb(solo.child.pid);
+    const target = (await solo.api<ConnectionList>('GET', '/connections?clientId=solo-0001')).body.items[0]!.connectionId;
+    const invoke = await timed(ROUNDS, async () => {
+      const r = await solo.api('POST', `/connections/${target}/invoke`, { data: 'ping', timeoutMs: 5000 });
+      if (r.status !== 200) throw new Error(`invoke ${r.status}`);
+    });
+    const fanout: number[] = [];
+    for (let round = 0; round < 5; round++) fanout.push(await fanoutOnce(solo, swarms, round));
+    return { fanout, invoke, rssPerConnKiB: ((loaded - idle) * 1024) / clients };
+  } finally {
+    for (const s of swarms) await s.close();
+    await solo.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -78,24 +122,11 @@ async function main(): Promise<void> {
 
     const clients = swarms.flatMap((s) => s.clients);
     const fanout: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      let got = 0;
-      const all = new Promise<void>((res) => {
-        for (const c of clients) {
-          const on = (f: { type: string; data?: unknown }) => {
-            if (f.type !== 'message' || (f.data as { round?: number } | null)?.round !== round) return;
-            c.off('frame', on as never);
-            if (++got === clients.length) res();
-          };
-          c.on('frame', on as never);
-        }
-      });
-      const t0 = performance.now();
-      const r = await a.api('POST', '/topics/news/messages', { data: { round } });
-      if (r.status !== 200) throw new Error(`publish ${r.status}`);
-      await all;
-      fanout.push(performance.now() - t0);
-    }
+    for (let round = 0; round < 5; round++) fanout.push(await fanoutOnce(a, swarms, round));
+    const perConn = nodes.map((_, i) => ((loaded[i]! - idle[i]!) * 1024) / PER_NODE);
+    for (const s of swarms.splice(0)) await s.close();
+    await Promise.all(nodes.splice(0).map((n) => n.stop()));
+    const base = await standalone(dir, 3 * PER_NODE);
 
     const ms = (x: number) => `${x.toFixed(2)} ms`;
     process.stdout.write(`\ncluster: 3 nodes × ${PER_NODE} clients = ${3 * PER_NODE} connections, private Redis\n\n`);
@@ -105,10 +136,12 @@ async function main(): Promise<void> {
       ['admin page, exact client-ID filter, any node', ms(median(pages)), ms(pct(pages, 95))],
       ['admin page, client-ID prefix (100 rows), any node', ms(median(prefixPages)), ms(pct(prefixPages, 95))],
       [`one publish to ${clients.length} subscribers on 3 nodes`, ms(median(fanout)), ms(Math.max(...fanout))],
+      [`baseline: one standalone process, invoke`, ms(median(base.invoke)), ms(pct(base.invoke, 95))],
+      [`baseline: one publish to ${clients.length} subscribers on it`, ms(median(base.fanout)), ms(Math.max(...base.fanout))],
     ]) + '\n\n');
+    process.stdout.write(`fan-out speed, cluster vs one standalone process (median): ${(median(base.fanout) / median(fanout)).toFixed(2)}x\n`);
     process.stdout.write(`routed invoke overhead (p50 routed − p50 local): ${ms(median(routed) - median(local))} (goal ≤ 1 ms)\n`);
-    const perConn = nodes.map((_, i) => ((loaded[i]! - idle[i]!) * 1024) / PER_NODE);
-    process.stdout.write(`RSS per connection on the nodes: ${perConn.map((k) => `${k.toFixed(1)} KiB`).join(', ')}\n`);
+    process.stdout.write(`RSS per connection: cluster nodes ${perConn.map((k) => `${k.toFixed(1)} KiB`).join(', ')}; standalone ${base.rssPerConnKiB.toFixed(1)} KiB\n`);
   } finally {
     for (const s of swarms) await s.close();
     await Promise.all(nodes.map((n) => n.stop()));

@@ -44,8 +44,16 @@ export class ClusterControl<T extends RegistryEntry> implements ServerControl {
     return { ...(await this.d.local.info()), mode: 'cluster', cluster: { state: this.d.link.state } };
   }
 
+  /** A degraded node answers its last view (an operator sees the outage, not a 503). */
   async clusterNodes(): Promise<ClusterNodeList> {
-    return { mode: 'cluster', state: this.d.link.state, self: this.d.nodeId, items: await this.d.registry.nodes() };
+    if (this.d.link.state === 'healthy') {
+      try {
+        return { mode: 'cluster', state: 'healthy', self: this.d.nodeId, items: await this.d.registry.nodes() };
+      } catch {
+        // Redis failed between the check and the read: answer like a degraded node.
+      }
+    }
+    return { mode: 'cluster', state: 'degraded', self: this.d.nodeId, items: this.d.registry.lastNodes() };
   }
 
   services() {
@@ -167,10 +175,30 @@ export class ClusterControl<T extends RegistryEntry> implements ServerControl {
       updateTopic: this.synced('topics', 'topics.update', l.updateTopic, (r) => r.name),
       removeTopic: this.synced('topics', 'topics.remove', l.removeTopic, (_r, a) => a[0]),
       publish: l.publish,
-      listTopicSubscriptions: l.listTopicSubscriptions,
+      // Subscriptions live on the node where their client subscribed: ask every live node.
+      listTopicSubscriptions: async (topic) => (await this.onEveryNode('topicSubscriptions', [topic], () => l.listTopicSubscriptions(topic), true)).flat(),
       listConnectionSubscriptions: (id) => this.onOwner(id, 'connectionSubscriptions', [id], () => l.listConnectionSubscriptions(id)),
-      removeSubscription: l.removeSubscription,
-      purgeSubscription: l.purgeSubscription,
+      removeSubscription: async (key) => {
+        await this.onEveryNode('removeSubscription', [key], () => l.removeSubscription(key), false);
+      },
+      purgeSubscription: async (key) => ({ purged: (await this.onEveryNode('purgeSubscription', [key], () => l.purgeSubscription(key), false)).reduce((n, r) => n + r.purged, 0) }),
     };
+  }
+
+  /**
+   * Runs a command on this node and every other live node. `all`: every node must answer (a
+   * listing that silently missed a node would look complete). Otherwise it succeeds where any
+   * node had the thing; when none had it the first error is thrown (not found, or unreachable).
+   */
+  private async onEveryNode<R>(method: string, args: unknown[], here: () => Promise<R>, all: boolean): Promise<R[]> {
+    const nodes = (await this.d.registry.nodes()).filter((n) => n.state !== 'lost' && n.nodeId !== this.d.nodeId);
+    const settled = await Promise.allSettled([here(), ...nodes.map((n) => this.d.rpc.call(n.nodeId, method, args) as Promise<R>)]);
+    const ok = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    if (all ? failed.length > 0 : ok.length === 0) {
+      // A node that lacks it says "not found"; prefer a more telling error (unreachable) when there is one.
+      throw failed.find((e) => !(e instanceof SbError && (e.code === ErrorCode.SubscriptionNotFound || e.code === ErrorCode.TopicNotFound))) ?? failed[0];
+    }
+    return ok;
   }
 }

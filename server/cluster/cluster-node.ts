@@ -132,6 +132,9 @@ export class ClusterNode<T extends RegistryEntry> {
       return (await local.connections.messages(id, after, limit)) ?? null;
     });
     this.rpc.handle('connectionSubscriptions', async (...a) => local.pubsub.listConnectionSubscriptions(IdArgs.parse(a)[0]));
+    this.rpc.handle('topicSubscriptions', async (...a) => local.pubsub.listTopicSubscriptions(IdArgs.parse(a)[0]));
+    this.rpc.handle('removeSubscription', async (...a) => local.pubsub.removeSubscription(IdArgs.parse(a)[0]));
+    this.rpc.handle('purgeSubscription', async (...a) => local.pubsub.purgeSubscription(IdArgs.parse(a)[0]));
 
     const sync = this.sync;
     this.link.sub.on('message', (channel: string, text: string) => {

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ClusterNodeSchema, type ClusterNode } from '../../protocol/admin-cluster';
-import { ConnectionInfoSchema, type ConnectionInfo, type ConnectionList, type ConnectionListQuery } from '../../protocol/admin-connections';
-import { ErrorCode } from '../../protocol/errors';
+import type { ConnectionInfo, ConnectionList, ConnectionListQuery } from '../../protocol/admin-connections';
 import type { RegistryEntry } from '../connections/registry';
 import { SbError } from '../errors';
 import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
-import { indexMember, parseMember, type ClusterKeys } from './keys';
+import { indexMember, type ClusterKeys } from './keys';
+import { listConnections, parseInfo, readInfos, safeJson } from './registry-reads';
 import type { ClusterConfig } from './options';
 import { unavailable, type RedisLink } from './redis-link';
 
@@ -39,16 +39,6 @@ export interface ClusterRegistryDeps<T extends RegistryEntry> {
 export const LOST_NODE_KEEP_MS = 3_600_000;
 const SCAN_BATCH = 1000;
 
-const encodeCursor = (clientId: string, connectionId: string): string => Buffer.from(JSON.stringify([clientId, connectionId])).toString('base64url');
-function decodeCursor(c: string): string {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return indexMember(v[0] === '' ? null : v[0], v[1]);
-  } catch {
-    // fall through to the error below
-  }
-  throw new SbError(ErrorCode.Validation, 'cursor: not a cursor returned by this server', { field: 'cursor' });
-}
 
 /**
  * The cluster-wide registry in Redis. Each node writes its own connections (batched every
@@ -68,6 +58,8 @@ export class ClusterRegistry<T extends RegistryEntry> {
   private readonly lag: IntervalHistogram;
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
+  /** The node list of the last heartbeat: what a degraded node shows. */
+  private lastRead: NodeRecord[] = [];
 
   constructor(private readonly d: ClusterRegistryDeps<T>) {
     this.lag = monitorEventLoopDelay({ resolution: 20 });
@@ -154,6 +146,7 @@ export class ClusterRegistry<T extends RegistryEntry> {
     const { cmd } = this.d.link;
     const k = this.d.keys;
     const nodes = await this.readNodes();
+    this.lastRead = nodes;
     const candidates = nodes.filter((n) => n.nodeId !== this.d.nodeId && n.lostAt === null);
     const now = Date.now();
     const forget = nodes.filter((n) => n.lostAt !== null && now - Date.parse(n.lostAt) > LOST_NODE_KEEP_MS).map((n) => n.nodeId);
@@ -265,8 +258,18 @@ export class ClusterRegistry<T extends RegistryEntry> {
   /** Every known node with its state (alive / suspect / lost). */
   async nodes(): Promise<ClusterNode[]> {
     this.d.link.require('cluster.nodes');
+    this.lastRead = await this.readNodes().catch((err: unknown) => { throw unavailable('cluster.nodes', err); });
+    return this.withStates(this.lastRead);
+  }
+
+  /** The list as of the last successful read (heartbeat or nodes()), states as of now. */
+  lastNodes(): ClusterNode[] {
+    return this.withStates(this.lastRead);
+  }
+
+  private withStates(records: readonly NodeRecord[]): ClusterNode[] {
     const now = Date.now();
-    return (await this.readNodes().catch((err: unknown) => { throw unavailable('cluster.nodes', err); })).map((n) => ({
+    return records.map((n) => ({
       ...n,
       state: n.lostAt !== null ? 'lost' : now - Date.parse(n.heartbeatAt) > 2 * this.d.config.heartbeatMs ? 'suspect' : 'alive',
     }));
@@ -286,7 +289,7 @@ export class ClusterRegistry<T extends RegistryEntry> {
     if (this.d.link.state !== 'healthy') return undefined;
     try {
       const members = await this.d.link.cmd.zrangebylex(this.d.keys.connIndex, `[${clientId}\u0000`, `(${clientId}\u0001`, 'LIMIT', 0, 20);
-      const found = (await this.infos(members)).find((i) => i.node !== this.d.nodeId && i.state === 'logged-in');
+      const found = (await readInfos(this.d.link.cmd, this.d.keys, members)).find((i) => i.node !== this.d.nodeId && i.state === 'logged-in');
       return found ? { node: found.node, connectionId: found.connectionId } : undefined;
     } catch {
       return undefined;
@@ -297,93 +300,10 @@ export class ClusterRegistry<T extends RegistryEntry> {
   async list(query: ConnectionListQuery): Promise<ConnectionList> {
     this.d.link.require('connections.list');
     try {
-      return await this.listFromRedis(query);
+      return await listConnections(this.d.link.cmd, this.d.keys, query);
     } catch (err) {
       if (err instanceof SbError) throw err;
       throw unavailable('connections.list', err);
     }
   }
-
-  private async listFromRedis(query: ConnectionListQuery): Promise<ConnectionList> {
-    const { cmd } = this.d.link;
-    const k = this.d.keys;
-    let min = '-';
-    let max = '+';
-    let prefix: string | null = null;
-    if (query.clientId !== undefined) {
-      if (query.clientId.endsWith('*')) {
-        prefix = query.clientId.slice(0, -1);
-        min = `[${prefix}`;
-        max = `[${prefix}\uffff`;
-      } else {
-        min = `[${query.clientId}\u0000`;
-        max = `(${query.clientId}\u0001`;
-      }
-    }
-    const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
-    const start = after !== null && (min === '-' || after >= min.slice(1)) ? `(${after}` : min;
-    const q = query.q?.toLowerCase();
-    // Awaiting-login rows (empty clientId) never match a clientId filter; only an empty prefix can reach them.
-    const needsFilter = query.channel !== undefined || q !== undefined || prefix === '';
-    const matches = (i: ConnectionInfo): boolean =>
-      (query.clientId === undefined || i.clientId !== null)
-      && (query.channel === undefined || i.channel === query.channel)
-      && (q === undefined || `${i.clientId ?? ''} ${i.clientName ?? ''} ${i.remoteAddress}`.toLowerCase().includes(q));
-
-    if (!needsFilter) {
-      const [members, total] = await Promise.all([
-        cmd.zrangebylex(k.connIndex, start, max, 'LIMIT', 0, query.limit + 1),
-        cmd.zlexcount(k.connIndex, min, max),
-      ]);
-      const page = members.slice(0, query.limit);
-      const items = await this.infos(page);
-      const last = page.length > 0 ? parseMember(page[page.length - 1]!) : null;
-      return { items, total, nextCursor: members.length > query.limit && last ? encodeCursor(last.clientId, last.connectionId) : null };
-    }
-
-    // Filters the index cannot answer: walk the range in batches (counting every match for total).
-    let total = 0;
-    let more = false;
-    const items: ConnectionInfo[] = [];
-    let from = min;
-    for (;;) {
-      const members = await cmd.zrangebylex(k.connIndex, from, max, 'LIMIT', 0, SCAN_BATCH);
-      if (members.length === 0) break;
-      const infos = await this.infos(members, true);
-      for (const [j, info] of infos.entries()) {
-        if (!info || !matches(info)) continue;
-        total++;
-        if (after !== null && members[j]! <= after) continue;
-        if (items.length < query.limit) items.push(info);
-        else more = true;
-      }
-      if (members.length < SCAN_BATCH) break;
-      from = `(${members[members.length - 1]!}`;
-    }
-    const last = items[items.length - 1];
-    return { items, total, nextCursor: more && last ? encodeCursor(last.clientId ?? '', last.connectionId) : null };
-  }
-
-  private infos(members: readonly string[]): Promise<ConnectionInfo[]>;
-  private infos(members: readonly string[], keepHoles: true): Promise<(ConnectionInfo | null)[]>;
-  private async infos(members: readonly string[], keepHoles = false): Promise<(ConnectionInfo | null)[]> {
-    if (members.length === 0) return [];
-    const rows = await this.d.link.cmd.hmget(this.d.keys.conns, ...members.map((m) => parseMember(m).connectionId));
-    const out = rows.map((raw) => (raw ? parseInfo(raw) : null));
-    return keepHoles ? out : out.filter((i): i is ConnectionInfo => i !== null);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** Rows come from other processes: parsed where they enter; a row that does not parse is skipped. */
-function parseInfo(raw: string): ConnectionInfo | null {
-  const r = ConnectionInfoSchema.safeParse(safeJson(raw));
-  return r.success ? r.data : null;
 }

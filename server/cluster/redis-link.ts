@@ -85,6 +85,7 @@ export class RedisLink {
 
   close(): void {
     this.closed = true;
+    this.stateNow = 'degraded';
     for (const c of [this.cmd, this.sub, this.reader]) c.disconnect(false);
   }
 }

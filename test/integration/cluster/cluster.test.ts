@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterNodeList } from '../../../protocol/admin-cluster';
 import type { Channel, ServerInfo } from '../../../protocol/admin-config';
 import type { ConnectionInfo, ConnectionList, DisconnectResult, InvokeResult } from '../../../protocol/admin-connections';
-import type { PublishResult } from '../../../protocol/admin-pubsub';
+import type { PublishResult, Subscription } from '../../../protocol/admin-pubsub';
 import WebSocket from 'ws';
 import type { AdminEvent } from '../../../protocol/admin-events';
 import { TestClient } from '../pubsub/ws-client';
@@ -94,6 +94,18 @@ describe('cluster of three processes on one Redis', () => {
     const want = Array.from({ length: 21 }, (_, i) => ({ i }));
     expect(onB.messages.map((m) => m.data)).toEqual(want);
     expect(onC.messages.map((m) => m.data)).toEqual(want);
+  });
+
+  it('lists and removes subscriptions held on other nodes through A', async () => {
+    const subs = (await A().api<{ items: Subscription[] }>('GET', '/topics/news/subscriptions')).body.items;
+    expect(subs.map((x) => x.clientId).sort()).toEqual(['sub-b', 'sub-c']);
+    const onC = subs.find((x) => x.clientId === 'sub-c')!;
+    const del = await A().api('DELETE', `/subscriptions/${encodeURIComponent(onC.subscriptionKey)}`);
+    expect(del.status).toBe(204);
+    expect((await C().api<{ items: Subscription[] }>('GET', '/topics/news/subscriptions')).body.items.map((x) => x.clientId)).toEqual(['sub-b']);
+    const again = await B().api<{ error: { code: string } }>('DELETE', `/subscriptions/${encodeURIComponent(onC.subscriptionKey)}`);
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('SB_ERR_SUBSCRIPTION_NOT_FOUND');
   });
 
   it('applies a configuration change made on A on B and C within 1 s', async () => {

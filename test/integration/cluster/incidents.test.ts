@@ -101,6 +101,9 @@ describe('cluster incidents (real processes, private Redis)', () => {
     console.log(`Redis killed: node a reports degraded after ${Date.now() - cutAt} ms`);
     expect(info.mode).toBe('cluster');
 
+    const view = (await node('a').api<ClusterNodeList>('GET', '/cluster/nodes')).body;
+    expect(view.state).toBe('degraded');
+    expect(view.items.map((n) => n.nodeId)).toContain('a');
     const list = await node('a').api<ErrorBody>('GET', '/connections');
     expect(list.status).toBe(503);
     expect(list.body.error.code).toBe('SB_ERR_CLUSTER_UNAVAILABLE');

@@ -77,6 +77,15 @@ async function wrongLogin(url: string, i: number): Promise<number> {
 }
 
 describe('cluster registry (two nodes, shared Redis)', () => {
+  it('does not start a node whose Redis cannot be reached, and says why', async () => {
+    const t0 = performance.now();
+    await expect(startServer({
+      mode: 'cluster', dataDir: join(dir, 'never'), logLevel: 'silent', admin: { enabled: false }, secretsKey: { file: join(dir, 'secrets.key') },
+      cluster: { redis: { url: 'redis://127.0.0.1:1', namespace } },
+    })).rejects.toMatchObject({ code: 'SB_ERR_CLUSTER_UNAVAILABLE', field: 'cluster.redis.url' });
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+
   it('counts failed logins of one address over all nodes (limits in Redis)', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
     const codes = [await wrongLogin(a.channelUrl('staff'), 1), await wrongLogin(a.channelUrl('staff'), 2), await wrongLogin(b.channelUrl('staff'), 3)];
@@ -135,6 +144,21 @@ describe('cluster registry (two nodes, shared Redis)', () => {
     newer.ws.close(1000);
     await Promise.all([first.closed, newer.closed]);
     for (let tries = 0; (await a.connections.list({ clientId: 'dup-*', limit: 1 })).total > 0 && tries < 100; tries++) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it('converges when two nodes change one channel at the same moment (the last row written wins everywhere)', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([a.channels.update('red', { pingInterval: 10 + round }), b.channels.update('red', { pingInterval: 50 + round })]);
+      let same = false;
+      for (let tries = 0; !same && tries < 200; tries++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const [x, y] = await Promise.all([a.channels.get('red'), b.channels.get('red')]);
+        same = x?.pingInterval === y?.pingInterval;
+      }
+      expect(same).toBe(true);
+      expect([10 + round, 50 + round]).toContain((await a.channels.get('red'))?.pingInterval);
+    }
   });
 
   it('removes a closed connection from every node\'s view, and a graceful stop removes a node\'s rows at once', async () => {
