@@ -82,6 +82,8 @@ export class GatewaySession {
   private toUpstream: FrameCursor | null = null;
   private killTimer: NodeJS.Timeout | null = null;
   private gone = false;
+  /** Both legs were open once (a refused upgrade never is). */
+  opened = false;
   private waiters: (() => void)[] | null = null;
   /** Set while the upstream is being dialled: cancels the dial. */
   abortDial: (() => void) | null = null;
@@ -115,6 +117,7 @@ export class GatewaySession {
     this.clientWs = client;
     this.upstreamWs = upstream;
     this.subprotocol = upstream.protocol;
+    this.opened = true;
     this.client.life.to('open', 'client upgrade completed');
     this.upstream.life.to('open', 'upstream handshake completed');
     this.pump(client, this.client, upstream, this.upstream);
@@ -192,6 +195,7 @@ export class GatewaySession {
     this.clientSock = client;
     this.upstreamSock = up;
     this.subprotocol = protocol;
+    this.opened = true;
     this.toClient = new FrameCursor();
     this.toUpstream = new FrameCursor();
     this.client.life.to('open', 'client upgrade completed');

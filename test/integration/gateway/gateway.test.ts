@@ -171,7 +171,9 @@ describe('gateway: handshake first', () => {
     for (const w of [...more, ...results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))]) w.close();
   });
 
-  it('admin disconnect sends the chosen code to both legs and leaves nothing behind', async () => {
+  it('admin disconnect sends the chosen code to both legs and leaves nothing behind; admin events tell', async () => {
+    const events: { type: string; [k: string]: unknown }[] = [];
+    const off = ts.server.events.subscribe((e) => { if (e.type.startsWith('gateway.')) events.push(e); });
     const url = await route('admin');
     const ws = await openClient(url);
     const [s] = (await ts.server.gateway.listSessions({ route: 'admin', limit: 10 })).items;
@@ -180,6 +182,10 @@ describe('gateway: handshake first', () => {
     expect(await c).toMatchObject({ code: 4005, reason: 'closed by an administrator' });
     expect(await u).toEqual({ code: 4005, reason: 'closed by an administrator' });
     expect((await ts.server.gateway.listSessions({ route: 'admin', limit: 10 })).total).toBe(0);
+    off();
+    expect(events.map((e) => e.type)).toEqual(['gateway.session.opened', 'gateway.session.closed']);
+    expect(events[0]).toMatchObject({ session: { id: s!.id, route: 'admin', state: 'open' } });
+    expect(events[1]).toMatchObject({ id: s!.id, route: 'admin', client: { code: 4005 }, upstream: { code: 4005 } });
   });
 
   it('shares a port with a channel, routed by path', async () => {
