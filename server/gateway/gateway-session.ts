@@ -120,8 +120,8 @@ export class GatewaySession {
     this.opened = true;
     this.client.life.to('open', 'client upgrade completed');
     this.upstream.life.to('open', 'upstream handshake completed');
-    this.pump(client, this.client, upstream, this.upstream);
-    this.pump(upstream, this.upstream, client, this.client);
+    this.pump(client, this.client, upstream);
+    this.pump(upstream, this.upstream, client);
     client.on('close', (code: number, reason: Buffer) => this.onFramesClose(this.client, code, reason.toString(), upstream, [CloseCode.GatewayClientLost, CLIENT_LOST_REASON]));
     upstream.on('close', (code: number, reason: Buffer) => this.onFramesClose(this.upstream, code, reason.toString(), client, [CloseCode.InternalError, UPSTREAM_LOST_REASON]));
     // 'close' follows every 'error'; the error itself only says why.
@@ -130,7 +130,7 @@ export class GatewaySession {
     upstream.resume();
   }
 
-  private pump(from: WebSocket, fromLeg: Leg, to: WebSocket, toLeg: Leg): void {
+  private pump(from: WebSocket, fromLeg: Leg, to: WebSocket): void {
     const max = this.init.maxBufferedBytes;
     const resume = (): void => {
       if (to.readyState === WebSocket.OPEN && to.bufferedAmount > max) {
@@ -161,7 +161,6 @@ export class GatewaySession {
       this.lastActivity = Date.now();
       if (to.readyState === WebSocket.OPEN) to.pong(data);
     });
-    void toLeg;
   }
 
   private onFramesClose(leg: Leg, code: number, reason: string, other: WebSocket, lost: readonly [number, string]): void {

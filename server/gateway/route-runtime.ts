@@ -153,7 +153,14 @@ export class RouteRuntime implements Route {
         this.deps.emit({ type: 'gateway.session.opened', session: session.toPublic() });
       } else {
         this.chosen.set(req, d.protocol);
+        // ws answers a handshake it refuses itself and never calls back: the upstream must not stay.
+        const refused = (): void => {
+          d.ws.terminate();
+          session.abandon('the client upgrade failed');
+        };
+        sock.once('close', refused);
         this.wss.handleUpgrade(req, sock, head, (client: WebSocket) => {
+          sock.off('close', refused);
           session.startFrames(client, d.ws);
           this.deps.emit({ type: 'gateway.session.opened', session: session.toPublic() });
         });

@@ -89,6 +89,7 @@ describe('gateway: handshake first', () => {
     await expect(openClient(`${base}/nothing/here`)).rejects.toMatchObject({ status: 404, body: { error: { code: 'SB_ERR_GATEWAY_ROUTE_NOT_FOUND' } } });
     await expect(openClient(url, ['mqtt'])).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_GATEWAY_SUBPROTOCOL' } } });
     await expect(openClient(url, [])).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_GATEWAY_SUBPROTOCOL' } } });
+    await expect(openClient(url, [], { headers: { 'Sec-WebSocket-Protocol': 'v12.stomp,,x y' } })).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_BAD_REQUEST' } } });
     up.refuse = 401;
     await expect(openClient(url)).rejects.toMatchObject({ status: 401, body: { error: { code: 'SB_ERR_GATEWAY_UPSTREAM_REJECTED', details: { upstreamStatus: 401 } } }, headers: { 'www-authenticate': 'Basic realm="up"' } });
     up.refuse = null;
@@ -106,7 +107,7 @@ describe('gateway: handshake first', () => {
     await expect(openClient(url)).rejects.toMatchObject({ status: 503, body: { error: { code: 'SB_ERR_GATEWAY_NO_INSTANCE' } } });
     silent.close();
     const r = await ts.server.gateway.getRoute('errs');
-    expect(r!.refusedTotal).toMatchObject({ 400: 2, 401: 1, 502: 1, 503: 1, 504: 1 });
+    expect(r!.refusedTotal).toMatchObject({ 400: 3, 401: 1, 502: 1, 503: 1, 504: 1 });
     expect(ts.server.gatewaySessionCount()).toBe(0);
   });
 
