@@ -4,6 +4,7 @@ import { ConnectionInfoSchema } from './admin-connections';
 import { ChannelSchema, ServerInfoSchema } from './admin-config';
 import { SubscriptionDeletedReason, SubscriptionSchema, TopicSchema } from './admin-pubsub';
 import { OutgoingSchema } from './admin-outgoing';
+import { GatewaySessionSchema } from './gateway';
 
 /**
  * GET /admin/v1/events (WebSocket). After the upgrade the server sends one `ready` frame, then
@@ -33,6 +34,17 @@ export const AdminEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('security.changed'), name: z.string() }),
   z.object({ ...base, type: z.literal('topic.changed'), name: z.string(), topic: TopicSchema.nullable() }),
   z.object({ ...base, type: z.literal('subscription.created'), subscription: SubscriptionSchema }),
+  /** A routed session whose both legs are open (not sent for upgrades refused with an HTTP error). */
+  z.object({ ...base, type: z.literal('gateway.session.opened'), session: GatewaySessionSchema }),
+  /** Both legs closed; each leg's close code and reason as it got them (null: its connection was lost). */
+  z.object({
+    ...base,
+    type: z.literal('gateway.session.closed'),
+    id: z.string(),
+    route: z.string(),
+    client: z.object({ code: z.number().int().nullable(), reason: z.string().nullable() }),
+    upstream: z.object({ code: z.number().int().nullable(), reason: z.string().nullable() }),
+  }),
   z.object({
     ...base,
     type: z.literal('subscription.deleted'),

@@ -143,7 +143,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     onConnection: (rt, ws, req) => host.accept(rt, ws, req),
   });
   const channelMgr = channels;
-  const gateway = new GatewayManager({ pool, store: new SqliteGatewayStore(db), box, logger: logger.child('gateway'), node: nodeId, closeTimeoutMs: config.closeTimeoutMs, trustedProxies: config.trustedProxies });
+  const gateway = new GatewayManager({ pool, store: new SqliteGatewayStore(db), box, logger: logger.child('gateway'), node: nodeId, closeTimeoutMs: config.closeTimeoutMs, trustedProxies: config.trustedProxies, events });
   const health = new HealthSampler(config.health, {
     connections: () => host.connectionCounts(),
     totals: () => ({ ...host.frameTotals(), failedLogins: authCounters.failedLogins }),

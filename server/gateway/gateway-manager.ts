@@ -8,6 +8,7 @@ import {
 import type { DialTls } from '../../common/node/dialer';
 import { parseAddress, type ListenerPool } from '../channels/listener-pool';
 import { SbError } from '../errors';
+import type { EventBus } from '../event-bus';
 import type { Logger } from '../logger';
 import type { SecretBox } from '../security/secret-box';
 import { parseInput } from '../validate';
@@ -23,6 +24,7 @@ export interface GatewayManagerDeps {
   node: string;
   closeTimeoutMs: number;
   trustedProxies: readonly string[];
+  events: EventBus;
 }
 
 const keyContext = (name: string): string => `gateway:${name}:tls.key`;
@@ -58,6 +60,7 @@ export class GatewayManager {
       node: this.deps.node,
       closeTimeoutMs: this.deps.closeTimeoutMs,
       trustedProxies: this.trusted,
+      emit: (e) => this.deps.events.emit(e),
       nextId: () => `g${(++this.seq).toString(36)}-${Date.now().toString(36)}`,
       tls: () => this.dialTls(config.name),
     });

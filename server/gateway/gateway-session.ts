@@ -82,6 +82,8 @@ export class GatewaySession {
   private toUpstream: FrameCursor | null = null;
   private killTimer: NodeJS.Timeout | null = null;
   private gone = false;
+  /** Both legs were open once (a refused upgrade never is). */
+  opened = false;
   private waiters: (() => void)[] | null = null;
   /** Set while the upstream is being dialled: cancels the dial. */
   abortDial: (() => void) | null = null;
@@ -115,10 +117,11 @@ export class GatewaySession {
     this.clientWs = client;
     this.upstreamWs = upstream;
     this.subprotocol = upstream.protocol;
+    this.opened = true;
     this.client.life.to('open', 'client upgrade completed');
     this.upstream.life.to('open', 'upstream handshake completed');
-    this.pump(client, this.client, upstream, this.upstream);
-    this.pump(upstream, this.upstream, client, this.client);
+    this.pump(client, this.client, upstream);
+    this.pump(upstream, this.upstream, client);
     client.on('close', (code: number, reason: Buffer) => this.onFramesClose(this.client, code, reason.toString(), upstream, [CloseCode.GatewayClientLost, CLIENT_LOST_REASON]));
     upstream.on('close', (code: number, reason: Buffer) => this.onFramesClose(this.upstream, code, reason.toString(), client, [CloseCode.InternalError, UPSTREAM_LOST_REASON]));
     // 'close' follows every 'error'; the error itself only says why.
@@ -127,7 +130,7 @@ export class GatewaySession {
     upstream.resume();
   }
 
-  private pump(from: WebSocket, fromLeg: Leg, to: WebSocket, toLeg: Leg): void {
+  private pump(from: WebSocket, fromLeg: Leg, to: WebSocket): void {
     const max = this.init.maxBufferedBytes;
     const resume = (): void => {
       if (to.readyState === WebSocket.OPEN && to.bufferedAmount > max) {
@@ -158,7 +161,6 @@ export class GatewaySession {
       this.lastActivity = Date.now();
       if (to.readyState === WebSocket.OPEN) to.pong(data);
     });
-    void toLeg;
   }
 
   private onFramesClose(leg: Leg, code: number, reason: string, other: WebSocket, lost: readonly [number, string]): void {
@@ -192,6 +194,7 @@ export class GatewaySession {
     this.clientSock = client;
     this.upstreamSock = up;
     this.subprotocol = protocol;
+    this.opened = true;
     this.toClient = new FrameCursor();
     this.toUpstream = new FrameCursor();
     this.client.life.to('open', 'client upgrade completed');

@@ -6,6 +6,7 @@ import { rawErrorResponse } from '../admin/http-errors';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Headers that describe one hop, never forwarded (RFC 9110 §7.6.1), plus the ones the upstream
@@ -22,6 +23,9 @@ export function invalidHandshake(req: IncomingMessage): string | null {
   if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return 'Upgrade: websocket is missing';
   if (!KEY.test(req.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key is missing or malformed';
   if (req.headers['sec-websocket-version'] !== '13') return 'Sec-WebSocket-Version must be 13';
+  const protocols = req.headers['sec-websocket-protocol'];
+  // ws refuses a malformed list only after we would have dialled: check it first, by its rule.
+  if (protocols !== undefined && !protocols.split(',').every((p) => TOKEN.test(p.trim()))) return 'Sec-WebSocket-Protocol is not a comma-separated list of tokens';
   return null;
 }
 

@@ -6,6 +6,7 @@ import { dial, DialError, type DialTls } from '../../common/node/dialer';
 import { ErrorCode, type ErrorInfo } from '../../protocol/errors';
 import type { GatewayRouteConfig } from '../../protocol/gateway';
 import type { Listener, Route } from '../channels/listener-pool';
+import type { AdminEventInput } from '../event-bus';
 import { Balancer, type Instance } from './balancer';
 import { GatewaySession } from './gateway-session';
 import { allowedOffer, forwardHeaders, invalidHandshake, offeredSubprotocols, refuseUpgrade, switchingProtocols, upstreamUrl } from './handshake';
@@ -15,6 +16,7 @@ export interface RouteDeps {
   closeTimeoutMs: number;
   trustedProxies: ReadonlySet<string>;
   nextId(): string;
+  emit(e: AdminEventInput): void;
   /** The route's TLS with its private key opened (memory only). */
   tls(): DialTls | undefined;
 }
@@ -148,9 +150,20 @@ export class RouteRuntime implements Route {
       if (cfg.mode === 'raw') {
         sock.write(switchingProtocols(req, d.protocol));
         session.startRaw(sock, head, d.ws, d.protocol);
+        this.deps.emit({ type: 'gateway.session.opened', session: session.toPublic() });
       } else {
         this.chosen.set(req, d.protocol);
-        this.wss.handleUpgrade(req, sock, head, (client: WebSocket) => session.startFrames(client, d.ws));
+        // ws answers a handshake it refuses itself and never calls back: the upstream must not stay.
+        const refused = (): void => {
+          d.ws.terminate();
+          session.abandon('the client upgrade failed');
+        };
+        sock.once('close', refused);
+        this.wss.handleUpgrade(req, sock, head, (client: WebSocket) => {
+          sock.off('close', refused);
+          session.startFrames(client, d.ws);
+          this.deps.emit({ type: 'gateway.session.opened', session: session.toPublic() });
+        });
       }
     }, (err: unknown) => {
       sock.off('close', clientLeft);
@@ -185,6 +198,10 @@ export class RouteRuntime implements Route {
 
   private forget(s: GatewaySession): void {
     this.sessions.delete(s.id);
+    if (s.opened) {
+      const leg = (l: GatewaySession['client']) => ({ code: l.closeCode, reason: l.closeReason });
+      this.deps.emit({ type: 'gateway.session.closed', id: s.id, route: this.name, client: leg(s.client), upstream: leg(s.upstream) });
+    }
     if (this.sessions.size === 0 && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = null;

@@ -52,6 +52,17 @@ test('gateway: a routed session with its upstream; disconnect from the console r
   await form.getByLabel('Name').fill('bad');
   await form.getByLabel('Upstreams').fill('http://not-ws');
   await page.getByTestId('gateway-route-save').click();
-  await expect(form.getByRole('alert')).toContainText('expected ws://');
+  // On the field it names (Upstreams), not as a general banner.
+  await expect(form.locator('.field', { has: page.locator('#gw-up') }).getByRole('alert')).toContainText('expected ws://');
   await shot(page, 'gateway-route-form-error');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+
+  // Edit sends only what changed: the mode.
+  await page.locator('[data-testid="gateway-routes"] tr[data-route="orders"]').getByTestId('gateway-edit-route').click();
+  const edit = page.getByTestId('gateway-route-form');
+  await edit.getByLabel('Mode').selectOption('raw');
+  await page.getByTestId('gateway-route-save').click();
+  await expect(edit).toHaveCount(0);
+  await expect(page.locator('[data-testid="gateway-routes"] tr[data-route="orders"]')).toContainText('raw');
+  expect((await env.server.gateway.getRoute('orders'))!.mode).toBe('raw');
 });

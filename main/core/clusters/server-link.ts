@@ -233,7 +233,9 @@ export class ServerLink {
         return;
       case 'subscription.created':
       case 'subscription.deleted':
-        // Subscriptions are fetched on demand by the drawer; nothing to merge here.
+      case 'gateway.session.opened':
+      case 'gateway.session.closed':
+        // Subscriptions (the drawer) and routed sessions (the gateway screen) are fetched on demand.
         return;
       case 'outgoing.updated':
         this.opts.onOutgoing?.({ name: e.name, outgoing: e.outgoing });

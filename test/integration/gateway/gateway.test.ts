@@ -89,6 +89,7 @@ describe('gateway: handshake first', () => {
     await expect(openClient(`${base}/nothing/here`)).rejects.toMatchObject({ status: 404, body: { error: { code: 'SB_ERR_NOT_FOUND', field: 'url' } } });
     await expect(openClient(url, ['mqtt'])).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_GATEWAY_SUBPROTOCOL' } } });
     await expect(openClient(url, [])).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_GATEWAY_SUBPROTOCOL' } } });
+    await expect(openClient(url, [], { headers: { 'Sec-WebSocket-Protocol': 'v12.stomp,,x y' } })).rejects.toMatchObject({ status: 400, body: { error: { code: 'SB_ERR_BAD_REQUEST' } } });
     up.refuse = 401;
     await expect(openClient(url)).rejects.toMatchObject({ status: 401, body: { error: { code: 'SB_ERR_GATEWAY_UPSTREAM_REJECTED', details: { upstreamStatus: 401 } } }, headers: { 'www-authenticate': 'Basic realm="up"' } });
     up.refuse = null;
@@ -106,7 +107,7 @@ describe('gateway: handshake first', () => {
     await expect(openClient(url)).rejects.toMatchObject({ status: 503, body: { error: { code: 'SB_ERR_GATEWAY_NO_INSTANCE' } } });
     silent.close();
     const r = await ts.server.gateway.getRoute('errs');
-    expect(r!.refusedTotal).toMatchObject({ 400: 2, 401: 1, 502: 1, 503: 1, 504: 1 });
+    expect(r!.refusedTotal).toMatchObject({ 400: 3, 401: 1, 502: 1, 503: 1, 504: 1 });
     expect(ts.server.gatewaySessionCount()).toBe(0);
   });
 
@@ -171,7 +172,9 @@ describe('gateway: handshake first', () => {
     for (const w of [...more, ...results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))]) w.close();
   });
 
-  it('admin disconnect sends the chosen code to both legs and leaves nothing behind', async () => {
+  it('admin disconnect sends the chosen code to both legs and leaves nothing behind; admin events tell', async () => {
+    const events: { type: string; [k: string]: unknown }[] = [];
+    const off = ts.server.events.subscribe((e) => { if (e.type.startsWith('gateway.')) events.push(e); });
     const url = await route('admin');
     const ws = await openClient(url);
     const [s] = (await ts.server.gateway.listSessions({ route: 'admin', limit: 10 })).items;
@@ -180,6 +183,10 @@ describe('gateway: handshake first', () => {
     expect(await c).toMatchObject({ code: 4005, reason: 'closed by an administrator' });
     expect(await u).toEqual({ code: 4005, reason: 'closed by an administrator' });
     expect((await ts.server.gateway.listSessions({ route: 'admin', limit: 10 })).total).toBe(0);
+    off();
+    expect(events.map((e) => e.type)).toEqual(['gateway.session.opened', 'gateway.session.closed']);
+    expect(events[0]).toMatchObject({ session: { id: s!.id, route: 'admin', state: 'open' } });
+    expect(events[1]).toMatchObject({ id: s!.id, route: 'admin', client: { code: 4005 }, upstream: { code: 4005 } });
   });
 
   it('shares a port with a channel, routed by path', async () => {

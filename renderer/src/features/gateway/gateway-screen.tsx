@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { closeCodeNames } from '../../../../protocol/close-codes';
 import type { GatewaySessionRow } from '../../../../protocol/console/gateway';
+import type { GatewayRoute } from '../../../../protocol/gateway';
 import { ActionButton, Modal, TimeText } from '../../components/ui';
 import { useStore } from '../../store';
 import { actionBlockedReason } from '../clusters/clusters-slice';
@@ -68,6 +69,7 @@ export function GatewayScreen() {
   const [code, setCode] = useState('4005');
   const [reason, setReason] = useState('closed by an administrator');
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<GatewayRoute | null>(null);
 
   useEffect(() => {
     if (!clusterId) return;
@@ -95,7 +97,7 @@ export function GatewayScreen() {
         <div className="pane-head">Routes <span className="muted">({routes?.length ?? 0})</span></div>
         <table className="grid" data-testid="gateway-routes">
           <thead>
-            <tr><th>Name</th><th>Listen</th><th>Mode</th><th>Sessions</th><th>Instances (health · sessions)</th><th>Refused</th></tr>
+            <tr><th>Name</th><th>Listen</th><th>Mode</th><th>Sessions</th><th>Instances (health · sessions)</th><th>Refused</th><th /></tr>
           </thead>
           <tbody>
             {(routes ?? []).map((r) => (
@@ -106,6 +108,7 @@ export function GatewayScreen() {
                 <td>{r.sessions} <span className="muted">/ {r.sessionsTotal}</span></td>
                 <td className="mono">{r.instances.length ? r.instances.map((i) => `${i.url} (${i.health} · ${i.sessions})`).join(', ') : 'none'}</td>
                 <td>{Object.entries(r.refusedTotal).map(([st, n]) => `${st}×${n}`).join(' ') || '—'}</td>
+                <td><ActionButton blocked={blocked} onClick={() => setEditing(r)} testId="gateway-edit-route" className="small">Edit</ActionButton></td>
               </tr>
             ))}
           </tbody>
@@ -137,6 +140,7 @@ export function GatewayScreen() {
         </Modal>
       ) : null}
       {creating ? <RouteForm clusterId={clusterId} onClose={() => setCreating(false)} /> : null}
+      {editing ? <RouteForm clusterId={clusterId} route={editing} onClose={() => setEditing(null)} /> : null}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { GatewaySessionRow } from '../../../../protocol/console/gateway';
-import type { GatewayRoute, GatewayRouteCreate } from '../../../../protocol/gateway';
+import type { GatewayRoute, GatewayRouteCreate, GatewayRoutePatch } from '../../../../protocol/gateway';
 import type { SliceCreator } from '../../store/types';
 
 /**
@@ -20,11 +20,24 @@ export interface GatewaySlice {
   loadGateway(clusterId: string): Promise<void>;
   disconnectGatewaySession(row: GatewaySessionRow, code: number, reason: string): Promise<void>;
   createGatewayRoute(clusterId: string, route: GatewayRouteCreate): Promise<void>;
+  updateGatewayRoute(clusterId: string, name: string, patch: GatewayRoutePatch): Promise<void>;
 }
 
 export const initialGateway = (): GatewayState => ({ clusterId: null, routes: null, rows: [], serverErrors: [], error: null });
 
 // ---- pure updates (unit tested)
+
+type Editable = Pick<GatewayRouteCreate, 'listen' | 'path' | 'upstreams' | 'mode'>;
+
+/** The fields of an edit that differ from the route: a PATCH names exactly those (null: nothing changed). */
+export function routePatch(route: GatewayRoute, next: Editable): GatewayRoutePatch | null {
+  const patch: GatewayRoutePatch = {};
+  if (next.listen !== route.listen) patch.listen = next.listen;
+  if (next.path !== route.path) patch.path = next.path;
+  if (JSON.stringify(next.upstreams) !== JSON.stringify(route.upstreams)) patch.upstreams = next.upstreams ?? [];
+  if (next.mode !== route.mode) patch.mode = next.mode;
+  return Object.keys(patch).length ? patch : null;
+}
 
 /** Rows in a stable order: route, then opened time, then id. */
 export function sortRows(rows: readonly GatewaySessionRow[]): GatewaySessionRow[] {
@@ -67,6 +80,11 @@ export const createGatewaySlice: SliceCreator<GatewaySlice> = (set, get, deps) =
     // Errors go back to the form (server validation names the field).
     await deps.api.call('gateway.routes.create', { clusterId, route });
     get().notify('info', `Route ${route.name} created`);
+    await get().loadGateway(clusterId);
+  },
+  async updateGatewayRoute(clusterId, name, patch) {
+    await deps.api.call('gateway.routes.update', { clusterId, name, patch });
+    get().notify('info', `Route ${name} changed`);
     await get().loadGateway(clusterId);
   },
 });

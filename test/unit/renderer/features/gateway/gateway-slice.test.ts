@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewaySessionRow } from '../../../../../protocol/console/gateway';
-import { applyRead, initialGateway, sortRows } from '../../../../../renderer/src/features/gateway/gateway-slice';
+import { applyRead, initialGateway, routePatch, sortRows } from '../../../../../renderer/src/features/gateway/gateway-slice';
 
 const leg = { state: 'open' as const, framesIn: 0, bytesIn: 0, bufferedBytes: 0, paused: false, closeCode: null, closeReason: null };
 const row = (id: string, route: string, openedAt: string): GatewaySessionRow => ({
@@ -21,5 +21,14 @@ describe('gateway slice updates', () => {
     const again = applyRead(shown, 'c1', null, [], [{ serverId: 's1', message: 'down' }]);
     expect(again.routes).toEqual([]);
     expect(again.serverErrors).toEqual([{ serverId: 's1', message: 'down' }]);
+  });
+});
+
+describe('routePatch', () => {
+  it('names exactly the changed fields, or nothing', () => {
+    const route = { listen: 'ws://h:1', path: '/a', upstreams: ['ws://u'], mode: 'frames' } as Parameters<typeof routePatch>[0];
+    expect(routePatch(route, { listen: 'ws://h:1', path: '/a', upstreams: ['ws://u'], mode: 'frames' })).toBeNull();
+    expect(routePatch(route, { listen: 'ws://h:1', path: '/b', upstreams: ['ws://u', 'ws://v'], mode: 'frames' })).toEqual({ path: '/b', upstreams: ['ws://u', 'ws://v'] });
+    expect(routePatch(route, { listen: 'ws://h:1', path: '/a', upstreams: ['ws://u'], mode: 'raw' })).toEqual({ mode: 'raw' });
   });
 });
