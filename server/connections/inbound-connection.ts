@@ -320,6 +320,7 @@ export class InboundConnection implements RegistryEntry {
     this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
     this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
     this.host.pubsub.attach(this.pubsubPort);
+    this.host.counters.logins++;
     this.host.emitUpdated(this);
   }
 

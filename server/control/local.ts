@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { ServerCounters } from '../metrics/counters';
 import type { HealthReport } from '../../protocol/admin-health';
 import type { HealthSampler } from '../metrics/health-sampler';
 import type { MessageLogBook } from '../connections/message-log';
@@ -33,6 +34,7 @@ export interface LocalControlDeps {
   authCounters: AuthCounters;
   health: HealthSampler;
   messageLog: MessageLogBook;
+  counters: ServerCounters;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -107,7 +109,19 @@ export class LocalControl implements ServerControl {
     invoke: (id, data, timeoutMs) => {
       const c = this.d.registry.get(id);
       if (!c) return Promise.reject(notFound(id));
-      return c.invoke(data, timeoutMs);
+      const n = this.d.counters;
+      return c.invoke(data, timeoutMs).then(
+        (r) => {
+          if (r.ok) n.invokesOk++;
+          else n.invokesError++;
+          return r;
+        },
+        (err: unknown) => {
+          if (err instanceof SbError && err.code === ErrorCode.InvokeTimeout) n.invokesTimedOut++;
+          else n.invokesFailed++;
+          throw err;
+        },
+      );
     },
     disconnect: async (id, code, reason): Promise<DisconnectResult> => {
       parseInput(DisconnectRequestSchema, { code, reason });
