@@ -7,7 +7,6 @@ import { TopicsScreen } from './features/topics/topics-screen';
 import { AuditScreen } from './features/audit/audit-screen';
 import { HealthScreen } from './features/health/health-screen';
 import { DriftScreen } from './features/drift/drift-screen';
-import { ThemeToggle } from './features/theme/theme-toggle';
 import { useStore } from './store';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
@@ -161,7 +160,6 @@ export function App() {
             v{info.version}
           </span>
         ) : null}
-        <ThemeToggle />
         <TimeToggle />
       </header>
       <div className={`body ${tab === 'probe' ? 'full' : ''}`}>

@@ -5,7 +5,6 @@ import { wireConnections } from './features/connections/wire';
 import { wireSettings } from './features/settings/wire';
 import { wireTopics } from './features/topics/wire';
 import { wireDrift } from './features/drift/wire';
-import { wireTheme } from './features/theme/wire';
 import { store } from './store';
 
 /**
@@ -22,7 +21,6 @@ export function bootstrap(): () => void {
     wireChannels(api, s),
     wireTopics(api, s),
     wireDrift(api, s),
-    wireTheme(store),
     transport.onLink((link) => {
       const was = s().app.link.state;
       s().setLink(link);

@@ -14,10 +14,9 @@ import { createAuditSlice, type AuditSlice } from '../features/audit/audit-slice
 import { createHealthSlice, type HealthSlice } from '../features/health/health-slice';
 import { createMessageLogSlice, type MessageLogSlice } from '../features/message-log/message-log-slice';
 import { createDriftSlice, type DriftSlice } from '../features/drift/drift-slice';
-import { createThemeSlice, type ThemeSlice } from '../features/theme/theme-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice & DriftSlice & ThemeSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice & DriftSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -35,6 +34,5 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createHealthSlice(set, get, deps),
     ...createMessageLogSlice(set, get, deps),
     ...createDriftSlice(set, get, deps),
-    ...createThemeSlice(set, get, deps),
   }));
 }

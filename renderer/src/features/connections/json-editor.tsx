@@ -3,7 +3,6 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json, jsonParseLinter } from '@codemirror/lang-json';
-import { appHighlight } from '../../lib/code-highlight';
 import { linter, lintGutter } from '@codemirror/lint';
 import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 
@@ -49,7 +48,7 @@ export function JsonEditor(props: { initial: string; onChange: (text: string) =>
           lineNumbers(),
           highlightActiveLine(),
           bracketMatching(),
-          syntaxHighlighting(appHighlight), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           json(),
           appTheme,
           linter(jsonParseLinter(), { delay: 200 }),

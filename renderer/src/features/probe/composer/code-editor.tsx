@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react';
-import { appHighlight } from '../../../lib/code-highlight';
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers, placeholder as cmPlaceholder } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
@@ -57,7 +56,7 @@ export function CodeEditor({ value, onChange, onSubmit, language, placeholder, a
           drawSelection(),
           highlightActiveLine(),
           bracketMatching(),
-          syntaxHighlighting(appHighlight), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           EditorView.lineWrapping,
           cmPlaceholder(placeholder ?? ''),
