@@ -129,7 +129,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
     totals: () => ({ ...host.frameTotals(), failedLogins: authCounters.failedLogins, logins: counters.logins, invokesOk: counters.invokesOk, invokesError: counters.invokesError, invokesTimedOut: counters.invokesTimedOut, invokesFailed: counters.invokesFailed }),
   }, { name: config.name, version: SERVER_VERSION, startedAt });
   health.start();
-  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, health, messageLog: host.messageLog, counters });
+  const control = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, health, messageLog: host.messageLog });
 
   let admin: RunningAdminServer | null = null;
   let closing: Promise<void> | null = null;

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import type { ServerCounters } from '../metrics/counters';
 import type { HealthReport } from '../../protocol/admin-health';
 import type { HealthSampler } from '../metrics/health-sampler';
 import type { MessageLogBook } from '../connections/message-log';
@@ -34,7 +33,6 @@ export interface LocalControlDeps {
   authCounters: AuthCounters;
   health: HealthSampler;
   messageLog: MessageLogBook;
-  counters: ServerCounters;
 }
 
 const notFound = (id: string) => new SbError(ErrorCode.ConnectionNotFound, `connection ${id} not found (never existed or already closed)`);
@@ -109,19 +107,7 @@ export class LocalControl implements ServerControl {
     invoke: (id, data, timeoutMs) => {
       const c = this.d.registry.get(id);
       if (!c) return Promise.reject(notFound(id));
-      const n = this.d.counters;
-      return c.invoke(data, timeoutMs).then(
-        (r) => {
-          if (r.ok) n.invokesOk++;
-          else n.invokesError++;
-          return r;
-        },
-        (err: unknown) => {
-          if (err instanceof SbError && err.code === ErrorCode.InvokeTimeout) n.invokesTimedOut++;
-          else n.invokesFailed++;
-          throw err;
-        },
-      );
+      return c.invoke(data, timeoutMs);
     },
     disconnect: async (id, code, reason): Promise<DisconnectResult> => {
       parseInput(DisconnectRequestSchema, { code, reason });
