@@ -14,6 +14,13 @@ export const HealthSampleSchema = z.object({
   msgsOutPerSec: z.number().nonnegative(),
   /** Failed logins per second over the interval (wrong credentials or a client ID outside the rule). */
   failedLoginsPerSec: z.number().nonnegative(),
+  /** Hellos that ended in a welcome, per second. */
+  loginsPerSec: z.number().nonnegative(),
+  /** Admin invokes per second by outcome: answered ok, answered with an error, timed out, failed otherwise. */
+  invokesOkPerSec: z.number().nonnegative(),
+  invokesErrorPerSec: z.number().nonnegative(),
+  invokesTimedOutPerSec: z.number().nonnegative(),
+  invokesFailedPerSec: z.number().nonnegative(),
   rssBytes: z.number().int(),
   heapUsedBytes: z.number().int(),
   /** Event-loop delay over the interval: 99th percentile and maximum, in ms. */
@@ -32,7 +39,10 @@ export const HealthReportSchema = z.object({
   sampleMs: z.number().int(),
   historySize: z.number().int(),
   /** Totals since start. */
-  totals: z.object({ msgsIn: z.number().int(), msgsOut: z.number().int(), failedLogins: z.number().int() }),
+  totals: z.object({
+    msgsIn: z.number().int(), msgsOut: z.number().int(), failedLogins: z.number().int(), logins: z.number().int(),
+    invokesOk: z.number().int(), invokesError: z.number().int(), invokesTimedOut: z.number().int(), invokesFailed: z.number().int(),
+  }),
   /** Oldest first; at most historySize. */
   samples: z.array(HealthSampleSchema),
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { newServerCounters } from './metrics/counters';
 import { HealthSampler } from './metrics/health-sampler';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,7 +115,9 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
       return c ? { clientId: c.clientId, connectedAt: c.connectedAt } : undefined;
     },
   });
+  const counters = newServerCounters();
   const host = new InboundHost({
+    counters,
     serverName: config.name,
     nodeId,
     closeTimeoutMs: config.closeTimeoutMs,
@@ -146,7 +149,7 @@ export async function startServer(input: ServerConfigInput, opts: { configDir?: 
   const gateway = new GatewayManager({ pool, store: new SqliteGatewayStore(db), box, logger: logger.child('gateway'), node: nodeId, closeTimeoutMs: config.closeTimeoutMs, trustedProxies: config.trustedProxies, events });
   const health = new HealthSampler(config.health, {
     connections: () => host.connectionCounts(),
-    totals: () => ({ ...host.frameTotals(), failedLogins: authCounters.failedLogins }),
+    totals: () => ({ ...host.frameTotals(), failedLogins: authCounters.failedLogins, logins: counters.logins, invokesOk: counters.invokesOk, invokesError: counters.invokesError, invokesTimedOut: counters.invokesTimedOut, invokesFailed: counters.invokesFailed }),
   }, { name: config.name, version: SERVER_VERSION, startedAt });
   health.start();
   const local = new LocalControl({ name: config.name, nodeId, version: SERVER_VERSION, startedAt, events, store, channels: channelMgr, security, registry, pubsub, services, authCounters, outgoing, gateway: localGatewayControl(gateway), health, messageLog: host.messageLog });

@@ -23,7 +23,7 @@ export const serverRoutes = defineRoutes({
   'server.health': {
     method: 'GET', path: '/health', tag: 'server', role: 'viewer',
     summary: 'Health now (uptime, totals) and the recent history of samples',
-    description: 'The server samples connections (in all and per channel), client frames in/out per second, failed logins per second, memory and event-loop delay every `health.sampleMs` (default 10 s) and keeps the last `health.historySize` samples (default 360: one hour), oldest first.',
+    description: 'The server samples connections (in all and per channel), client frames in/out per second, logins and failed logins per second, admin invokes per second by outcome, memory and event-loop delay every `health.sampleMs` (default 10 s) and keeps the last `health.historySize` samples (default 360: one hour), oldest first.',
     response: { status: 200, schema: HealthReportSchema, name: 'HealthReport' },
   },
   'audit.list': {

@@ -1,4 +1,5 @@
 import type { PubSubFrame } from '../pubsub/engine';
+import type { ServerCounters } from '../metrics/counters';
 import type { MessageLogBook } from './message-log';
 import type { PubSubSession } from '../pubsub/session-port';
 import type { PublishResult } from '../../protocol/admin-pubsub';
@@ -45,5 +46,7 @@ export interface ConnectionHost {
   markDirty(session: InboundConnection): void;
   /** The per-connection message log (frames are recorded only where the channel captures them). */
   readonly messageLog: MessageLogBook;
+  /** Counters the health sampler reads (logins here). */
+  readonly counters: ServerCounters;
   onSessionClosed(session: InboundConnection, close: { code: number; reason: string; initiator: 'server' | 'client' | 'none' }): void;
 }

@@ -367,6 +367,7 @@ export class InboundConnection implements RegistryEntry {
     this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
     this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
     this.host.pubsub.attach(this.pubsubPort);
+    this.host.counters.logins++;
     this.host.emitUpdated(this);
   }
 
@@ -423,10 +424,24 @@ export class InboundConnection implements RegistryEntry {
 
   /** Sends a server request and waits for the client's response. */
   invoke(data: unknown, timeoutMs: number): Promise<InvokeResult> {
+    // Counted here, on the node that holds the socket, whichever node the admin request reached.
+    const n = this.host.counters;
+    if (!this.isOpen || this.state !== 'logged-in') n.invokesFailed++;
     if (!this.isOpen) return Promise.reject(new SbError(ErrorCode.ConnectionClosed, `connection ${this.connectionId} is closing`));
     if (this.state !== 'logged-in') return Promise.reject(new SbError(ErrorCode.ConnectionNotReady, `connection ${this.connectionId} has not logged in yet`));
     this.pending ??= new PendingInvokes(this.connectionId);
-    return this.pending.start(timeoutMs, (id) => this.send({ type: 'request', id, data }));
+    return this.pending.start(timeoutMs, (id) => this.send({ type: 'request', id, data })).then(
+      (r) => {
+        if (r.ok) n.invokesOk++;
+        else n.invokesError++;
+        return r;
+      },
+      (err: unknown) => {
+        if (err instanceof SbError && err.code === ErrorCode.InvokeTimeout) n.invokesTimedOut++;
+        else n.invokesFailed++;
+        throw err;
+      },
+    );
   }
 
   private onInvokeResponse(inReplyTo: string | number, ok: boolean, data: unknown, error: ErrorInfo | undefined): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ServerCounters } from '../metrics/counters';
 import { MessageLogBook } from './message-log';
 import { CloseCode } from '../../protocol/close-codes';
 import type { EventBus } from '../event-bus';
@@ -23,6 +24,7 @@ export interface HostedChannel extends ChannelRef {
 }
 
 export interface InboundHostDeps {
+  counters: ServerCounters;
   serverName: string;
   nodeId: string;
   closeTimeoutMs: number;
@@ -60,6 +62,9 @@ export class InboundHost implements ConnectionHost {
   /** Frames of connections that have closed (the open ones are summed when asked). */
   private readonly closedFrames = { msgsIn: 0, msgsOut: 0 };
   readonly messageLog = new MessageLogBook();
+  get counters(): ServerCounters {
+    return this.deps.counters;
+  }
   private readonly serviceLoggers = new Map<string, Logger>();
   private readonly statsTimer: NodeJS.Timeout;
   private stopping = false;

@@ -2,6 +2,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { HealthReport, HealthSample } from '../../protocol/admin-health';
 
+export type HealthTotals = HealthReport['totals'];
+
 /**
  * `health` in the server configuration: how often the health sampler records a sample and how
  * many it keeps, so a console that connects late still sees the last hour (360 × 10 s).
@@ -17,7 +19,7 @@ export type HealthConfig = z.output<typeof HealthConfigSchema>;
 export interface HealthSource {
   connections(): { total: number; perChannel: Record<string, number> };
   /** Cumulative since start (they only grow). */
-  totals(): { msgsIn: number; msgsOut: number; failedLogins: number };
+  totals(): HealthTotals;
 }
 
 export interface HealthIdentity {
@@ -33,7 +35,7 @@ export class HealthSampler {
   private readonly samples: HealthSample[] = [];
   private readonly lag: IntervalHistogram;
   private timer: NodeJS.Timeout | null = null;
-  private last: { atMs: number; msgsIn: number; msgsOut: number; failedLogins: number };
+  private last: { atMs: number } & HealthTotals;
 
   constructor(
     private readonly config: HealthConfig,
@@ -65,6 +67,7 @@ export class HealthSampler {
     const totals = this.source.totals();
     const secs = Math.max(0.001, (atMs - this.last.atMs) / 1000);
     const conns = this.source.connections();
+    const rate = (k: keyof HealthTotals) => round(Math.max(0, totals[k] - this.last[k]) / secs);
     const mem = process.memoryUsage();
     // An empty histogram reports NaN / 9.2e15 sentinels: no measurement is 0 lag, not a spike.
     const hasLag = this.lag.count > 0;
@@ -72,9 +75,14 @@ export class HealthSampler {
       at: new Date(atMs).toISOString(),
       connections: conns.total,
       perChannel: conns.perChannel,
-      msgsInPerSec: round(Math.max(0, totals.msgsIn - this.last.msgsIn) / secs),
-      msgsOutPerSec: round(Math.max(0, totals.msgsOut - this.last.msgsOut) / secs),
-      failedLoginsPerSec: round(Math.max(0, totals.failedLogins - this.last.failedLogins) / secs),
+      msgsInPerSec: rate('msgsIn'),
+      msgsOutPerSec: rate('msgsOut'),
+      failedLoginsPerSec: rate('failedLogins'),
+      loginsPerSec: rate('logins'),
+      invokesOkPerSec: rate('invokesOk'),
+      invokesErrorPerSec: rate('invokesError'),
+      invokesTimedOutPerSec: rate('invokesTimedOut'),
+      invokesFailedPerSec: rate('invokesFailed'),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       eventLoopLagP99Ms: hasLag ? round(this.lag.percentile(99) / 1e6) : 0,
@@ -96,7 +104,7 @@ export class HealthSampler {
       uptimeSeconds: round((this.now() - Date.parse(this.identity.startedAt)) / 1000, 1),
       sampleMs: this.config.sampleMs,
       historySize: this.config.historySize,
-      totals: this.source.totals(),
+      totals: { ...this.source.totals() },
       samples: [...this.samples],
     };
   }

@@ -77,4 +77,18 @@ test('compare: drift across independent servers, named field by field, aligned o
   await expect(driftRow(page, 'channel', 'ops')).toHaveCount(0);
   await expect(driftRow(page, 'topic', 'news')).toHaveCount(0);
   await expect(page.getByTestId('drift-security')).toBeVisible();
+
+  // A topic created on all servers at once: one row per server, the result names each.
+  await page.getByTestId('tab-topics').click();
+  await page.getByTestId('create-on').selectOption('*all*');
+  await page.getByTestId('new-topic').click();
+  const form = page.getByTestId('topic-form');
+  await expect(form).toContainText('all 2 connected servers');
+  await form.getByTestId('tp-name').fill('alerts');
+  await form.getByTestId('save-topic').click();
+  await expect(form).toHaveCount(0);
+  await expect(page.locator('[data-testid="topic"][data-name="alerts"]')).toHaveCount(2);
+  await expect(page.getByText('Created topic alerts on e2e-server, edge-b')).toBeVisible();
+  expect(await edgeB.pubsub.getTopic('alerts')).toBeTruthy();
+  await shot(page, 'topics-two-servers');
 });

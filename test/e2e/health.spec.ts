@@ -34,6 +34,12 @@ test('health: per-server figures and uPlot charts of the bounded history the ser
   for (const id of ['chart-rates', 'chart-memory', 'chart-lag']) await expect(page.getByTestId(id).locator('canvas')).toHaveCount(1);
   await expect(page.getByText(`the server keeps ${HISTORY}`)).toBeVisible();
 
+  // An invoke is counted by outcome in the totals (and the next samples' rates).
+  const client = (await env.server.connections.list({ clientId: 'demo-0001', limit: 10 })).items[0]!;
+  await env.server.connections.invoke(client.connectionId, { ping: 1 }, 2000);
+  await expect(page.getByText(/invokes: 1 ok, 0 answered/)).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('chart-activity').locator('canvas')).toHaveCount(1);
+
   // Hover shows the values at the cursor, with units.
   const over = conns.locator('.u-over');
   const box = (await over.boundingBox())!;

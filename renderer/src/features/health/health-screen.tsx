@@ -13,6 +13,7 @@ function Charts({ report, utc }: { report: HealthReport; utc: boolean }) {
   const channels = useMemo(() => channelsOf(samples), [samples]);
   const conns = useMemo(() => columnsOf(samples, [(s) => s.connections, ...channels.map((c) => (s: (typeof samples)[number]) => s.perChannel[c] ?? 0)]), [samples, channels]);
   const rates = useMemo(() => columnsOf(samples, [(s) => s.msgsInPerSec, (s) => s.msgsOutPerSec, (s) => s.failedLoginsPerSec]), [samples]);
+  const activity = useMemo(() => columnsOf(samples, [(s) => s.loginsPerSec, (s) => s.invokesOkPerSec, (s) => s.invokesErrorPerSec, (s) => s.invokesTimedOutPerSec, (s) => s.invokesFailedPerSec]), [samples]);
   const memory = useMemo(() => columnsOf(samples, [(s) => s.rssBytes, (s) => s.heapUsedBytes]), [samples]);
   const lag = useMemo(() => columnsOf(samples, [(s) => s.eventLoopLagP99Ms, (s) => s.eventLoopLagMaxMs]), [samples]);
   if (samples.length === 0) {
@@ -40,6 +41,20 @@ function Charts({ report, utc }: { report: HealthReport; utc: boolean }) {
         series={[{ label: 'frames in', stroke: PALETTE[0]! }, { label: 'frames out', stroke: PALETTE[1]! }, { label: 'failed logins', stroke: PALETTE[3]! }]}
         data={rates}
         testId="chart-rates"
+      />
+      <UplotChart
+        title="Logins and invokes per second"
+        unit="/s"
+        utc={utc}
+        series={[
+          { label: 'logins', stroke: PALETTE[0]! },
+          { label: 'invokes ok', stroke: PALETTE[1]! },
+          { label: 'answered error', stroke: PALETTE[2]! },
+          { label: 'timed out', stroke: PALETTE[3]! },
+          { label: 'failed', stroke: PALETTE[7]! },
+        ]}
+        data={activity}
+        testId="chart-activity"
       />
       <UplotChart title="Memory" unit="MiB" utc={utc} series={[{ label: 'RSS', stroke: PALETTE[4]! }, { label: 'heap used', stroke: PALETTE[2]! }]} data={memory} format={mb} testId="chart-memory" />
       <UplotChart title="Event-loop delay" unit="ms" utc={utc} series={[{ label: 'p99', stroke: PALETTE[2]! }, { label: 'max', stroke: PALETTE[3]! }]} data={lag} testId="chart-lag" />
@@ -84,7 +99,8 @@ export function HealthScreen() {
             <th>Up</th>
             <th className="num">Connections</th>
             <th className="num" title="client frames per second, last sample">In / out per s</th>
-            <th className="num">Failed logins/s</th>
+            <th className="num" title="successful / failed logins per second">Logins/s ok / failed</th>
+            <th className="num" title="admin invokes per second: answered ok / answered error / timed out / failed otherwise">Invokes/s ok · err · t/o · failed</th>
             <th className="num">RSS</th>
             <th className="num">Heap</th>
             <th className="num" title="event-loop delay over the last sample interval">Loop p99 / max</th>
@@ -121,7 +137,8 @@ export function HealthScreen() {
                   {last ? last.connections : '—'}
                 </td>
                 <td className="num">{last ? `${last.msgsInPerSec} / ${last.msgsOutPerSec}` : '—'}</td>
-                <td className={`num ${last && last.failedLoginsPerSec > 0 ? 'error-text' : ''}`}>{last ? last.failedLoginsPerSec : '—'}</td>
+                <td className={`num ${last && last.failedLoginsPerSec > 0 ? 'error-text' : ''}`}>{last ? `${last.loginsPerSec} / ${last.failedLoginsPerSec}` : '—'}</td>
+                <td className="num">{last ? `${last.invokesOkPerSec} · ${last.invokesErrorPerSec} · ${last.invokesTimedOutPerSec} · ${last.invokesFailedPerSec}` : '—'}</td>
                 <td className="num">{last ? formatBytes(last.rssBytes) : '—'}</td>
                 <td className="num">{last ? formatBytes(last.heapUsedBytes) : '—'}</td>
                 <td className={`num ${last && last.eventLoopLagP99Ms > 100 ? 'error-text' : ''}`}>{last ? `${last.eventLoopLagP99Ms} / ${last.eventLoopLagMaxMs} ms` : '—'}</td>
@@ -135,7 +152,8 @@ export function HealthScreen() {
         {report ? (
           <>
             {report.name}: the last {report.samples.length} samples, one every {report.sampleMs / 1000} s (the server keeps {report.historySize}); totals since start: {report.totals.msgsIn.toLocaleString()} frames in,{' '}
-            {report.totals.msgsOut.toLocaleString()} out, {report.totals.failedLogins} failed logins
+            {report.totals.msgsOut.toLocaleString()} out, {report.totals.logins} logins, {report.totals.failedLogins} failed logins, invokes: {report.totals.invokesOk} ok, {report.totals.invokesError} answered
+            with an error, {report.totals.invokesTimedOut} timed out, {report.totals.invokesFailed} failed
           </>
         ) : (
           'Loading health…'

@@ -51,6 +51,7 @@ export function TopicsScreen() {
   const reloadTopics = useStore((s) => s.reloadTopics);
   const selectTopic = useStore((s) => s.selectTopic);
   const createTopic = useStore((s) => s.createTopic);
+  const createTopicOnAll = useStore((s) => s.createTopicOnAll);
   const updateTopic = useStore((s) => s.updateTopic);
   const deleteTopic = useStore((s) => s.deleteTopic);
   const connected = (state?.servers ?? []).filter((s) => s.status === 'connected');
@@ -73,7 +74,9 @@ export function TopicsScreen() {
     const s = connected.find((x) => x.serverId === serverId);
     return s?.info?.name ?? s?.url ?? serverId;
   };
-  const createOn = newOn && connected.some((s) => s.serverId === newOn) ? newOn : connected[0]!.serverId;
+  const ALL = '*all*';
+  const createOn = newOn === ALL && connected.length > 1 ? ALL : newOn && connected.some((s) => s.serverId === newOn) ? newOn : connected[0]!.serverId;
+  const createBlocked = createOn === ALL ? (connected.map((s) => actionBlockedReason(state, s.serverId)).find((r) => r !== null) ?? null) : actionBlockedReason(state, createOn);
   const selected = shown ? topics.selected : null;
   const selRow = selected && rows ? rows.find((r) => r.serverId === selected.serverId && r.topic.name === selected.name) : undefined;
 
@@ -91,15 +94,16 @@ export function TopicsScreen() {
         <span className="muted">Topics of {plural(connected.length, 'connected server')}; each row names its server.</span>
         <span className="spacer" style={{ flex: 1 }} />
         {connected.length > 1 ? (
-          <select className="input" value={createOn} onChange={(e) => setNewOn(e.target.value)} aria-label="Create on server">
+          <select className="input" value={createOn} data-testid="create-on" onChange={(e) => setNewOn(e.target.value)} aria-label="Create on server">
             {connected.map((s) => (
               <option key={s.serverId} value={s.serverId}>
                 {s.info?.name ?? s.url}
               </option>
             ))}
+            <option value={ALL}>all {connected.length} servers</option>
           </select>
         ) : null}
-        <ActionButton className="primary" blocked={actionBlockedReason(state, createOn)} onClick={() => setEdit({ serverId: createOn, topic: null })} testId="new-topic">
+        <ActionButton className="primary" blocked={createBlocked} onClick={() => setEdit({ serverId: createOn, topic: null })} testId="new-topic">
           + New topic
         </ActionButton>
         <button className="btn" onClick={() => void reloadTopics()} data-testid="refresh-topics">
@@ -204,9 +208,15 @@ export function TopicsScreen() {
       {edit ? (
         <TopicForm
           topic={edit.topic}
-          serverLabel={nameOf(edit.serverId)}
+          serverLabel={edit.serverId === ALL ? `all ${connected.length} connected servers (each result is reported)` : nameOf(edit.serverId)}
           onClose={() => setEdit(null)}
-          onSubmit={(p: SavePayload<TopicCreate>) => ('create' in p ? createTopic(edit.serverId, p.create) : updateTopic(edit.serverId, p.name, p.patch))}
+          onSubmit={(p: SavePayload<TopicCreate>) =>
+            'create' in p
+              ? edit.serverId === ALL
+                ? createTopicOnAll(connected.map((s) => s.serverId), p.create)
+                : createTopic(edit.serverId, p.create)
+              : updateTopic(edit.serverId, p.name, p.patch)
+          }
         />
       ) : null}
       {confirm ? <ConfirmDialog confirm={confirm} onClose={() => setConfirm(null)} /> : null}

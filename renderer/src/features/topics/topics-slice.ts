@@ -35,6 +35,11 @@ export interface TopicsSlice {
   selectTopic(sel: { serverId: string; name: string } | null): void;
   reloadTopicSubs(): Promise<void>;
   createTopic(serverId: string, topic: TopicCreate): Promise<void>;
+  /**
+   * Creates the topic on each of these servers (profiles of independent servers); tells which
+   * succeeded and why the others failed. Rejects with the first failure only when every server refused.
+   */
+  createTopicOnAll(serverIds: readonly string[], topic: TopicCreate): Promise<void>;
   updateTopic(serverId: string, name: string, patch: TopicPatch): Promise<void>;
   deleteTopic(serverId: string, name: string): Promise<void>;
   publishToTopic(serverId: string, name: string, data: unknown): Promise<PublishResult>;
@@ -169,6 +174,18 @@ export const createTopicsSlice: SliceCreator<TopicsSlice> = (set, get, deps) => 
       }
     },
     createTopic: (serverId, topic) => act(`Created topic ${topic.name}`, () => deps.api.call('topics.create', { clusterId: clusterOf(), serverId, topic }), true),
+    async createTopicOnAll(serverIds, topic) {
+      const clusterId = clusterOf();
+      const results = await Promise.allSettled(serverIds.map((serverId) => deps.api.call('topics.create', { clusterId, serverId, topic })));
+      const done = serverIds.filter((_, i) => results[i]!.status === 'fulfilled').map((id) => names[id] ?? id);
+      const failed = serverIds.flatMap((id, i) => {
+        const r = results[i]!;
+        return r.status === 'rejected' ? [`${names[id] ?? id}: ${deps.errorMessage(r.reason)}`] : [];
+      });
+      void get().reloadTopics();
+      if (done.length === 0) throw (results[0] as PromiseRejectedResult).reason;
+      get().notify(failed.length > 0 ? 'error' : 'info', `Created topic ${topic.name} on ${done.join(', ')}${failed.length > 0 ? `; not on ${failed.join('; ')}` : ''}`);
+    },
     updateTopic: (serverId, name, patch) => act(`Saved topic ${name}`, () => deps.api.call('topics.update', { clusterId: clusterOf(), serverId, name, patch }), true),
     async deleteTopic(serverId, name) {
       const sel = get().topics.selected;

@@ -3,16 +3,14 @@ import { HealthConfigSchema, HealthSampler } from '../../../../server/metrics/he
 
 function sampler(historySize: number) {
   let now = Date.parse('2026-01-01T00:00:00.000Z');
-  const totals = { msgsIn: 0, msgsOut: 0, failedLogins: 0 };
+  const totals = { msgsIn: 0, msgsOut: 0, failedLogins: 0, logins: 0, invokesOk: 0, invokesError: 0, invokesTimedOut: 0, invokesFailed: 0 };
   let conns = { total: 0, perChannel: {} as Record<string, number> };
   const s = new HealthSampler(HealthConfigSchema.parse({ sampleMs: 10_000, historySize }), { connections: () => conns, totals: () => ({ ...totals }) }, { name: 'n', version: '1', startedAt: new Date(now).toISOString() }, () => now);
   return {
     s,
     tick(ms: number, add: Partial<typeof totals>, c = conns) {
       now += ms;
-      totals.msgsIn += add.msgsIn ?? 0;
-      totals.msgsOut += add.msgsOut ?? 0;
-      totals.failedLogins += add.failedLogins ?? 0;
+      for (const [k, v] of Object.entries(add) as [keyof typeof totals, number][]) totals[k] += v;
       conns = c;
       return s.sample();
     },
@@ -22,8 +20,8 @@ function sampler(historySize: number) {
 describe('HealthSampler', () => {
   it('turns cumulative counters into per-second rates over each interval', () => {
     const t = sampler(10);
-    const a = t.tick(10_000, { msgsIn: 500, msgsOut: 1000, failedLogins: 3 }, { total: 2, perChannel: { demo: 2 } });
-    expect(a).toMatchObject({ msgsInPerSec: 50, msgsOutPerSec: 100, failedLoginsPerSec: 0.3, connections: 2, perChannel: { demo: 2 } });
+    const a = t.tick(10_000, { msgsIn: 500, msgsOut: 1000, failedLogins: 3, logins: 20, invokesTimedOut: 1 }, { total: 2, perChannel: { demo: 2 } });
+    expect(a).toMatchObject({ msgsInPerSec: 50, msgsOutPerSec: 100, failedLoginsPerSec: 0.3, loginsPerSec: 2, invokesTimedOutPerSec: 0.1, invokesOkPerSec: 0, connections: 2, perChannel: { demo: 2 } });
     const b = t.tick(5_000, { msgsIn: 10 });
     expect(b.msgsInPerSec).toBe(2);
     expect(b.msgsOutPerSec).toBe(0);

@@ -4,7 +4,7 @@ import { channelsOf, columnsOf, formatBytes, formatUptime } from '../../../../..
 
 const sample = (at: string, perChannel: Record<string, number>): HealthSample => ({
   at, connections: Object.values(perChannel).reduce((a, b) => a + b, 0), perChannel,
-  msgsInPerSec: 1, msgsOutPerSec: 2, failedLoginsPerSec: 0, rssBytes: 1, heapUsedBytes: 1, eventLoopLagP99Ms: 0, eventLoopLagMaxMs: 0,
+  msgsInPerSec: 1, msgsOutPerSec: 2, failedLoginsPerSec: 0, loginsPerSec: 0, invokesOkPerSec: 0, invokesErrorPerSec: 0, invokesTimedOutPerSec: 0, invokesFailedPerSec: 0, rssBytes: 1, heapUsedBytes: 1, eventLoopLagP99Ms: 0, eventLoopLagMaxMs: 0,
 });
 
 describe('health helpers', () => {
