@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OutgoingSchema } from '../../../protocol/admin-outgoing';
 import { errorOf, startHarness, type Harness } from '../admin/helpers';
-import { HOOK_SERVICES, hookEvents, startJsonPeer, startPyPeer, startSilentTcp, waitOutgoing, type JsonPeer } from './helpers';
+import { HOOK_SERVICES, hookEvents, killPyPeers, startJsonPeer, startPyPeer, startSilentTcp, waitOutgoing, type JsonPeer } from './helpers';
 
 let h: Harness;
 let peer: JsonPeer;
@@ -12,6 +12,7 @@ beforeAll(async () => {
   peer = await startJsonPeer();
 });
 afterAll(async () => {
+  killPyPeers();
   await h.close();
   await peer.close();
 });
