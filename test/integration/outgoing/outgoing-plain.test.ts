@@ -228,14 +228,16 @@ describe('outgoing connections to a plain peer', () => {
 
   it('never returns secrets and seals them in the store; a viewer may not send; a PATCH keeps what it does not name', async () => {
     const r = await h.api('POST', '/outgoing', {
-      body: { name: 'kept', active: false, address: 'wss://example.invalid/x', security: { type: 'bearer', token: 'very-secret-bearer-token' }, headers: { 'X-Custom': 'custom-header-secret' }, tls: { insecure: true } },
+      body: { name: 'kept', active: false, address: 'wss://example.invalid/x?token=query-secret-token&v=2', security: { type: 'bearer', token: 'very-secret-bearer-token' }, headers: { 'X-Custom': 'custom-header-secret' }, tls: { insecure: true } },
     });
     expect(r.status).toBe(201);
     expect(JSON.stringify(r.json)).not.toContain('very-secret');
+    expect(r.json).toMatchObject({ address: 'wss://example.invalid/x?token=***&v=***' });
     expect(r.json).toMatchObject({ security: { type: 'bearer', hasSecret: true }, headerNames: ['X-Custom'], tls: { insecure: true }, status: { state: 'idle' } });
     const db = readFileSync(h.dbFile);
     expect(db.includes('very-secret-bearer-token')).toBe(false);
     expect(db.includes('custom-header-secret')).toBe(false);
+    expect(db.includes('query-secret-token')).toBe(false);
     const audit = await h.api('GET', '/audit?action=outgoing.create&limit=1');
     const entry = JSON.stringify(audit.json);
     expect(entry).toContain('"action":"outgoing.create"');
