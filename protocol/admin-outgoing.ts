@@ -12,15 +12,19 @@ import { IsoTime } from './time';
  * endpoints, that services send and invoke through by name and hook services react to.
  */
 
-/** ws:// or wss:// with a host; no credentials in the URL (use `security`), no #fragment. */
-export const OutgoingAddress = z.string().max(2048).refine((s) => {
+/**
+ * ws:// or wss:// with a host; no credentials in the URL (use `security`), no #fragment. Marked
+ * secret because a query string may carry a token: the audit log shows it redacted, the store
+ * seals it, and responses show the query values as ***.
+ */
+export const OutgoingAddress = secret(z.string().max(2048).refine((s) => {
   try {
     const u = new URL(s);
     return (u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname !== '' && !u.username && !u.password && !u.hash;
   } catch {
     return false;
   }
-}, 'expected ws://host[:port]/path or wss://… (no credentials in the URL, no #fragment)');
+}, 'expected ws://host[:port]/path or wss://… (no credentials in the URL, no #fragment)'));
 
 /** `plain`: any WebSocket endpoint. `switchboard`: a Switchboard channel (hello, client protocol). */
 export const OutgoingKind = z.enum(['plain', 'switchboard']);

@@ -33,6 +33,21 @@ export const CLOSE_TIMEOUT_MS = 3000;
 
 const SETTLED: Promise<void> = Promise.resolve();
 
+const OWNER = Symbol('outgoing connection');
+type OwnedSocket = WebSocket & { [OWNER]?: OutgoingConnection };
+function onSocketMessage(this: OwnedSocket, raw: Buffer, isBinary: boolean): void {
+  this[OWNER]?.socketMessage(this, raw, isBinary);
+}
+function onSocketPong(this: OwnedSocket): void {
+  this[OWNER]?.socketEvent(this, { type: 'pong' });
+}
+function onSocketError(this: OwnedSocket, err: Error): void {
+  this[OWNER]?.socketEvent(this, { type: 'error', err });
+}
+function onSocketClose(this: OwnedSocket, code: number, reason: Buffer): void {
+  this[OWNER]?.socketEvent(this, { type: 'close', code, reason });
+}
+
 /** Peer close codes after which retrying cannot help: the credentials were refused. */
 const FATAL_CLOSE_CODES = new Set<number>([CloseCode.AuthFailed, CloseCode.DuplicateLogin, CloseCode.LoginRateLimited]);
 
@@ -307,17 +322,13 @@ export class OutgoingConnection {
     this.protocol = d.protocol;
     this.localReason = null;
     this.lastInAt = Date.now();
-    const gen = this.gen;
-    ws.on('message', (raw: Buffer, isBinary: boolean) => gen === this.gen && this.onFrame(raw, isBinary));
-    ws.on('pong', () => {
-      this.missedPings = 0;
-      this.rttMs = Math.round((performance.now() - this.pingSentAt) * 1000) / 1000;
-    });
-    ws.on('error', (err: Error) => {
-      if (gen !== this.gen) return;
-      this.lastError = { code: ErrorCode.Internal, message: err.message, at: new Date().toISOString() };
-    });
-    ws.on('close', (code: number, reason: Buffer) => gen === this.gen && this.onClose(code, reason.toString('utf8')));
+    // Shared listeners that find this connection on the socket: four closures per connection
+    // add up over thousands of connections.
+    (ws as OwnedSocket)[OWNER] = this;
+    ws.on('message', onSocketMessage);
+    ws.on('pong', onSocketPong);
+    ws.on('error', onSocketError);
+    ws.on('close', onSocketClose);
     ws.resume();
     if (this.config.kind === 'switchboard') {
       this.writeRaw(this.encodeFrame(helloFrame(this.config)));
@@ -328,6 +339,31 @@ export class OutgoingConnection {
       }, this.config.connectTimeoutMs);
     } else {
       this.opened();
+    }
+  }
+
+  /** Socket events (from the shared listeners); a socket that is no longer ours is ignored. */
+  socketMessage(ws: WebSocket, raw: Buffer, isBinary: boolean): void {
+    if (ws === this.ws) this.onFrame(raw, isBinary);
+  }
+
+  socketEvent(ws: WebSocket, e: { type: 'pong' } | { type: 'error'; err: Error } | { type: 'close'; code: number; reason: Buffer }): void {
+    if (ws !== this.ws) return;
+    switch (e.type) {
+      case 'pong':
+        this.missedPings = 0;
+        this.rttMs = Math.round((performance.now() - this.pingSentAt) * 1000) / 1000;
+        return;
+      case 'error':
+        this.lastError = { code: ErrorCode.Internal, message: e.err.message, at: new Date().toISOString() };
+        return;
+      case 'close':
+        this.onClose(e.code, e.reason.toString('utf8'));
+        return;
+      default: {
+        const never: never = e;
+        void never;
+      }
     }
   }
 

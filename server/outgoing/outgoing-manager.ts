@@ -46,6 +46,14 @@ function compact(c: OutgoingConfig): OutgoingConfig {
   return out;
 }
 
+/** The address as shown: query values (often tokens) replaced by ***. */
+export function maskQuery(address: string): string {
+  const q = address.indexOf('?');
+  if (q < 0) return address;
+  const names = [...new URLSearchParams(address.slice(q + 1)).keys()];
+  return `${address.slice(0, q)}?${names.map((k) => `${encodeURIComponent(k)}=***`).join('&')}`;
+}
+
 const notFound = (name: string): SbError => new SbError(ErrorCode.OutgoingNotFound, `no outgoing connection named "${name}"`, { field: 'name' });
 
 /**
@@ -252,7 +260,7 @@ export class OutgoingManager {
     return {
       name: c.name,
       active: c.active,
-      address: c.address,
+      address: maskQuery(c.address),
       kind: c.kind,
       autoReconnect: { ...c.autoReconnect },
       security: {

@@ -18,13 +18,15 @@ export interface OutgoingStore {
 /**
  * Seals (and opens) every secret of a definition: the password, token or key of `security`, the
  * TLS client key, the proxy password and every custom header value (headers carry credentials
- * often enough that all of them are treated as one). Each is bound to its name and field.
+ * often enough that all of them are treated as one), and an address with a query string (tokens
+ * travel there too). Each is bound to its name and field.
  */
 export function mapSecrets(c: OutgoingConfig, f: (value: string, context: string) => string): OutgoingConfig {
   const ctx = (field: string): string => `outgoing:${c.name}:${field}`;
   const sec = c.security;
   return {
     ...c,
+    address: c.address.includes('?') ? f(c.address, ctx('address')) : c.address,
     security: sec.type === 'basic' ? { ...sec, password: f(sec.password, ctx('security.password')) }
       : sec.type === 'bearer' ? { ...sec, token: f(sec.token, ctx('security.token')) }
         : sec.type === 'apikey' ? { ...sec, key: f(sec.key, ctx('security.key')) }

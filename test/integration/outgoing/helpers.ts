@@ -97,9 +97,18 @@ export interface PyPeer {
   kill(): Promise<void>;
 }
 
+const pyPeers = new Set<ChildProcess>();
+
+/** Kills every Python peer still running (afterAll: a failed test must not leave one behind). */
+export function killPyPeers(): void {
+  for (const c of pyPeers) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  pyPeers.clear();
+}
+
 /** The Python `websockets` peer (fixtures/py-peer.py) on `port` (0: any). */
 export function startPyPeer(port = 0): Promise<PyPeer> {
   const child = spawn('/usr/bin/python3', [join(FIXTURES, 'py-peer.py'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  pyPeers.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OutgoingSchema } from '../../../protocol/admin-outgoing';
 import { errorOf, startHarness, type Harness } from '../admin/helpers';
-import { HOOK_SERVICES, hookEvents, startJsonPeer, startPyPeer, startSilentTcp, waitOutgoing, type JsonPeer } from './helpers';
+import { HOOK_SERVICES, hookEvents, killPyPeers, startJsonPeer, startPyPeer, startSilentTcp, waitOutgoing, type JsonPeer } from './helpers';
 
 let h: Harness;
 let peer: JsonPeer;
@@ -12,6 +14,7 @@ beforeAll(async () => {
   peer = await startJsonPeer();
 });
 afterAll(async () => {
+  killPyPeers();
   await h.close();
   await peer.close();
 });
@@ -143,6 +146,51 @@ describe('outgoing connections to a plain peer', () => {
     await h.api('DELETE', '/outgoing/py');
   });
 
+  it('maxAttempts stops retrying; an inactive connection cannot be started; a PATCH of the address redials', async () => {
+    const dead = await startSilentTcp();
+    await dead.close();
+    await h.api('POST', '/outgoing', { body: { name: 'limited', address: dead.url, autoReconnect: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 } } });
+    const o = await waitOutgoing(h.server, 'limited', (x) => x.status.state === 'stopped');
+    expect(o.status).toMatchObject({ attempts: 3, lastError: { code: 'DIAL_REFUSED' } });
+    expect(o.status.reason).toMatch(/not retrying: 3 attempts failed \(maxAttempts\)/);
+
+    const patched = await h.api('PATCH', '/outgoing/limited', { body: { address: peer.url } });
+    expect(patched.status).toBe(200);
+    await waitOutgoing(h.server, 'limited', (x) => x.status.state === 'open');
+
+    await h.api('PATCH', '/outgoing/limited', { body: { active: false } });
+    expect((await h.server.outgoing!.get('limited'))!.status).toMatchObject({ state: 'stopped', reason: expect.stringContaining('deactivated') });
+    const start = await h.api('POST', '/outgoing/limited/start');
+    expect(start.status).toBe(409);
+    expect(errorOf(start.json)).toMatchObject({ code: 'SB_ERR_OUTGOING_NOT_CONNECTED', field: 'active' });
+    await h.api('DELETE', '/outgoing/limited');
+  });
+
+  it('idleTimeoutMs closes a silent connection, which then reconnects', async () => {
+    await h.api('POST', '/outgoing', { body: { name: 'idle', address: peer.url, idleTimeoutMs: 150, ...fast } });
+    await waitOutgoing(h.server, 'idle', (x) => x.status.state === 'open');
+    const closed = await waitOutgoing(h.server, 'idle', (x) => x.status.lastClose !== null);
+    expect(closed.status.lastClose).toMatchObject({ code: 1000, initiator: 'local' });
+    await waitOutgoing(h.server, 'idle', (x) => x.status.state === 'open');
+    await h.api('DELETE', '/outgoing/idle');
+  });
+
+  it('a peer that stops answering pings is dropped after pingsMissedThreshold and redialled', async () => {
+    const deaf = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
+    await new Promise<void>((r) => deaf.once('listening', () => r()));
+    try {
+      const url = `ws://127.0.0.1:${(deaf.address() as AddressInfo).port}/`;
+      await h.api('POST', '/outgoing', { body: { name: 'deaf', address: url, pingInterval: 1, pingsMissedThreshold: 1, onClose: 'record', ...fast } });
+      const o = await waitOutgoing(h.server, 'deaf', (x) => x.status.lastClose !== null, 5000);
+      expect(o.status.lastClose).toMatchObject({ code: 1006, reason: '1 pings unanswered', initiator: 'local' });
+      await expect.poll(() => hookEvents().find((e) => e.type === 'close' && e.name === 'deaf')).toMatchObject({ code: 1006, reason: '1 pings unanswered' });
+      await h.api('DELETE', '/outgoing/deaf');
+    } finally {
+      for (const c of deaf.clients) c.terminate();
+      deaf.close();
+    }
+  });
+
   it('bounds the send queue while the peer is down', async () => {
     const silent = await startSilentTcp();
     await h.api('POST', '/outgoing', { body: { name: 'q', address: silent.url, sendQueueMax: 2, connectTimeoutMs: 5000 } });
@@ -180,14 +228,16 @@ describe('outgoing connections to a plain peer', () => {
 
   it('never returns secrets and seals them in the store; a viewer may not send; a PATCH keeps what it does not name', async () => {
     const r = await h.api('POST', '/outgoing', {
-      body: { name: 'kept', active: false, address: 'wss://example.invalid/x', security: { type: 'bearer', token: 'very-secret-bearer-token' }, headers: { 'X-Custom': 'custom-header-secret' }, tls: { insecure: true } },
+      body: { name: 'kept', active: false, address: 'wss://example.invalid/x?token=query-secret-token&v=2', security: { type: 'bearer', token: 'very-secret-bearer-token' }, headers: { 'X-Custom': 'custom-header-secret' }, tls: { insecure: true } },
     });
     expect(r.status).toBe(201);
     expect(JSON.stringify(r.json)).not.toContain('very-secret');
+    expect(r.json).toMatchObject({ address: 'wss://example.invalid/x?token=***&v=***' });
     expect(r.json).toMatchObject({ security: { type: 'bearer', hasSecret: true }, headerNames: ['X-Custom'], tls: { insecure: true }, status: { state: 'idle' } });
     const db = readFileSync(h.dbFile);
     expect(db.includes('very-secret-bearer-token')).toBe(false);
     expect(db.includes('custom-header-secret')).toBe(false);
+    expect(db.includes('query-secret-token')).toBe(false);
     const audit = await h.api('GET', '/audit?action=outgoing.create&limit=1');
     const entry = JSON.stringify(audit.json);
     expect(entry).toContain('"action":"outgoing.create"');

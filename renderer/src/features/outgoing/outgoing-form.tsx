@@ -185,7 +185,7 @@ export function OutgoingForm({ outgoing, onSubmit, onClose }: { outgoing: Outgoi
             <input type="checkbox" checked={d.active} onChange={(e) => set({ active: e.target.checked })} data-testid="og-active" /> Keep it connected
           </label>
         </Field>
-        {text('address', 'Address', 'ws://host:port/path or wss://…')}
+        {text('address', 'Address', outgoing?.address.includes('=***') ? 'Query values are hidden (***): retype the whole address to change it' : 'ws://host:port/path or wss://…')}
         <Field label="Kind" error={errors.kind} htmlFor="og-kind">
           <select id="og-kind" className="input" value={d.kind} onChange={(e) => set({ kind: e.target.value as OutgoingDraft['kind'] })} data-testid="og-kind">
             <option value="plain">Plain WebSocket endpoint</option>

@@ -89,7 +89,14 @@ export const createOutgoingSlice: SliceCreator<OutgoingSlice> = (set, get, deps)
       }
     },
     onOutgoingChanged(change) {
+      const before = get().outgoing;
+      const key = outgoingKey(change.serverId, change.name);
+      const old = before.rows[key]?.outgoing.status;
       patch((s) => applyOutgoingChange(s, change));
+      // The selected connection's frames follow its counters (changes arrive at most once per
+      // statsIntervalMs per connection), so the pane stays current without polling.
+      const now = change.outgoing?.status;
+      if (before.selected === key && now && old && (now.framesIn !== old.framesIn || now.framesOut !== old.framesOut)) void get().loadFrames();
     },
     selectOutgoing(rowKey) {
       patch((s) => ({ ...s, selected: rowKey, frames: [] }));

@@ -32,6 +32,21 @@ describe('outgoing slice updates', () => {
     expect(s.results.k!.at(-1)!.text).toBe(String(MAX_RESULTS + 4));
   });
 
+  it('the selected connection reloads its frames when its counters move, not on every change', async () => {
+    const t = testStore({
+      'outgoing.list': () => ({ items: [{ serverId: 's1', outgoing: outgoing('a') }], errors: [] }),
+      'outgoing.frames': () => ({ items: [] }),
+    });
+    await t.store.getState().loadOutgoing('c1');
+    t.store.getState().selectOutgoing(outgoingKey('s1', 'a'));
+    const framesCalls = () => t.calls.filter((c) => c.method === 'outgoing.frames').length;
+    expect(framesCalls()).toBe(1);
+    t.store.getState().onOutgoingChanged({ clusterId: 'c1', serverId: 's1', name: 'a', outgoing: outgoing('a', { status: { ...status, reason: 'still connected' } }) });
+    expect(framesCalls()).toBe(1);
+    t.store.getState().onOutgoingChanged({ clusterId: 'c1', serverId: 's1', name: 'a', outgoing: outgoing('a', { status: { ...status, framesIn: 3 } }) });
+    expect(framesCalls()).toBe(2);
+  });
+
   it('an invoke that fails is recorded with its code, not thrown', async () => {
     const t = testStore({
       'outgoing.list': () => ({ items: [{ serverId: 's1', outgoing: outgoing('a') }], errors: [] }),
