@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
 import { CloseCode } from '../../protocol/close-codes';
 import { jsonDeeperThan } from '../../common/json-depth';
@@ -40,6 +40,25 @@ export interface CloseResult {
 export interface ChannelRef {
   readonly name: string;
   config: ChannelConfig;
+}
+
+const ownerOf = (ws: WebSocket): InboundConnection => (ws as SbSocket).owner as InboundConnection;
+
+/** The socket listeners, shared by every connection (`this` is the socket). */
+function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  ownerOf(this).onMessage(data, isBinary);
+}
+function onWsPong(this: WebSocket): void {
+  ownerOf(this).onPong();
+}
+function onWsPing(this: WebSocket, data: Buffer): void {
+  ownerOf(this).onPing(data);
+}
+function onWsError(this: WebSocket, err: Error & { code?: string }): void {
+  ownerOf(this).onWsError(err);
+}
+function onWsClose(this: WebSocket, code: number, reason: Buffer): void {
+  ownerOf(this).onClosed(code, reason.toString());
 }
 
 const stripMapped = (a: string): string => (a.startsWith('::ffff:') ? a.slice(7) : a);
@@ -113,18 +132,23 @@ export class InboundConnection implements RegistryEntry {
     this.remoteFqdn = host.reverseDns.cached(this.remoteAddress) ?? null;
     this.searchText = this.remoteAddress.toLowerCase();
 
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('pong', () => this.onPong());
-    ws.on('ping', (data) => this.onPing(data));
-    ws.on('error', (err: Error & { code?: string }) => {
-      // Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007): ws has already sent its own Close
-      // frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
-      if (!err.code?.startsWith('WS_ERR_')) return;
-      const code = closeCodeOfWsError(err);
-      this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
-      this.life.tryTo('closing', this.closeSent.reason);
-    });
-    ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
+    ws.owner = this;
+    ws.on('message', onWsMessage);
+    ws.on('pong', onWsPong);
+    ws.on('ping', onWsPing);
+    ws.on('error', onWsError);
+    ws.on('close', onWsClose);
+  }
+
+  /**
+   * Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007, 1008): ws has already sent its own
+   * Close frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
+   */
+  onWsError(err: Error & { code?: string }): void {
+    if (!err.code?.startsWith('WS_ERR_')) return;
+    const code = closeCodeOfWsError(err);
+    this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
+    this.life.tryTo('closing', this.closeSent.reason);
   }
 
   private get state(): State {
@@ -286,7 +310,7 @@ export class InboundConnection implements RegistryEntry {
     this.socket.uncork();
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
+  onMessage(data: RawData, isBinary: boolean): void {
     if (!this.isOpen) return;
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     this.msgsIn++;
@@ -333,7 +357,7 @@ export class InboundConnection implements RegistryEntry {
       case 'unsubscribe':
       case 'publish':
       case 'ack': {
-        const port = this.pubsubPort;
+        const port = this.pubsubPort ?? this.attachPubSub();
         if (!port) return;
         this.host.pubsub.handleFrame(port, frame).catch((err: unknown) => this.host.logger.error('pub/sub frame failed', { connectionId: this.connectionId, err: String(err) }));
         return;
@@ -362,8 +386,10 @@ export class InboundConnection implements RegistryEntry {
     this.loggedInAt = this.lastSeen = Date.now();
     this.nextPingAt = this.loggedInAt + this.channel.config.pingInterval * 1000;
     this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
-    this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
-    this.host.pubsub.attach(this.pubsubPort);
+    // A client ID with durable subscriptions attaches now (its backlog is delivered); one without
+    // attaches on its first pub/sub frame: most connections never send one, and an attachment is
+    // a port, a delivery entry and three map entries per connection.
+    if (this.host.subscriptionCount(hello.clientId) > 0) this.attachPubSub();
     this.host.emitUpdated(this);
   }
 
@@ -371,7 +397,7 @@ export class InboundConnection implements RegistryEntry {
    * Client pings are answered here, not by ws (autoPong is off): ws answers however fast they come,
    * and a flood then ends in a dropped socket with no Close frame.
    */
-  private onPing(data: Buffer): void {
+  onPing(data: Buffer): void {
     if (!this.isOpen) return;
     const max = this.channel.config.maxPingsPerSecond;
     if (max > 0) {
@@ -386,7 +412,7 @@ export class InboundConnection implements RegistryEntry {
     this.ws.pong(data);
   }
 
-  private onPong(): void {
+  onPong(): void {
     this.awaitingPong = false;
     this.pingsMissed = 0;
     this.lastSeen = Date.now();
@@ -408,6 +434,13 @@ export class InboundConnection implements RegistryEntry {
       const message = `service "${name}" failed: ${err instanceof Error ? err.message : String(err)}`;
       this.send({ type: 'response', inReplyTo: id, ok: false, error: { code: ErrorCode.ServiceFailed, message } });
     }
+  }
+
+  private attachPubSub(): PubSubSession | null {
+    if (this.state !== 'logged-in' || this.clientId === null) return null;
+    this.pubsubPort = new SessionPort(this, this.ws, this.clientId);
+    this.host.pubsub.attach(this.pubsubPort);
+    return this.pubsubPort;
   }
 
   publishFromService(topic: string, data: unknown): Promise<PublishResult> {
@@ -454,7 +487,7 @@ export class InboundConnection implements RegistryEntry {
     this.closeTimer = null;
   }
 
-  private onClosed(code: number, reason: string): void {
+  onClosed(code: number, reason: string): void {
     if (this.closedResult) return;
     const wasServer = this.closeSent !== null;
     const finalCode = this.closeSent?.code ?? code;
