@@ -61,6 +61,20 @@ function onWsClose(this: WebSocket, code: number, reason: Buffer): void {
   ownerOf(this).onClosed(code, reason.toString());
 }
 
+/**
+ * ISO forms of connectedAt, loggedInAt, lastSeen and the expiry, each with the instant it was
+ * formatted from: an admin page formats 100 connections per request and most are idle, so
+ * Date→ISO (about 1 µs each) runs only when the instant changed.
+ */
+class IsoCache {
+  connectedAt: string | null = null;
+  loggedInAt: string | null = null;
+  lastSeen = '';
+  lastSeenMs = -1;
+  expiresAt = '';
+  expiresAtMs = -1;
+}
+
 const stripMapped = (a: string): string => (a.startsWith('::ffff:') ? a.slice(7) : a);
 
 /**
@@ -72,8 +86,6 @@ export class InboundConnection implements RegistryEntry {
   private readonly openedAt = Date.now();
   readonly remoteAddress: string;
   readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
   readonly forwardedFor: string | null;
   remoteFqdn: string | null = null;
   clientId: string | null = null;
@@ -88,17 +100,8 @@ export class InboundConnection implements RegistryEntry {
   bytesOut = 0;
   private nextPingAt = 0;
   private corked = false;
-  private connectedAtIso: string | null = null;
-  /**
-   * ISO forms of loggedInAt, lastSeen and the expiry, each with the instant it was formatted from:
-   * an admin page formats 100 connections per request and most are idle, so Date→ISO (about 1 µs
-   * each, three per connection) runs only when the instant changed.
-   */
-  private loggedInAtIso: string | null = null;
-  private lastSeenIso = '';
-  private lastSeenIsoMs = -1;
-  private expiresAtIso = '';
-  private expiresAtIsoMs = -1;
+  /** The ISO forms below, made on the first info(): most connections are never listed. */
+  private iso: IsoCache | null = null;
   /** The TCP socket under the WebSocket (ws was handed req.socket at the upgrade). */
   private readonly socket: Socket;
   private closeTimer: NodeJS.Timeout | null = null;
@@ -125,8 +128,6 @@ export class InboundConnection implements RegistryEntry {
     this.socket = sock;
     this.remoteAddress = sock.remoteAddress ?? '';
     this.remotePort = sock.remotePort ?? 0;
-    this.localAddress = sock.localAddress ?? '';
-    this.localPort = sock.localPort ?? 0;
     const xff = req.headers['x-forwarded-for'];
     this.forwardedFor = xff && host.isTrustedProxy(stripMapped(this.remoteAddress)) ? (Array.isArray(xff) ? xff.join(', ') : xff) : null;
     this.remoteFqdn = host.reverseDns.cached(this.remoteAddress) ?? null;
@@ -155,9 +156,22 @@ export class InboundConnection implements RegistryEntry {
     return this.life.state;
   }
 
+  /**
+   * The socket's own address, read when first asked for (an admin listing): reading it makes Node
+   * keep a sockname record per socket. Until then the socket is open, so the read succeeds.
+   */
+  get localAddress(): string {
+    return this.socket.localAddress ?? '';
+  }
+
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
+  }
+
   /** ISO time the WebSocket opened (formatted once: registry pages read it a lot). */
   get connectedAt(): string {
-    return (this.connectedAtIso ??= new Date(this.openedAt).toISOString());
+    const iso = (this.iso ??= new IsoCache());
+    return (iso.connectedAt ??= new Date(this.openedAt).toISOString());
   }
 
   /**
@@ -215,14 +229,16 @@ export class InboundConnection implements RegistryEntry {
   }
 
   private lastSeenAt(): string {
-    if (this.lastSeenIsoMs !== this.lastSeen) this.lastSeenIso = new Date((this.lastSeenIsoMs = this.lastSeen)).toISOString();
-    return this.lastSeenIso;
+    const iso = (this.iso ??= new IsoCache());
+    if (iso.lastSeenMs !== this.lastSeen) iso.lastSeen = new Date((iso.lastSeenMs = this.lastSeen)).toISOString();
+    return iso.lastSeen;
   }
 
   private expiresAt(): string {
     const ms = this.expiresAtMs();
-    if (this.expiresAtIsoMs !== ms) this.expiresAtIso = new Date((this.expiresAtIsoMs = ms)).toISOString();
-    return this.expiresAtIso;
+    const iso = (this.iso ??= new IsoCache());
+    if (iso.expiresAtMs !== ms) iso.expiresAt = new Date((iso.expiresAtMs = ms)).toISOString();
+    return iso.expiresAt;
   }
 
   info(): ConnectionInfo {
@@ -243,7 +259,7 @@ export class InboundConnection implements RegistryEntry {
       serverName: this.host.serverName,
       pid: process.pid,
       connectedAt: this.connectedAt,
-      loggedInAt: this.loggedInAt === null ? null : (this.loggedInAtIso ??= new Date(this.loggedInAt).toISOString()),
+      loggedInAt: this.loggedInAt === null ? null : ((this.iso ??= new IsoCache()).loggedInAt ??= new Date(this.loggedInAt).toISOString()),
       lastSeenAt: this.lastSeenAt(),
       expiresAt: this.state === 'logged-in' ? this.expiresAt() : null,
       msgsIn: this.msgsIn,
