@@ -22,6 +22,18 @@ export class EventBus {
     return this.listeners.size > 0;
   }
 
+  /**
+   * emit() for events that are costly to build (a ConnectionInfo formats times and reads socket
+   * addresses, and its caches then stay with the connection): built only when someone listens.
+   */
+  emitLazy(make: () => AdminEventInput): void {
+    if (this.listeners.size === 0) {
+      this.seq++;
+      return;
+    }
+    this.emit(make());
+  }
+
   emit(event: AdminEventInput): void {
     if (this.listeners.size === 0) {
       this.seq++;

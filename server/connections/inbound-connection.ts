@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { ClientFrameSchema, type ClientFrame, type HelloFrame, type ServerFrame } from '../../protocol/client-frames';
 import { CloseCode } from '../../protocol/close-codes';
 import { jsonDeeperThan } from '../../common/json-depth';
@@ -43,6 +43,39 @@ export interface ChannelRef {
   config: ChannelConfig;
 }
 
+const ownerOf = (ws: WebSocket): InboundConnection => (ws as SbSocket).owner as InboundConnection;
+
+/** The socket listeners, shared by every connection (`this` is the socket). */
+function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  ownerOf(this).onMessage(data, isBinary);
+}
+function onWsPong(this: WebSocket): void {
+  ownerOf(this).onPong();
+}
+function onWsPing(this: WebSocket, data: Buffer): void {
+  ownerOf(this).onPing(data);
+}
+function onWsError(this: WebSocket, err: Error & { code?: string }): void {
+  ownerOf(this).onWsError(err);
+}
+function onWsClose(this: WebSocket, code: number, reason: Buffer): void {
+  ownerOf(this).onClosed(code, reason.toString());
+}
+
+/**
+ * ISO forms of connectedAt, loggedInAt, lastSeen and the expiry, each with the instant it was
+ * formatted from: an admin page formats 100 connections per request and most are idle, so
+ * Date→ISO (about 1 µs each) runs only when the instant changed.
+ */
+class IsoCache {
+  connectedAt: string | null = null;
+  loggedInAt: string | null = null;
+  lastSeen = '';
+  lastSeenMs = -1;
+  expiresAt = '';
+  expiresAtMs = -1;
+}
+
 const stripMapped = (a: string): string => (a.startsWith('::ffff:') ? a.slice(7) : a);
 
 /**
@@ -54,8 +87,6 @@ export class InboundConnection implements RegistryEntry {
   private readonly openedAt = Date.now();
   readonly remoteAddress: string;
   readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
   readonly forwardedFor: string | null;
   remoteFqdn: string | null = null;
   clientId: string | null = null;
@@ -70,17 +101,8 @@ export class InboundConnection implements RegistryEntry {
   bytesOut = 0;
   private nextPingAt = 0;
   private corked = false;
-  private connectedAtIso: string | null = null;
-  /**
-   * ISO forms of loggedInAt, lastSeen and the expiry, each with the instant it was formatted from:
-   * an admin page formats 100 connections per request and most are idle, so Date→ISO (about 1 µs
-   * each, three per connection) runs only when the instant changed.
-   */
-  private loggedInAtIso: string | null = null;
-  private lastSeenIso = '';
-  private lastSeenIsoMs = -1;
-  private expiresAtIso = '';
-  private expiresAtIsoMs = -1;
+  /** The ISO forms below, made on the first info(): most connections are never listed. */
+  private iso: IsoCache | null = null;
   /** The TCP socket under the WebSocket (ws was handed req.socket at the upgrade). */
   private readonly socket: Socket;
   private closeTimer: NodeJS.Timeout | null = null;
@@ -107,34 +129,50 @@ export class InboundConnection implements RegistryEntry {
     this.socket = sock;
     this.remoteAddress = sock.remoteAddress ?? '';
     this.remotePort = sock.remotePort ?? 0;
-    this.localAddress = sock.localAddress ?? '';
-    this.localPort = sock.localPort ?? 0;
     const xff = req.headers['x-forwarded-for'];
     this.forwardedFor = xff && host.isTrustedProxy(stripMapped(this.remoteAddress)) ? (Array.isArray(xff) ? xff.join(', ') : xff) : null;
     this.remoteFqdn = host.reverseDns.cached(this.remoteAddress) ?? null;
     this.searchText = this.remoteAddress.toLowerCase();
 
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('pong', () => this.onPong());
-    ws.on('ping', (data) => this.onPing(data));
-    ws.on('error', (err: Error & { code?: string }) => {
-      // Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007): ws has already sent its own Close
-      // frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
-      if (!err.code?.startsWith('WS_ERR_')) return;
-      const code = closeCodeOfWsError(err);
-      this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
-      this.life.tryTo('closing', this.closeSent.reason);
-    });
-    ws.on('close', (code, reason) => this.onClosed(code, reason.toString()));
+    ws.owner = this;
+    ws.on('message', onWsMessage);
+    ws.on('pong', onWsPong);
+    ws.on('ping', onWsPing);
+    ws.on('error', onWsError);
+    ws.on('close', onWsClose);
+  }
+
+  /**
+   * Receiver errors (WS_ERR_*: 1009 oversized, 1002, 1007, 1008): ws has already sent its own
+   * Close frame. Socket errors (ECONNRESET…) are followed by a close with 1006.
+   */
+  onWsError(err: Error & { code?: string }): void {
+    if (!err.code?.startsWith('WS_ERR_')) return;
+    const code = closeCodeOfWsError(err);
+    this.closeSent ??= { code, reason: WS_DEFAULT_REASONS[code] ?? err.message };
+    this.life.tryTo('closing', this.closeSent.reason);
   }
 
   private get state(): State {
     return this.life.state;
   }
 
+  /**
+   * The socket's own address, read when first asked for (an admin listing): reading it makes Node
+   * keep a sockname record per socket. Until then the socket is open, so the read succeeds.
+   */
+  get localAddress(): string {
+    return this.socket.localAddress ?? '';
+  }
+
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
+  }
+
   /** ISO time the WebSocket opened (formatted once: registry pages read it a lot). */
   get connectedAt(): string {
-    return (this.connectedAtIso ??= new Date(this.openedAt).toISOString());
+    const iso = (this.iso ??= new IsoCache());
+    return (iso.connectedAt ??= new Date(this.openedAt).toISOString());
   }
 
   /**
@@ -192,14 +230,16 @@ export class InboundConnection implements RegistryEntry {
   }
 
   private lastSeenAt(): string {
-    if (this.lastSeenIsoMs !== this.lastSeen) this.lastSeenIso = new Date((this.lastSeenIsoMs = this.lastSeen)).toISOString();
-    return this.lastSeenIso;
+    const iso = (this.iso ??= new IsoCache());
+    if (iso.lastSeenMs !== this.lastSeen) iso.lastSeen = new Date((iso.lastSeenMs = this.lastSeen)).toISOString();
+    return iso.lastSeen;
   }
 
   private expiresAt(): string {
     const ms = this.expiresAtMs();
-    if (this.expiresAtIsoMs !== ms) this.expiresAtIso = new Date((this.expiresAtIsoMs = ms)).toISOString();
-    return this.expiresAtIso;
+    const iso = (this.iso ??= new IsoCache());
+    if (iso.expiresAtMs !== ms) iso.expiresAt = new Date((iso.expiresAtMs = ms)).toISOString();
+    return iso.expiresAt;
   }
 
   info(): ConnectionInfo {
@@ -220,7 +260,7 @@ export class InboundConnection implements RegistryEntry {
       serverName: this.host.serverName,
       pid: process.pid,
       connectedAt: this.connectedAt,
-      loggedInAt: this.loggedInAt === null ? null : (this.loggedInAtIso ??= new Date(this.loggedInAt).toISOString()),
+      loggedInAt: this.loggedInAt === null ? null : ((this.iso ??= new IsoCache()).loggedInAt ??= new Date(this.loggedInAt).toISOString()),
       lastSeenAt: this.lastSeenAt(),
       expiresAt: this.state === 'logged-in' ? this.expiresAt() : null,
       msgsIn: this.msgsIn,
@@ -288,7 +328,7 @@ export class InboundConnection implements RegistryEntry {
     this.socket.uncork();
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
+  onMessage(data: RawData, isBinary: boolean): void {
     if (!this.isOpen) return;
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     this.msgsIn++;
@@ -336,7 +376,7 @@ export class InboundConnection implements RegistryEntry {
       case 'unsubscribe':
       case 'publish':
       case 'ack': {
-        const port = this.pubsubPort;
+        const port = this.pubsubPort ?? this.attachPubSub();
         if (!port) return;
         this.host.pubsub.handleFrame(port, frame).catch((err: unknown) => this.host.logger.error('pub/sub frame failed', { connectionId: this.connectionId, err: String(err) }));
         return;
@@ -365,8 +405,10 @@ export class InboundConnection implements RegistryEntry {
     this.loggedInAt = this.lastSeen = Date.now();
     this.nextPingAt = this.loggedInAt + this.channel.config.pingInterval * 1000;
     this.send({ type: 'welcome', connectionId: this.connectionId, clientId: hello.clientId, serverName: this.host.serverName, expiresAt: new Date(this.expiresAtMs()).toISOString() });
-    this.pubsubPort = new SessionPort(this, this.ws, hello.clientId);
-    this.host.pubsub.attach(this.pubsubPort);
+    // A client ID with durable subscriptions attaches now (its backlog is delivered); one without
+    // attaches on its first pub/sub frame: most connections never send one, and an attachment is
+    // a port, a delivery entry and three map entries per connection.
+    if (this.host.subscriptionCount(hello.clientId) > 0) this.attachPubSub();
     this.host.counters.logins++;
     this.host.emitUpdated(this);
   }
@@ -375,7 +417,7 @@ export class InboundConnection implements RegistryEntry {
    * Client pings are answered here, not by ws (autoPong is off): ws answers however fast they come,
    * and a flood then ends in a dropped socket with no Close frame.
    */
-  private onPing(data: Buffer): void {
+  onPing(data: Buffer): void {
     if (!this.isOpen) return;
     const max = this.channel.config.maxPingsPerSecond;
     if (max > 0) {
@@ -390,7 +432,7 @@ export class InboundConnection implements RegistryEntry {
     this.ws.pong(data);
   }
 
-  private onPong(): void {
+  onPong(): void {
     this.awaitingPong = false;
     this.pingsMissed = 0;
     this.lastSeen = Date.now();
@@ -416,6 +458,13 @@ export class InboundConnection implements RegistryEntry {
 
   outgoing(name: string): OutgoingHandle {
     return this.host.outgoing(name);
+  }
+
+  private attachPubSub(): PubSubSession | null {
+    if (this.state !== 'logged-in' || this.clientId === null) return null;
+    this.pubsubPort = new SessionPort(this, this.ws, this.clientId);
+    this.host.pubsub.attach(this.pubsubPort);
+    return this.pubsubPort;
   }
 
   publishFromService(topic: string, data: unknown): Promise<PublishResult> {
@@ -476,7 +525,7 @@ export class InboundConnection implements RegistryEntry {
     this.closeTimer = null;
   }
 
-  private onClosed(code: number, reason: string): void {
+  onClosed(code: number, reason: string): void {
     if (this.closedResult) return;
     const wasServer = this.closeSent !== null;
     const finalCode = this.closeSent?.code ?? code;

@@ -95,7 +95,7 @@ export class InboundHost implements ConnectionHost {
     const conn = new InboundConnection(ws, req, channel, this);
     this.registry.add(conn);
     channel.addSession(conn);
-    this.deps.events.emit({ type: 'connection.opened', connection: conn.info() });
+    this.deps.events.emitLazy(() => ({ type: 'connection.opened', connection: conn.info() }));
     conn.resolveFqdn();
   }
 
@@ -131,7 +131,7 @@ export class InboundHost implements ConnectionHost {
 
   emitUpdated(conn: InboundConnection): void {
     this.dirty.delete(conn);
-    this.deps.events.emit({ type: 'connection.updated', connection: conn.info() });
+    this.deps.events.emitLazy(() => ({ type: 'connection.updated', connection: conn.info() }));
   }
 
   markDirty(conn: InboundConnection): void {

@@ -34,6 +34,12 @@ export function closeCodeOfWsError(err: Error & { code?: string }): number {
  * fills in a reason for those codes.
  */
 export class SbSocket extends WebSocket {
+  /**
+   * The session that owns this socket, for listeners shared by every socket (a function per event
+   * and class, not five closures per connection).
+   */
+  owner: unknown = null;
+
   override close(code?: number, data?: string | Buffer): void {
     if (code !== undefined && (data === undefined || data.length === 0) && WS_DEFAULT_REASONS[code]) {
       super.close(code, WS_DEFAULT_REASONS[code]);

@@ -55,9 +55,18 @@ export class ConnectionGuard {
   private refusedTotal = 0;
   private refusedPerIp = 0;
   private readonly exempt: Set<string>;
+  /**
+   * One 'close' listener for every socket of this listener (`this` is the socket, whose address
+   * Node cached when it was counted): a `once` closure per socket costs four objects each.
+   */
+  private readonly onSocketClose: (this: Socket) => void;
 
   constructor(private readonly limits: ListenerLimits, exempt: readonly string[] = []) {
     this.exempt = new Set(exempt.map(strip));
+    const release = (ip: string): void => this.release(ip);
+    this.onSocketClose = function (this: Socket): void {
+      release(strip(this.remoteAddress ?? ''));
+    };
   }
 
   /** Node http server options matching the limits. */
@@ -97,11 +106,13 @@ export class ConnectionGuard {
     }
     this.open++;
     this.perIp.set(ip, mine + 1);
-    socket.once('close', () => {
-      this.open--;
-      const n = (this.perIp.get(ip) ?? 1) - 1;
-      if (n <= 0) this.perIp.delete(ip);
-      else this.perIp.set(ip, n);
-    });
+    socket.on('close', this.onSocketClose);
+  }
+
+  private release(ip: string): void {
+    this.open--;
+    const n = (this.perIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, n);
   }
 }

@@ -156,7 +156,8 @@ describe('client frames under generated input (raw sockets)', () => {
       fc.asyncProperty(fc.array(gen, { minLength: FRAMES_PER_RUN, maxLength: FRAMES_PER_RUN }), fc.context(), async (frames, ctx) => {
         const before = await settled();
         const c = await RawWs.connect(url);
-        const welcome = await c.hello(`fz-${++serial}`);
+        const clientId = `fz-${++serial}`;
+        const welcome = await c.hello(clientId);
         expect(welcome.type).toBe('welcome');
         const ids = new Set<number>();
         let clientClose: number | null = null;
@@ -197,6 +198,11 @@ describe('client frames under generated input (raw sockets)', () => {
         const close = await c.ended;
         expect(close, 'the server dropped the socket without a Close frame').not.toBeNull();
         closes.set(close!.code, (closes.get(close!.code) ?? 0) + 1);
+        // Drop what the run subscribed: every later publish would fan out to (and every hash read)
+        // one more durable subscription, and long runs would slow down run after run.
+        if (accepted) {
+          for (const sub of await t.server.pubsub.listTopicSubscriptions('open.t')) if (sub.clientId === clientId) await t.server.pubsub.removeSubscription(sub.subscriptionKey);
+        }
         const documented = DOCUMENTED.has(close!.code) || close!.code === clientClose;
         expect(documented, `close ${close!.code} ${close!.reason}`).toBe(true);
         expect(close!.reason.length, `close ${close!.code} without a reason`).toBeGreaterThan(close!.code === 1000 || close!.code === clientClose ? -1 : 0);
