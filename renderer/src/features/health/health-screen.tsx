@@ -89,7 +89,7 @@ export function HealthScreen() {
   const report = shown ? health.reports[target] : undefined;
 
   return (
-    <div style={{ overflow: 'auto', flex: 1 }}>
+    <div style={{ overflow: 'auto', flex: 1 }} tabIndex={0} role="region" aria-label="Server health">
       <table className="grid" data-testid="health-servers">
         <thead>
           <tr>
@@ -120,6 +120,13 @@ export function HealthScreen() {
                 aria-selected={s.serverId === target}
                 className={s.serverId === target ? 'selected' : undefined}
                 onClick={() => setChosen(s.serverId)}
+                // The charts below follow the chosen row: choosable from the keyboard too.
+                tabIndex={0}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter' && e.key !== ' ') return;
+                  e.preventDefault();
+                  setChosen(s.serverId);
+                }}
                 style={{ cursor: 'pointer' }}
               >
                 <td>
