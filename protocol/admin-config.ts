@@ -167,6 +167,9 @@ export const SecurityCreateSchema = z
     if (v.type !== 'jwt') return;
     if (v.algorithm === 'HS256' && !v.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'HS256 needs a secret (min 16 chars)' });
     if (v.algorithm === 'RS256' && !v.publicKey) ctx.addIssue({ code: 'custom', path: ['publicKey'], message: 'RS256 needs a PEM public key' });
+    // A key the algorithm does not use would be stored and never checked: refused, not ignored.
+    if (v.algorithm === 'RS256' && v.secret !== undefined) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'an RS256 definition verifies with its publicKey and has no shared secret' });
+    if (v.algorithm === 'HS256' && v.publicKey !== undefined) ctx.addIssue({ code: 'custom', path: ['publicKey'], message: 'an HS256 definition verifies with its shared secret and has no public key' });
   });
 export type SecurityCreate = z.input<typeof SecurityCreateSchema>;
 

@@ -154,6 +154,9 @@ export class SecurityManager {
       case 'jwt': {
         const algorithm = patch.algorithm ?? next.public.algorithm;
         next.public.algorithm = algorithm;
+        // A key the algorithm does not use would be stored and never checked (or dropped): refused.
+        if (algorithm === 'RS256' && patch.secret !== undefined) throw new SbError(ErrorCode.Validation, 'secret: an RS256 definition verifies with its publicKey and has no shared secret', { field: 'secret' });
+        if (algorithm === 'HS256' && patch.publicKey !== undefined) throw new SbError(ErrorCode.Validation, 'publicKey: an HS256 definition verifies with its shared secret and has no public key', { field: 'publicKey' });
         if (patch.issuer !== undefined) next.public.issuer = patch.issuer ?? undefined;
         if (patch.audience !== undefined) next.public.audience = patch.audience ?? undefined;
         if (patch.clientIdClaim !== undefined) next.public.clientIdClaim = patch.clientIdClaim;

@@ -187,6 +187,23 @@ describe('PATCH changes only the fields it names (admin API, SQLite)', () => {
     expect(refused + accepted).toBe(RUNS);
   });
 
+  it('a key the JWT algorithm does not use is refused naming it, on create and on PATCH, and changes nothing', async () => {
+    const rs = await h.api('POST', '/security', { body: { name: 'rs-both', type: 'jwt', algorithm: 'RS256', publicKey: rsaKeys[0], secret: 'a'.repeat(16) } });
+    expect(rs.status).toBe(400);
+    expect(rs.json).toMatchObject({ error: { field: 'secret' } });
+    expect((await h.api('POST', '/security', { body: { name: 'rs-one', type: 'jwt', algorithm: 'RS256', publicKey: rsaKeys[0] } })).status).toBe(201);
+    const before = await get('/security/rs-one');
+    const patched = await h.api('PATCH', '/security/rs-one', { body: { secret: 'b'.repeat(16), publicKey: rsaKeys[1] } });
+    expect(patched.status).toBe(400);
+    expect(patched.json).toMatchObject({ error: { field: 'secret' } });
+    expect(await get('/security/rs-one')).toEqual(before);
+    const hs = await h.api('PATCH', '/security/rs-one', { body: { algorithm: 'HS256', secret: 'c'.repeat(16), publicKey: rsaKeys[1] } });
+    expect(hs.status).toBe(400);
+    expect(hs.json).toMatchObject({ error: { field: 'publicKey' } });
+    expect(await get('/security/rs-one')).toEqual(before);
+    expect((await h.api('DELETE', '/security/rs-one')).status).toBe(204);
+  });
+
   it('topics', async () => {
     const fields = fieldsOf(TopicShape, {
       maxDepth: fc.integer({ min: 1, max: 10_000_000 }),

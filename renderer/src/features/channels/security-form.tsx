@@ -50,7 +50,7 @@ export function securityCreateOf(d: Draft): Record<string, unknown> {
       return { name: d.name.trim(), type: 'apikey', key: d.key, clientIds: list(d.clientIds) };
     case 'jwt':
       return {
-        name: d.name.trim(), type: 'jwt', algorithm: d.algorithm, ...opt('secret', d.secret), ...opt('publicKey', d.publicKey), ...opt('issuer', d.issuer), ...opt('audience', d.audience),
+        name: d.name.trim(), type: 'jwt', algorithm: d.algorithm, ...(d.algorithm === 'HS256' ? opt('secret', d.secret) : opt('publicKey', d.publicKey)), ...opt('issuer', d.issuer), ...opt('audience', d.audience),
         clientIdClaim: d.clientIdClaim.trim() === '' ? null : d.clientIdClaim.trim(),
         ...(list(d.clientIds).length > 0 ? { clientIds: list(d.clientIds) } : {}),
       };
@@ -68,8 +68,9 @@ export function securityPatchOf(before: Security, d: Draft): Record<string, unkn
     if (d.key) p.key = d.key;
   } else {
     if (d.algorithm !== before.algorithm) p.algorithm = d.algorithm;
-    if (d.secret) p.secret = d.secret;
-    if (d.publicKey) p.publicKey = d.publicKey;
+    // Only the key the chosen algorithm uses (a draft may hold both after switching).
+    if (d.algorithm === 'HS256' && d.secret) p.secret = d.secret;
+    if (d.algorithm === 'RS256' && d.publicKey) p.publicKey = d.publicKey;
     if (d.issuer !== (before.issuer ?? '')) p.issuer = d.issuer === '' ? null : d.issuer;
     if (d.audience !== (before.audience ?? '')) p.audience = d.audience === '' ? null : d.audience;
     const claim = d.clientIdClaim.trim() === '' ? null : d.clientIdClaim.trim();
