@@ -210,8 +210,13 @@ export type ConnectionSnapshot = z.output<typeof ConnectionSnapshotSchema>;
 export const TimeMode = z.enum(['local', 'utc']);
 export type TimeMode = z.infer<typeof TimeMode>;
 
+/** Light, dark, or whatever the operating system prefers (followed live). */
+export const ThemeChoice = z.enum(['system', 'light', 'dark']);
+export type ThemeChoice = z.infer<typeof ThemeChoice>;
+
 export const SettingsSchema = z.object({
   timeMode: TimeMode,
+  theme: ThemeChoice,
   /** Start the embedded sandbox server (and its "Local sandbox" cluster) with the console. */
   sandbox: z.boolean(),
 });
