@@ -1,4 +1,4 @@
-import type { Settings, ThemeChoice, TimeMode } from '../../../../protocol/console/clusters';
+import type { SavedView, Settings, ThemeChoice, TimeMode } from '../../../../protocol/console/clusters';
 import type { SliceCreator } from '../../store/types';
 
 type SliceArgs = Parameters<SliceCreator<SettingsSlice>>;
@@ -6,6 +6,8 @@ type SliceArgs = Parameters<SliceCreator<SettingsSlice>>;
 export interface SettingsState {
   timeMode: TimeMode;
   theme: ThemeChoice;
+  /** Saved connection-screen views per cluster id (features/connections/saved-views.ts). */
+  views: Record<string, SavedView[]>;
   sandbox: boolean;
   /** True once the core's settings arrived (until then we show local time). */
   loaded: boolean;
@@ -25,9 +27,9 @@ export interface SettingsSlice {
   setSandbox(on: boolean): Promise<void>;
 }
 
-export const initialSettings: SettingsState = { timeMode: 'local', theme: 'system', sandbox: false, loaded: false };
+export const initialSettings: SettingsState = { timeMode: 'local', theme: 'system', views: {}, sandbox: false, loaded: false };
 
-export const settingsFromCore = (_prev: SettingsState, s: Settings): SettingsState => ({ timeMode: s.timeMode, theme: s.theme, sandbox: s.sandbox, loaded: true });
+export const settingsFromCore = (_prev: SettingsState, s: Settings): SettingsState => ({ timeMode: s.timeMode, theme: s.theme, views: s.views, sandbox: s.sandbox, loaded: true });
 
 export const toggledTimeMode = (mode: TimeMode): TimeMode => (mode === 'local' ? 'utc' : 'local');
 

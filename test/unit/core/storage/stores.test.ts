@@ -89,14 +89,14 @@ describe('profile store + secrets', () => {
 
   it('settings default to local time, the system theme and sandbox on, and persist patches', async () => {
     const s = new SettingsStore(dir);
-    expect(await s.get()).toEqual({ timeMode: 'local', theme: 'system', sandbox: true });
+    expect(await s.get()).toEqual({ timeMode: 'local', theme: 'system', views: {}, sandbox: true });
     await s.update({ timeMode: 'utc' });
     await s.update({ theme: 'dark' });
-    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', theme: 'dark', sandbox: true });
+    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', theme: 'dark', views: {}, sandbox: true });
   });
 
   it('a settings file from before the theme existed reads as the system theme', async () => {
     await writeFile(join(dir, 'settings.json'), JSON.stringify({ timeMode: 'utc', sandbox: false }));
-    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', theme: 'system', sandbox: false });
+    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', theme: 'system', views: {}, sandbox: false });
   });
 });
