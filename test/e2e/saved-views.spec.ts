@@ -73,4 +73,11 @@ test('saved views: filter, columns and sort under a name, per cluster, kept by t
   await page.reload();
   await expect(page.getByTestId('count-total')).toHaveText('4');
   await expect(page.getByTestId('view-select')).toContainText('No saved views');
+
+  // The per-channel counts beside the toolbar, and the way to the charts.
+  await expect(page.getByTestId('channel-chart')).toContainText('demo 3');
+  await expect(page.getByTestId('channel-chart')).toContainText('ops 1');
+  await page.getByTestId('to-health').click();
+  await expect(page.getByTestId('tab-health')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('health-server')).toHaveCount(1);
 });
