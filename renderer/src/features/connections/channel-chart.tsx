@@ -35,7 +35,7 @@ export function ChannelChart() {
   const last = lastKnown(samples);
   return (
     <div className="chart" data-testid="channel-chart" data-gap={gap ? 'true' : undefined} title={gap ? 'Nothing is known to be live right now: the counts resume when a server (and the console backend) is back' : 'Live connections per channel (stale rows are not counted)'}>
-      <div className="legend" aria-label="Live connections per channel">
+      <div className="legend" role="group" aria-label="Live connections per channel">
         {gap ? <span>no live data</span> : samples.length > 0 && channels.length === 0 ? <span>no live connections</span> : null}
         {channels.map((c, i) => (
           <span key={c}>
