@@ -210,8 +210,33 @@ export type ConnectionSnapshot = z.output<typeof ConnectionSnapshotSchema>;
 export const TimeMode = z.enum(['local', 'utc']);
 export type TimeMode = z.infer<typeof TimeMode>;
 
+/** Light, dark, or whatever the operating system prefers (followed live). */
+export const ThemeChoice = z.enum(['system', 'light', 'dark']);
+export type ThemeChoice = z.infer<typeof ThemeChoice>;
+
+/** Saved views a cluster may keep; saving one more is refused (the console says so). */
+export const MAX_SAVED_VIEWS = 30;
+
+/**
+ * A named layout of the connections screen: filter, visible columns and sort. Field and column
+ * names are the renderer's (checked there when applied: a view naming a column that no longer
+ * exists still applies the rest).
+ */
+export const SavedViewSchema = z
+  .object({
+    name: z.string().trim().min(1).max(64),
+    filter: z.object({ field: z.string().max(64), text: z.string().max(500), state: z.string().max(16).optional() }).strict(),
+    columns: z.array(z.string().max(64)).min(1).max(64),
+    sort: z.object({ key: z.string().max(64), dir: z.enum(['asc', 'desc']) }).strict(),
+  })
+  .strict();
+export type SavedView = z.output<typeof SavedViewSchema>;
+
 export const SettingsSchema = z.object({
   timeMode: TimeMode,
+  theme: ThemeChoice,
+  /** Saved connection-screen views per cluster id, in the order they were first saved. */
+  views: z.record(ClusterId, z.array(SavedViewSchema).max(MAX_SAVED_VIEWS)),
   /** Start the embedded sandbox server (and its "Local sandbox" cluster) with the console. */
   sandbox: z.boolean(),
 });

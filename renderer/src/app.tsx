@@ -11,6 +11,7 @@ import { AuditScreen } from './features/audit/audit-screen';
 import { HealthScreen } from './features/health/health-screen';
 import { DriftScreen } from './features/drift/drift-screen';
 import { useStore } from './store';
+import { ThemeChoice } from '../../protocol/console/clusters';
 import type { LinkStatus } from './api/transport';
 import { dueIn, formatClock } from './lib/time';
 import { useNow } from './lib/use-now';
@@ -44,6 +45,27 @@ function TimeToggle() {
         UTC
       </button>
     </div>
+  );
+}
+
+const THEMES: { id: ThemeChoice; label: string }[] = [
+  { id: 'system', label: 'System' },
+  { id: 'light', label: 'Light' },
+  { id: 'dark', label: 'Dark' },
+];
+
+/** A select, not three buttons: the header has no room left at 1024 px. */
+function ThemeSelect() {
+  const theme = useStore((s) => s.settings.theme);
+  const setTheme = useStore((s) => s.setTheme);
+  return (
+    <select className="input theme-select" aria-label="Theme" title="Light, dark, or follow the system's setting" value={theme} onChange={(e) => setTheme(ThemeChoice.parse(e.target.value))} data-testid="theme-select">
+      {THEMES.map((t) => (
+        <option key={t.id} value={t.id}>
+          {t.label}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -237,6 +259,7 @@ export function App() {
         <button className="btn small" onClick={() => showShortcuts(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="shortcuts-button">
           ?
         </button>
+        <ThemeSelect />
         <TimeToggle />
       </header>
       <div className={`body ${tab === 'probe' || collapsed ? 'full' : ''}`}>

@@ -4,6 +4,7 @@ import { wireClusters } from './features/clusters/wire';
 import { wireConnections } from './features/connections/wire';
 import { wireOutgoing } from './features/outgoing/wire';
 import { wireSettings } from './features/settings/wire';
+import { wireTheme } from './features/settings/theme';
 import { wireTopics } from './features/topics/wire';
 import { wireDrift } from './features/drift/wire';
 import { store } from './store';
@@ -19,6 +20,7 @@ export function bootstrap(): () => void {
     wireClusters(api, s),
     wireConnections(api, s),
     wireSettings(api, s),
+    wireTheme(store),
     wireChannels(api, s),
     wireOutgoing(api, s),
     wireTopics(api, s),

@@ -60,6 +60,13 @@ const isSandboxCluster = (id: string | undefined): boolean => id === SANDBOX_CLU
 export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
   const profiles = new ProfileStore(opts.dataDir, opts.secrets);
   const settings = new SettingsStore(opts.dataDir);
+  /** A removed cluster's saved views go with it (a new profile never inherits an old id's views). */
+  async function forgetViews(clusterId: string): Promise<void> {
+    const { views } = await settings.get();
+    if (!(clusterId in views)) return;
+    const rest = Object.fromEntries(Object.entries(views).filter(([id]) => id !== clusterId));
+    opts.emit('settings.changed', await settings.update({ views: rest }));
+  }
   const sessions = new Map<string, OpenCluster>();
   const log = opts.log ?? ((m: string) => console.warn(m));
   let sandbox: { info: SandboxInfo; profiles: StoredCluster[] } | null = null;
@@ -220,6 +227,7 @@ export function createClusterService(opts: ConsoleCoreOptions): ClusterService {
       notBuiltin(clusterId, 'clusterId');
       await close(clusterId);
       await profiles.remove(clusterId);
+      await forgetViews(clusterId);
       await announceClusters();
       return { ok: true as const };
     },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../../protocol/console/clusters';
 import { readJson, writeJsonAtomic, WriteQueue } from '../../../common/node/atomic-file';
 
-export const DEFAULT_SETTINGS: Settings = { timeMode: 'local', sandbox: true };
+export const DEFAULT_SETTINGS: Settings = { timeMode: 'local', theme: 'system', views: {}, sandbox: true };
 
 /** Console settings in `settings.json` in the data dir; unknown/missing keys fall back to defaults. */
 export class SettingsStore {

@@ -9,6 +9,7 @@ import { createOutgoingSlice, type OutgoingSlice } from '../features/outgoing/ou
 import { createNodesSlice, type NodesSlice } from '../features/nodes/nodes-slice';
 import { createProbeSlice, type ProbeSlice } from '../features/probe/state/probe-slice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
+import { createSavedViewsSlice, type SavedViewsSlice } from '../features/connections/saved-views';
 import { createGatewaySlice, type GatewaySlice } from '../features/gateway/gateway-slice';
 import type { StoreDeps } from './types';
 import { createUiSlice, type UiSlice } from '../features/app/ui-slice';
@@ -19,7 +20,7 @@ import { createMessageLogSlice, type MessageLogSlice } from '../features/message
 import { createDriftSlice, type DriftSlice } from '../features/drift/drift-slice';
 
 /** The one store: every feature's slice side by side (this file only composes them). */
-export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice & NodesSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice & DriftSlice;
+export type StoreState = AppSlice & ClustersSlice & ConnectionsSlice & SettingsSlice & UiSlice & InvokeSlice & ProbeSlice & ConfigSlice & SubscriptionsSlice & OutgoingSlice & GatewaySlice & NodesSlice & TopicsSlice & AuditSlice & HealthSlice & MessageLogSlice & DriftSlice & SavedViewsSlice;
 
 export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
   return createStore<StoreState>()((set, get) => ({
@@ -27,6 +28,7 @@ export function createConsoleStore(deps: StoreDeps): StoreApi<StoreState> {
     ...createClustersSlice(set, get, deps),
     ...createConnectionsSlice(set, get, deps),
     ...createSettingsSlice(set, get, deps),
+    ...createSavedViewsSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
     ...createInvokeSlice(set, get, deps),
     ...createProbeSlice(set, get, deps),

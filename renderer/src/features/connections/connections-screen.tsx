@@ -113,6 +113,89 @@ function ColumnChooser() {
   );
 }
 
+const NO_VIEWS: readonly { name: string }[] = [];
+
+/** Saved views of this cluster: pick one to apply it, save the current layout under a name, delete. */
+function SavedViews(props: { clusterId: string; onApplied(): void }) {
+  const views = useStore((s) => s.settings.views[props.clusterId] ?? NO_VIEWS);
+  const applyView = useStore((s) => s.applyView);
+  const saveView = useStore((s) => s.saveView);
+  const deleteView = useStore((s) => s.deleteView);
+  const [current, setCurrent] = useState('');
+  const [naming, setNaming] = useState<string | null>(null);
+  const known = views.some((v) => v.name === current);
+  const save = async () => {
+    const name = (naming ?? '').trim();
+    if (name === '') return;
+    if (await saveView(name)) {
+      setCurrent(name);
+      setNaming(null);
+    }
+  };
+  return (
+    <span className="saved-views" role="group" aria-label="Saved views">
+      <select
+        className="input"
+        aria-label="Saved view"
+        value={known ? current : ''}
+        onChange={(e) => {
+          setCurrent(e.target.value);
+          if (e.target.value !== '') {
+            applyView(e.target.value);
+            props.onApplied();
+          }
+        }}
+        data-testid="view-select"
+      >
+        <option value="">{views.length === 0 ? 'No saved views' : 'Saved views…'}</option>
+        {views.map((v) => (
+          <option key={v.name} value={v.name}>
+            {v.name}
+          </option>
+        ))}
+      </select>
+      {naming === null ? (
+        <>
+          <button className="btn" onClick={() => setNaming(known ? current : '')} title="Save the filter, visible columns and sort under a name, for this cluster" data-testid="view-save">
+            Save view…
+          </button>
+          <button className="btn" disabled={!known} onClick={() => void deleteView(current).then(() => setCurrent(''))} title={known ? `Delete the view “${current}”` : 'Pick a saved view to delete it'} data-testid="view-delete">
+            Delete view
+          </button>
+        </>
+      ) : (
+        <form
+          className="saved-views-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <input
+            className="input"
+            autoFocus
+            maxLength={64}
+            aria-label="View name"
+            placeholder="View name"
+            value={naming}
+            onChange={(e) => setNaming(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setNaming(null);
+            }}
+            data-testid="view-name"
+          />
+          <button className="btn primary" type="submit" disabled={naming.trim() === ''} data-testid="view-save-confirm">
+            Save
+          </button>
+          <button className="btn" type="button" onClick={() => setNaming(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+    </span>
+  );
+}
+
 function exportTable(kind: 'csv' | 'json') {
   const s = store.getState();
   const rows = viewRows(s.conns.table);
@@ -134,6 +217,8 @@ export function ConnectionsScreen() {
   const staleInView = useStore((s) => s.conns.table.staleInView);
   const filtering = useStore((s) => s.conns.table.filter.text.trim() !== '' || (s.conns.table.filter.state ?? 'all') !== 'all');
   const clusterId = useStore((s) => s.conns.clusterId);
+  // Bumped when a saved view is applied, so the filter box shows the view's text.
+  const [applied, setApplied] = useState(0);
   const drawerOpen = useStore((s) => s.ui.selectedRowKey !== null);
   // Backend away: every row is last-known, none is known to be live.
   const linkDown = useStore((s) => s.app.link.state === 'reconnecting' || s.app.link.state === 'failed');
@@ -150,7 +235,7 @@ export function ConnectionsScreen() {
       <ServerProblems clusterId={clusterId} />
       <div className="toolbar">
         {/* Keyed by cluster: each cluster keeps its own filter, and the box shows that one. */}
-        <FilterBox key={clusterId} />
+        <FilterBox key={`${clusterId}:${applied}`} />
         <span className="counts" data-testid="counts" title="Live connections: open, and reported by a live server. Stale rows (dimmed) are what was last seen of a server that is not live.">
           {linkDown || noneLive ? (
             <>
@@ -182,6 +267,7 @@ export function ConnectionsScreen() {
         ) : null}
         <span className="spacer" style={{ flex: 1 }} />
         <ChannelChart />
+        <SavedViews key={clusterId} clusterId={clusterId} onApplied={() => setApplied((n) => n + 1)} />
         <ColumnChooser />
         <button className="btn" onClick={() => exportTable('csv')} title="Export the filtered rows and visible columns as CSV" data-testid="export-csv">
           CSV

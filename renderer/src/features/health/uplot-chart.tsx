@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Columns } from './health-slice';
+import { useStore } from '../../store';
+import { useThemeKey } from '../settings/theme';
 
 export interface ChartSeries {
   label: string;
@@ -16,6 +18,8 @@ export function UplotChart(props: { title: string; unit: string; series: ChartSe
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const fmt = props.format ?? ((v: number) => `${Number.isInteger(v) ? v : v.toFixed(2)}`);
+  // The axis colour is resolved from the stylesheet once per build: build again when the theme changes.
+  const themeKey = useThemeKey(useStore((s) => s.settings.theme));
   const seriesKey = props.series.map((s) => `${s.label}:${s.stroke}`).join('|');
 
   useEffect(() => {
@@ -47,7 +51,7 @@ export function UplotChart(props: { title: string; unit: string; series: ChartSe
     };
     // Rebuilt only when what is drawn changes; data goes through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [seriesKey, props.title, props.unit, props.utc]);
+  }, [seriesKey, props.title, props.unit, props.utc, themeKey]);
 
   useEffect(() => {
     plot.current?.setData(props.data as uPlot.AlignedData);

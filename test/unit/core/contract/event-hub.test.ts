@@ -17,7 +17,7 @@ describe('EventHub', () => {
     sb.watch('k2');
     hub.emit('connections.delta', delta('k1'));
     hub.emit('connections.delta', delta('k2'));
-    hub.emit('settings.changed', { timeMode: 'utc', sandbox: false });
+    hub.emit('settings.changed', { timeMode: 'utc', theme: 'system', views: {}, sandbox: false });
     expect(a).toEqual(['delta:k1', 'settings.changed']);
     expect(b).toEqual(['delta:k2', 'settings.changed']);
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, chmod } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,10 +87,16 @@ describe('profile store + secrets', () => {
     expect(await secrets.get(secretKey(c.id, c.servers[0]!.id))).toBeNull();
   });
 
-  it('settings default to local time + sandbox on, and persist patches', async () => {
+  it('settings default to local time, the system theme and sandbox on, and persist patches', async () => {
     const s = new SettingsStore(dir);
-    expect(await s.get()).toEqual({ timeMode: 'local', sandbox: true });
+    expect(await s.get()).toEqual({ timeMode: 'local', theme: 'system', views: {}, sandbox: true });
     await s.update({ timeMode: 'utc' });
-    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', sandbox: true });
+    await s.update({ theme: 'dark' });
+    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', theme: 'dark', views: {}, sandbox: true });
+  });
+
+  it('a settings file from before the theme existed reads as the system theme', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ timeMode: 'utc', sandbox: false }));
+    expect(await new SettingsStore(dir).get()).toEqual({ timeMode: 'utc', theme: 'system', views: {}, sandbox: false });
   });
 });

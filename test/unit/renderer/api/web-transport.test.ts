@@ -58,8 +58,8 @@ describe('web transport', () => {
     sock().open();
     const frame = JSON.parse(sock().sent[0]!) as { id: number; method: string; kind: string };
     expect(frame).toMatchObject({ kind: 'call', method: 'settings.get' });
-    sock().push({ kind: 'result', id: frame.id, result: { ok: true, value: { timeMode: 'utc', sandbox: false } } });
-    await expect(p).resolves.toEqual({ timeMode: 'utc', sandbox: false });
+    sock().push({ kind: 'result', id: frame.id, result: { ok: true, value: { timeMode: 'utc', theme: 'system', views: {}, sandbox: false } } });
+    await expect(p).resolves.toEqual({ timeMode: 'utc', theme: 'system', views: {}, sandbox: false });
     t.close();
   });
 
@@ -80,11 +80,11 @@ describe('web transport', () => {
     sock().open();
     const got: unknown[] = [];
     const off = createConsoleApi(t).on('settings.changed', (s) => got.push(s));
-    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'utc', sandbox: true } });
+    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'utc', theme: 'system', views: {}, sandbox: true } });
     sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'mars' } });
     off();
-    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'local', sandbox: true } });
-    expect(got).toEqual([{ timeMode: 'utc', sandbox: true }]);
+    sock().push({ kind: 'event', event: 'settings.changed', payload: { timeMode: 'local', theme: 'system', views: {}, sandbox: true } });
+    expect(got).toEqual([{ timeMode: 'utc', theme: 'system', views: {}, sandbox: true }]);
     t.close();
   });
 

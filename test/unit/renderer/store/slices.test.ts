@@ -54,13 +54,13 @@ describe('ui slice', () => {
 
 describe('settings slice', () => {
   it('takes the core settings and toggles the time mode', () => {
-    expect(settingsFromCore(initialSettings, { timeMode: 'utc', sandbox: true })).toEqual({ timeMode: 'utc', sandbox: true, loaded: true });
+    expect(settingsFromCore(initialSettings, { timeMode: 'utc', theme: 'dark', views: {}, sandbox: true })).toEqual({ timeMode: 'utc', theme: 'dark', views: {}, sandbox: true, loaded: true });
     expect(toggledTimeMode('local')).toBe('utc');
     expect(toggledTimeMode('utc')).toBe('local');
   });
 
   it('switches at once and persists through setSettings; rolls back when the core refuses', async () => {
-    const ok = testStore({ 'settings.set': (i) => ({ timeMode: i.timeMode ?? 'local', sandbox: false }) });
+    const ok = testStore({ 'settings.set': (i) => ({ timeMode: i.timeMode ?? 'local', theme: 'system', views: {}, sandbox: false }) });
     ok.store.getState().setTimeMode('utc');
     expect(ok.store.getState().settings.timeMode).toBe('utc');
     await new Promise((r) => setTimeout(r, 0));
@@ -73,11 +73,27 @@ describe('settings slice', () => {
     expect(bad.store.getState().ui.toasts[0]?.text).toMatch(/disk full/);
   });
 
+  it('sets the theme at once, sends only the theme, and puts the old one back when the core refuses', async () => {
+    const ok = testStore({ 'settings.set': (i) => ({ timeMode: 'local', theme: i.theme ?? 'system', views: {}, sandbox: false }) });
+    ok.store.getState().setTheme('dark');
+    expect(ok.store.getState().settings.theme).toBe('dark');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ok.calls).toEqual([{ method: 'settings.set', input: { theme: 'dark' } }]);
+    expect(ok.store.getState().settings.theme).toBe('dark');
+
+    const bad = testStore({ 'settings.set': () => Promise.reject(new Error('read-only disk')) });
+    bad.store.getState().setTheme('light');
+    expect(bad.store.getState().settings.theme).toBe('light');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(bad.store.getState().settings.theme).toBe('system');
+    expect(bad.store.getState().ui.toasts[0]?.text).toMatch(/Could not save the theme: read-only disk/);
+  });
+
   it('shows the sandbox toggle in its wanted state while pending, then refreshes the app info', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const t = testStore({
-      'settings.set': async (i) => (await gate, { timeMode: 'local', sandbox: i.sandbox ?? false }),
+      'settings.set': async (i) => (await gate, { timeMode: 'local', theme: 'system', views: {}, sandbox: i.sandbox ?? false }),
       'app.info': () => ({ version: 't', host: 'web', platform: 'linux', secretStorage: { backend: 'file', secure: false, warning: null }, sandbox: null }),
     });
     const done = t.store.getState().setSandbox(true);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv, toJson } from '../../../../../renderer/src/features/connections/export';
 import { columnById, groupRuns, visibleColumns } from '../../../../../renderer/src/features/connections/columns';
 import type { ChannelSample } from '../../../../../renderer/src/features/connections/connections-slice';
-import { chartChannels, linePoints, lineSegments } from '../../../../../renderer/src/features/connections/channel-chart';
+import { chartChannels } from '../../../../../renderer/src/features/connections/channel-chart';
 import { newerConnectionOf } from '../../../../../renderer/src/features/connections/connection-table';
 import { describeInvokeError } from '../../../../../renderer/src/features/connections/invoke-slice';
 import { dueIn } from '../../../../../renderer/src/lib/time';
@@ -55,9 +55,6 @@ describe('chart', () => {
     expect(chartChannels(samples)).toEqual(['a', 'b']);
     expect(chartChannels([])).toEqual([]);
   });
-  it('scales points into the box', () => {
-    expect(linePoints(samples, 'a', 3, 100, 21)).toBe('0.0,13.7 100.0,1.0');
-  });
 });
 
 describe('invoke body', () => {
@@ -93,9 +90,7 @@ describe('channels screen live counts', () => {
 });
 
 describe('incident helpers', () => {
-  it('breaks the chart line at a gap instead of drawing a drop to zero', () => {
-    const samples = [{ atMs: 0, counts: { a: 1 } }, { atMs: 1, counts: null }, { atMs: 2, counts: { a: 3 } }, { atMs: 3, counts: { a: 3 } }];
-    expect(lineSegments(samples, 'a', 3, 30, 21)).toEqual(['0.0,13.7', '20.0,1.0 30.0,1.0']);
+  it('keeps the channels known before a gap', () => {
     expect(chartChannels([{ atMs: 0, counts: { a: 1 } }, { atMs: 1, counts: null }])).toEqual(['a']);
   });
 
