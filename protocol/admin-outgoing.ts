@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Name } from './admin-config';
+import { InvokeRequestSchema, InvokeResultSchema } from './admin-connections';
 import { ClientId, TopicName } from './client-frames';
 import { CloseReasonSchema, SendableCloseCodeSchema } from './close-codes';
-import { ErrorInfoSchema } from './errors';
 import { createShape, patchSchema } from './fields';
 import { secret } from './schema-walk';
 import { IsoTime } from './time';
@@ -264,22 +264,14 @@ export const OutgoingSendResultSchema = z.object({
 });
 export type OutgoingSendResult = z.infer<typeof OutgoingSendResultSchema>;
 
-export const OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS = 5000;
-export const OutgoingInvokeSchema = z.object({
-  data: z.unknown(),
-  timeoutMs: z.number().int().min(1).max(60_000).default(OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS),
-}).strict();
+/** An invoke through an outgoing connection takes a connection invoke's body: data, timeoutMs (its default and bound). */
+export const OutgoingInvokeSchema = InvokeRequestSchema;
 export type OutgoingInvokeRequest = z.input<typeof OutgoingInvokeSchema>;
-export const OutgoingInvokeResultSchema = z.object({
-  name: z.string(),
-  /** switchboard peers: the response's ok; plain peers: true (the reply arrived). */
-  ok: z.boolean(),
-  data: z.unknown().optional(),
-  error: ErrorInfoSchema.optional(),
-  latencyMs: z.number(),
-  sentAt: IsoTime,
-  respondedAt: IsoTime,
-});
+/**
+ * A connection invoke's result, named by the outgoing connection. `ok`: switchboard peers, the
+ * response's ok; plain peers, true (the reply arrived).
+ */
+export const OutgoingInvokeResultSchema = InvokeResultSchema.omit({ connectionId: true }).extend({ name: z.string() });
 export type OutgoingInvokeResult = z.infer<typeof OutgoingInvokeResultSchema>;
 
 /** Stop: close the socket (code/reason sent to the peer) and retry no more until start or reconnect. */

@@ -62,9 +62,13 @@ export function buildOpenApi(version: string, routes: readonly NamedRoute[] = ad
   const inputs: [z.ZodType, string][] = [];
   const outputs: [z.ZodType, string][] = [[ErrorBodySchema, 'ErrorBody'], [AdminEventFrameSchema, 'AdminEventFrame']];
   const bodyNames = new Map<AdminRoute, string>();
+  // A body schema shared by several routes is one component, under the first route's name: each
+  // route refers to that name (a component is registered once per schema).
+  const schemaNames = new Map<z.ZodType, string>();
   for (const r of routes) {
     if (r.body) {
-      const name = inputName(r);
+      const name = schemaNames.get(r.body) ?? inputName(r);
+      schemaNames.set(r.body, name);
       bodyNames.set(r, name);
       inputs.push([r.body, name]);
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { adminApi } from '../admin-api';
 import { Name } from '../admin-config';
-import { OutgoingFrameSchema, OutgoingInvokeResultSchema, OutgoingSchema, OutgoingSendResultSchema, OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS } from '../admin-outgoing';
+import { OutgoingFrameSchema, OutgoingInvokeResultSchema, OutgoingSchema, OutgoingSendResultSchema } from '../admin-outgoing';
 import { ErrorInfoSchema } from '../errors';
 import { ClusterId, ServerId } from './clusters';
 import { defineCalls, defineEvents } from './define';
@@ -25,9 +25,9 @@ export const outgoingCalls = defineCalls({
   'outgoing.create': { input: z.object({ ...Target, outgoing: adminApi['outgoing.create'].body }).strict(), output: OutgoingSchema },
   'outgoing.update': { input: z.object({ ...One, patch: adminApi['outgoing.update'].body }).strict(), output: OutgoingSchema },
   'outgoing.delete': { input: z.object(One).strict(), output: Ok },
-  'outgoing.send': { input: z.object({ ...One, data: z.unknown() }).strict(), output: OutgoingSendResultSchema },
+  'outgoing.send': { input: adminApi['outgoing.send'].body.extend(One).strict(), output: OutgoingSendResultSchema },
   'outgoing.invoke': {
-    input: z.object({ ...One, data: z.unknown(), timeoutMs: z.number().int().min(1).max(60_000).default(OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS) }).strict(),
+    input: adminApi['outgoing.invoke'].body.extend(One).strict(),
     output: OutgoingInvokeResultSchema,
   },
   'outgoing.reconnect': { input: z.object(One).strict(), output: OutgoingSchema },

@@ -1,7 +1,8 @@
 import {
-  OutgoingCreateSchema, OutgoingPatchSchema, outgoingConfigProblem, OUTGOING_DEFAULTS, OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS,
+  OutgoingCreateSchema, OutgoingPatchSchema, outgoingConfigProblem, OUTGOING_DEFAULTS,
   type Outgoing, type OutgoingConfig, type OutgoingCreate, type OutgoingFrame, type OutgoingInvokeResult, type OutgoingPatch, type OutgoingSendResult,
 } from '../../protocol/admin-outgoing';
+import { INVOKE_DEFAULT_TIMEOUT_MS } from '../../protocol/admin-connections';
 import { ErrorCode } from '../../protocol/errors';
 import { SbError } from '../errors';
 import type { EventBus } from '../event-bus';
@@ -205,7 +206,7 @@ export class OutgoingManager {
   handle(name: string): OutgoingHandle {
     this.require(name);
     const conn = (): OutgoingConnection => this.require(name);
-    const t = (opts?: { timeoutMs?: number }): number => opts?.timeoutMs ?? OUTGOING_INVOKE_DEFAULT_TIMEOUT_MS;
+    const t = (opts?: { timeoutMs?: number }): number => opts?.timeoutMs ?? INVOKE_DEFAULT_TIMEOUT_MS;
     return {
       name,
       send: async (data) => conn().send(data),
