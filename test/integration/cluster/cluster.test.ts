@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterNodeList } from '../../../protocol/admin-cluster';
 import type { Channel, ServerInfo } from '../../../protocol/admin-config';
 import type { ConnectionInfo, ConnectionList, DisconnectResult, InvokeResult } from '../../../protocol/admin-connections';
@@ -9,28 +6,9 @@ import type { PublishResult, Subscription } from '../../../protocol/admin-pubsub
 import WebSocket from 'ws';
 import type { AdminEvent } from '../../../protocol/admin-events';
 import { TestClient } from '../pubsub/ws-client';
-import { eventually, NodeProcess, PrivateRedis, TOKEN, writeSharedKey } from './harness';
+import { eventually, NodeProcess, threeNodeCluster, TOKEN } from './harness';
 
-let dir: string;
-let redis: PrivateRedis;
-const nodes: NodeProcess[] = [];
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sb-cluster-'));
-  writeSharedKey(dir);
-  redis = await PrivateRedis.start();
-  // The first node seeds the cluster's configuration; the others join it.
-  nodes.push(await NodeProcess.start(dir, 'a', redis.url));
-  nodes.push(...await Promise.all(['b', 'c'].map((id) => NodeProcess.start(dir, id, redis.url))));
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(nodes.map((n) => n.stop()));
-  await redis?.kill9();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { nodes, clients } = threeNodeCluster('sb-cluster-');
 
 const A = (): NodeProcess => nodes[0]!;
 const B = (): NodeProcess => nodes[1]!;

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServerConfigInput } from '../../../server/config';
 import { freePort } from '../helpers/processes';
+import type { TestClient } from '../pubsub/ws-client';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const TOKEN = 'operator-token-0123456789';
@@ -144,4 +147,29 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Three node processes (a seeds the configuration, b and c join) on one private Redis, started
+ * before the file's tests and stopped after them with the clients the tests opened.
+ */
+export function threeNodeCluster(prefix: string): { nodes: NodeProcess[]; clients: TestClient[]; redis: () => PrivateRedis } {
+  let dir = '';
+  let redis: PrivateRedis | undefined;
+  const nodes: NodeProcess[] = [];
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    writeSharedKey(dir);
+    redis = await PrivateRedis.start();
+    nodes.push(await NodeProcess.start(dir, 'a', redis.url));
+    nodes.push(...await Promise.all(['b', 'c'].map((id) => NodeProcess.start(dir, id, redis!.url))));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await Promise.all(nodes.map((n) => n.stop()));
+    await redis?.kill9();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { nodes, clients, redis: () => redis! };
 }

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterNodeList } from '../../../protocol/admin-cluster';
 import type { ServerInfo } from '../../../protocol/admin-config';
 import type { ConnectionList, InvokeResult } from '../../../protocol/admin-connections';
@@ -9,31 +6,13 @@ import type { ErrorBody } from '../../../protocol/errors';
 import WebSocket from 'ws';
 import type { AdminEvent } from '../../../protocol/admin-events';
 import { TestClient } from '../pubsub/ws-client';
-import { eventually, NodeProcess, PrivateRedis, TOKEN, writeSharedKey } from './harness';
+import { eventually, NodeProcess, threeNodeCluster, TOKEN } from './harness';
 
 /** nodeTtlMs and heartbeatMs of the harness's nodes. */
 const NODE_TTL_MS = 1000;
 const HEARTBEAT_MS = 200;
 
-let dir: string;
-let redis: PrivateRedis;
-const nodes: NodeProcess[] = [];
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sb-cluster-incidents-'));
-  writeSharedKey(dir);
-  redis = await PrivateRedis.start();
-  nodes.push(await NodeProcess.start(dir, 'a', redis.url));
-  nodes.push(...await Promise.all(['b', 'c'].map((id) => NodeProcess.start(dir, id, redis.url))));
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(nodes.map((n) => n.stop()));
-  await redis?.kill9();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { nodes, clients, redis } = threeNodeCluster('sb-cluster-incidents-');
 
 const node = (id: string): NodeProcess => nodes.find((n) => n.nodeId === id)!;
 const listAll = async (via: NodeProcess): Promise<ConnectionList> => (await via.api<ConnectionList>('GET', '/connections?limit=1000')).body;
@@ -92,7 +71,7 @@ describe('cluster incidents (real processes, private Redis)', () => {
     });
     const row = await eventually(async () => (await listAll(node('c'))).items.find((i) => i.clientId === 'stays-on-a'));
 
-    await redis.kill9();
+    await redis().kill9();
     const cutAt = Date.now();
     const info = await eventually(async () => {
       const r = await node('a').api<ServerInfo>('GET', '/server');
@@ -120,7 +99,7 @@ describe('cluster incidents (real processes, private Redis)', () => {
     const inv = await node('a').api<InvokeResult>('POST', `/connections/${row.connectionId}/invoke`, { data: 'ping', timeoutMs: 1000 });
     expect(inv.body).toMatchObject({ ok: true, data: 'pong' });
 
-    await redis.restart();
+    await redis().restart();
     const backAt = Date.now();
     // Redis came back empty (no persistence): every node rewrites its rows and the configuration.
     let last: unknown = null;
